@@ -1,0 +1,2 @@
+// Benchmark entry point: filled in by the benchmark work.
+return 0;

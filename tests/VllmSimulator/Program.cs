@@ -1,0 +1,2 @@
+// Standalone entry point: filled in by the simulator work.
+return 0;
