@@ -41,6 +41,25 @@ public sealed class GatewayCommands
 
     public RemoteCommand Show() => Plain($"systemctl --user show {Q(_unit)} --property={ShowProperties}");
 
+    public const string BundleSeparator = "--8<-- opsbot --8<--";
+
+    /// <summary>
+    /// is-active, show and the last Discord login line in one SSH session, separated by a marker
+    /// line, so a monitor tick costs one connection instead of three.
+    /// </summary>
+    public RemoteCommand StatusBundle() => Plain(
+        $"systemctl --user is-active {Q(_unit)}; echo {Q(BundleSeparator)}; "
+        + $"systemctl --user show {Q(_unit)} --property={ShowProperties}; echo {Q(BundleSeparator)}; "
+        + $"journalctl --user -u {Q(_unit)} -n 5000 --no-pager | grep -i -E {Q(DiscordLoginPattern)} | tail -n 1");
+
+    /// <summary>Splits <see cref="StatusBundle"/> output into its three sections (missing ones are empty).</summary>
+    public static (string IsActive, string Show, string DiscordLogin) SplitStatusBundle(string output)
+    {
+        var parts = output.Replace("\r\n", "\n", StringComparison.Ordinal).Split(BundleSeparator + "\n");
+        string Part(int i) => i < parts.Length ? parts[i].Trim() : "";
+        return (Part(0), Part(1), Part(2));
+    }
+
     public RemoteCommand Restart() => Plain($"systemctl --user restart {Q(_unit)}");
 
     public RemoteCommand Journal(int lines) =>
