@@ -204,7 +204,7 @@ public sealed partial class RestartService : IRestartService
 
             if (_time.GetElapsedTime(waitStarted) >= timeout)
             {
-                return ($"{what} not healthy within {timeout.TotalSeconds:0} s after restart (last: {detail})", null);
+                return ($"{what} not healthy within {timeout.TotalSeconds:0.#} s after restart (last: {detail})", null);
             }
 
             await Task.Delay(pollInterval, _time, cancellationToken).ConfigureAwait(false);
