@@ -14,6 +14,7 @@ public sealed record CompletionEvent(
     CompletionPath Path,
     int? UpstreamStatus,
     TimeSpan Latency,
+    TimeSpan? TimeToFirstByte,
     int? PromptTokens,
     int? CompletionTokens,
     int ToolCalls,

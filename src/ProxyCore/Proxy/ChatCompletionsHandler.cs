@@ -110,7 +110,7 @@ public sealed partial class ChatCompletionsHandler
         };
         var empty = status is >= 200 and < 300 && observer.Error is null && observer.ContentLength == 0 && observer.ToolCalls == 0;
         var error = observer.Error ?? (context.RequestAborted.IsCancellationRequested ? "client disconnected" : null);
-        _events.Publish(new CompletionEvent(_time.GetUtcNow(), request.Model, true, false, path, status, _time.GetElapsedTime(started),
+        _events.Publish(new CompletionEvent(_time.GetUtcNow(), request.Model, true, false, path, status, _time.GetElapsedTime(started), observer.FirstByteAt is { } first ? _time.GetElapsedTime(started, first) : null,
             observer.PromptTokens, observer.CompletionTokens, observer.ToolCalls, null, observer.ContentLength, empty, error));
     }
 
@@ -147,7 +147,7 @@ public sealed partial class ChatCompletionsHandler
                 var errorBody = await response.Content.ReadAsByteArrayAsync(timeout.Token);
                 await context.Response.Body.WriteAsync(errorBody, aborted);
                 _events.Publish(new CompletionEvent(_time.GetUtcNow(), request.Model, request.Stream, request.HasTools, CompletionPath.UpstreamError,
-                    (int)response.StatusCode, _time.GetElapsedTime(started), null, null, 0, null, 0, false, ErrorMessage(errorBody)));
+                    (int)response.StatusCode, _time.GetElapsedTime(started), _time.GetElapsedTime(started), null, null, 0, null, 0, false, ErrorMessage(errorBody)));
                 return;
             }
 
@@ -225,24 +225,24 @@ public sealed partial class ChatCompletionsHandler
         LogUpstreamFailed(_logger, status, message);
         await OpenAiError.WriteResponseAsync(context, status, message, type, request.Stream, context.RequestAborted);
         _events.Publish(new CompletionEvent(_time.GetUtcNow(), request.Model, request.Stream, request.HasTools, CompletionPath.UpstreamUnavailable,
-            upstreamStatus, _time.GetElapsedTime(started), null, null, 0, null, 0, false, message));
+            upstreamStatus, _time.GetElapsedTime(started), _time.GetElapsedTime(started), null, null, 0, null, 0, false, message));
     }
 
     private async Task RejectAsync(HttpContext context, long started, int status, string message)
     {
         await OpenAiError.WriteResponseAsync(context, status, message, "invalid_request_error", asSse: false, context.RequestAborted);
-        _events.Publish(new CompletionEvent(_time.GetUtcNow(), null, false, false, CompletionPath.BadRequest, null, _time.GetElapsedTime(started),
+        _events.Publish(new CompletionEvent(_time.GetUtcNow(), null, false, false, CompletionPath.BadRequest, null, _time.GetElapsedTime(started), _time.GetElapsedTime(started),
             null, null, 0, null, 0, false, message));
     }
 
     private void Publish(ChatRequest request, CompletionPath path, long started, int? upstreamStatus, UpstreamCompletion completion) =>
         _events.Publish(new CompletionEvent(_time.GetUtcNow(), request.Model, request.Stream, request.HasTools, path, upstreamStatus,
-            _time.GetElapsedTime(started), completion.PromptTokens, completion.CompletionTokens, completion.ToolCallCount, completion.Format,
+            _time.GetElapsedTime(started), _time.GetElapsedTime(started), completion.PromptTokens, completion.CompletionTokens, completion.ToolCallCount, completion.Format,
             completion.ContentLength, completion.IsEmpty, null));
 
     private void PublishAborted(ChatRequest request, long started) =>
         _events.Publish(new CompletionEvent(_time.GetUtcNow(), request.Model, request.Stream, request.HasTools, CompletionPath.UpstreamUnavailable, null,
-            _time.GetElapsedTime(started), null, null, 0, null, 0, false, "client disconnected"));
+            _time.GetElapsedTime(started), null, null, null, 0, null, 0, false, "client disconnected"));
 
     private static ReadOnlyMemoryContent JsonContent(ReadOnlyMemory<byte> body)
     {

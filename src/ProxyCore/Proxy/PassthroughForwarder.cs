@@ -10,13 +10,15 @@ public sealed partial class PassthroughForwarder
     private readonly IHttpClientFactory _clients;
     private readonly UpstreamRequestFactory _requests;
     private readonly ProxyOptions _options;
+    private readonly TimeProvider _time;
     private readonly ILogger<PassthroughForwarder> _logger;
 
-    public PassthroughForwarder(IHttpClientFactory clients, UpstreamRequestFactory requests, IOptions<ProxyOptions> options, ILogger<PassthroughForwarder> logger)
+    public PassthroughForwarder(IHttpClientFactory clients, UpstreamRequestFactory requests, IOptions<ProxyOptions> options, TimeProvider time, ILogger<PassthroughForwarder> logger)
     {
         _clients = clients;
         _requests = requests;
         _options = options.Value;
+        _time = time;
         _logger = logger;
     }
 
@@ -50,7 +52,7 @@ public sealed partial class PassthroughForwarder
             }
 
             await using var body = await response.Content.ReadAsStreamAsync(idle.Token);
-            await StreamRelay.CopyAsync(body, context.Response.Body, observer, idle, _options.UpstreamTimeout, aborted);
+            await StreamRelay.CopyAsync(body, context.Response.Body, observer, _time, idle, _options.UpstreamTimeout, aborted);
             return (int)response.StatusCode;
         }
         catch (Exception ex) when (!aborted.IsCancellationRequested && ex is HttpRequestException or OperationCanceledException or IOException)

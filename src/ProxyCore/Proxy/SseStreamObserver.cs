@@ -23,8 +23,12 @@ public sealed class SseStreamObserver
     public bool SawDone { get; private set; }
     public int Events { get; private set; }
 
-    public void Observe(ReadOnlySpan<byte> bytes)
+    /// <summary>Timestamp (TimeProvider ticks) of the first bytes relayed to the client.</summary>
+    public long? FirstByteAt { get; private set; }
+
+    public void Observe(ReadOnlySpan<byte> bytes, long timestamp)
     {
+        FirstByteAt ??= timestamp;
         while (!bytes.IsEmpty)
         {
             var newline = bytes.IndexOf((byte)'\n');
