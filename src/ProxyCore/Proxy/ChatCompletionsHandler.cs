@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpsBot.ProxyCore.Events;
+using OpsBot.ProxyCore.Metrics;
 
 namespace OpsBot.ProxyCore.Proxy;
 
@@ -22,6 +23,7 @@ public sealed partial class ChatCompletionsHandler
     private readonly PassthroughForwarder _passthrough;
     private readonly LoopGuard _loopGuard;
     private readonly CompletionEventPublisher _events;
+    private readonly ProxyMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ProxyOptions _options;
     private readonly ILogger<ChatCompletionsHandler> _logger;
@@ -32,6 +34,7 @@ public sealed partial class ChatCompletionsHandler
         PassthroughForwarder passthrough,
         LoopGuard loopGuard,
         CompletionEventPublisher events,
+        ProxyMetrics metrics,
         TimeProvider time,
         IOptions<ProxyOptions> options,
         ILogger<ChatCompletionsHandler> logger)
@@ -41,6 +44,7 @@ public sealed partial class ChatCompletionsHandler
         _passthrough = passthrough;
         _loopGuard = loopGuard;
         _events = events;
+        _metrics = metrics;
         _time = time;
         _options = options.Value;
         _logger = logger;
@@ -78,11 +82,11 @@ public sealed partial class ChatCompletionsHandler
                 return;
             }
 
-            if (_loopGuard.ShouldStop(request))
+            if (_loopGuard.Check(request) is var verdict and not LoopGuardVerdict.Continue)
             {
-                using var answer = _loopGuard.CreateAnswer(request);
+                using var answer = _loopGuard.CreateAnswer(request, verdict);
                 var completion = UpstreamCompletion.Read(answer.RootElement, request.Tools);
-                LogLoopGuard(_logger, request.ToolResultCount, _options.MaxToolCalls);
+                LogLoopGuard(_logger, verdict, request.ToolResultCount, request.RepeatedCalls.Length);
                 await WriteCompletionAsync(context, request, completion, aborted);
                 Publish(request, CompletionPath.LoopGuard, started, upstreamStatus: null, completion);
                 return;
@@ -90,7 +94,10 @@ public sealed partial class ChatCompletionsHandler
 
             if (request.Stream && !request.HasTools)
             {
-                await StreamThroughAsync(context, request, bytes, started);
+                // Forward the client's bytes untouched unless vLLM needs something changed.
+                var report = UpstreamBodyWriter.Analyze(request.Root, stream: true);
+                _metrics.RecordNormalization(report);
+                await StreamThroughAsync(context, request, report.Any ? UpstreamBodyWriter.Write(request.Root, stream: true, bytes.Length) : bytes, started);
                 return;
             }
 
@@ -117,6 +124,8 @@ public sealed partial class ChatCompletionsHandler
     private async Task CompleteAsync(HttpContext context, ChatRequest request, long started)
     {
         var aborted = context.RequestAborted;
+        // Judged against what the client asked for: dropping stream_options for the re-wrap is by design, not a repair.
+        _metrics.RecordNormalization(UpstreamBodyWriter.Analyze(request.Root, request.Stream));
         var upstreamBody = UpstreamBodyWriter.Write(request.Root, stream: false, sizeHint: (int)Math.Min(context.Request.ContentLength ?? 4096, int.MaxValue - 64));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         timeout.CancelAfter(_options.UpstreamTimeout);
@@ -269,8 +278,8 @@ public sealed partial class ChatCompletionsHandler
         return System.Text.Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 300)));
     }
 
-    [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Loop guard: {ToolResults} tool results reach Proxy:MaxToolCalls={Max}; answering without vLLM")]
-    private static partial void LogLoopGuard(ILogger logger, int toolResults, int max);
+    [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Loop guard ended the turn ({Verdict}: {ToolResults} tool results, {Repeats} identical calls in a row); answered without vLLM")]
+    private static partial void LogLoopGuard(ILogger logger, LoopGuardVerdict verdict, int toolResults, int repeats);
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "Recovered {Count} tool call(s) left as {Format} text in content")]
     private static partial void LogExtracted(ILogger logger, int count, ToolCalls.ToolCallFormat format);

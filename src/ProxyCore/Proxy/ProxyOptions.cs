@@ -23,6 +23,10 @@ public sealed class ProxyOptions
     [Range(1, 10_000)]
     public int MaxToolCalls { get; set; } = 20;
 
+    /// <summary>The same tool called with the same arguments this many times in a row ends the turn.</summary>
+    [Range(2, 1000)]
+    public int MaxRepeatedToolCalls { get; set; } = 3;
+
     /// <summary>Whole-request timeout towards vLLM (v4 used 300 s).</summary>
     public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromSeconds(300);
 
