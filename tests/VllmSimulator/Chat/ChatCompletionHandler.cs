@@ -10,6 +10,7 @@ internal sealed class ChatCompletionHandler(SimulatorState state)
 {
     private const string SseContentType = "text/event-stream; charset=utf-8";
     private const string JsonContentType = "application/json";
+    private static readonly TimeSpan DropGrace = TimeSpan.FromMilliseconds(50);
 
     private readonly ChatRequestValidator _validator = new(state.Options.ModelName, state.Options.MaxModelLen);
 
@@ -195,6 +196,10 @@ internal sealed class ChatCompletionHandler(SimulatorState state)
             chunks.WriteRole();
             chunks.WriteDelta(new PlannedDelta(DeltaKind.Content, "Let".AsMemory(), 1));
             await chunks.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+            // Kestrel's flush only hands bytes to the transport; aborting at once would discard them, and the
+            // point of this fault is a client that already saw headers and a first chunk.
+            await Task.Delay(DropGrace, state.Time, cancellationToken).ConfigureAwait(false);
         }
         else
         {
