@@ -102,7 +102,8 @@ public sealed class VllmSimulatorServer : IAsyncDisposable
     /// </summary>
     public async Task<RecordedRequest> WaitForAbortAsync(TimeSpan timeout)
     {
-        using var cts = new CancellationTokenSource(timeout, _state.Time);
+        // Real time on purpose: this bounds the test's wait, not simulated model time.
+        using var cts = new CancellationTokenSource(timeout);
         try
         {
             return await _state.Aborts.Reader.ReadAsync(cts.Token).ConfigureAwait(false);

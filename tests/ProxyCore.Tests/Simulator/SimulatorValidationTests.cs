@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using OpsBot.VllmSimulator;
@@ -84,6 +85,29 @@ public sealed class SimulatorValidationTests
         Assert.Equal(HttpStatusCode.Unauthorized, models.StatusCode);
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
+
+    [Theory]
+    [InlineData("openclaw-2026.9.6-mode-a-sse-what-is-2+2.json")]
+    [InlineData("openclaw-2026.2.12-mode-c-tool-req2-with-tool-result.json")]
+    public async Task Captured_openclaw_requests_pass_validation_and_stream_with_usage(string capture)
+    {
+        await using var sim = await VllmSimulatorServer.StartAsync();
+        sim.Enqueue(SimulatedAnswer.QwenXmlInContent("Let me list it.\n\n", new SimulatedToolCall("exec", """{"command":"ls /tmp"}""")));
+        using var http = SimulatorClient.Create(sim);
+
+        var (response, body) = await SimulatorClient.PostChatAsync(http, await File.ReadAllTextAsync(CapturePath(capture)));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var events = SseEvents.Parse(body);
+        Assert.Equal("[DONE]", events[^1]);
+        Assert.True(JsonDocument.Parse(events[^2]).RootElement.TryGetProperty("usage", out _));
+        var streamed = string.Concat(events.Skip(1).SkipLast(3).Select(e =>
+            JsonDocument.Parse(e).RootElement.GetProperty("choices")[0].GetProperty("delta").GetProperty("content").GetString()));
+        Assert.Equal("Let me list it.\n\n<tool_call>\n<function=exec>\n<parameter=command>\nls /tmp\n</parameter>\n</function>\n</tool_call>", streamed);
+    }
+
+    private static string CapturePath(string name, [CallerFilePath] string source = "") =>
+        Path.Combine(Path.GetDirectoryName(source)!, "Captures", name);
 
     private static string Normalize(string json) => JsonSerializer.Serialize(JsonDocument.Parse(json).RootElement);
 }

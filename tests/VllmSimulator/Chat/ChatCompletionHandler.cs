@@ -119,9 +119,11 @@ internal sealed class ChatCompletionHandler(SimulatorState state)
         }
 
         chunks.WriteFinish(plan.FinishReason, plan.ToolCalls.Count > 0);
+        await chunks.FlushAsync(cancellationToken).ConfigureAwait(false);
         if (info.IncludeUsage)
         {
             chunks.WriteUsage(info.PromptTokens, plan.CompletionTokens);
+            await chunks.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
 
         chunks.WriteDone();
@@ -152,6 +154,7 @@ internal sealed class ChatCompletionHandler(SimulatorState state)
 
         // #34322: the generator's except-branch yields an error event and [DONE]; no finish, no usage; status stays 200.
         chunks.WriteRaw("data: " + answer.ErrorJson + "\n\n");
+        await chunks.FlushAsync(cancellationToken).ConfigureAwait(false);
         chunks.WriteDone();
         await chunks.FlushAsync(cancellationToken).ConfigureAwait(false);
         return new ChatOutcome(200, "abort", plan.CompletionTokens);
