@@ -14,11 +14,11 @@ internal sealed class ChatCompletionHandler(SimulatorState state)
 
     private readonly ChatRequestValidator _validator = new(state.Options.ModelName, state.Options.MaxModelLen);
 
-    public async Task HandleAsync(HttpContext context, RecordedRequest record, CancellationToken serverStopping)
+    public async Task HandleAsync(HttpContext context, RecordedRequest record, ReadOnlyMemory<byte> body, CancellationToken serverStopping)
     {
         var rejection = _validator.Validate(
             context.Request.ContentType,
-            record.Body,
+            body,
             context.Request.Headers["X-Request-Id"].ToString(),
             out var info);
         if (rejection is not null)
