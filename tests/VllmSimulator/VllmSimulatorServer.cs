@@ -23,6 +23,7 @@ public sealed class VllmSimulatorServer : IAsyncDisposable
     private WebApplication? _app;
     private CancellationTokenSource? _stopping;
     private int _port;
+    private int _disposed;
 
     private VllmSimulatorServer(SimulatorOptions options)
     {
@@ -177,6 +178,11 @@ public sealed class VllmSimulatorServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await StopAsync().ConfigureAwait(false);
         _lifecycle.Dispose();
     }

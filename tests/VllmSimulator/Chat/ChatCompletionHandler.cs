@@ -202,7 +202,7 @@ internal sealed class ChatCompletionHandler(SimulatorState state)
 
             // Kestrel's flush only hands bytes to the transport; aborting at once would discard them, and the
             // point of this fault is a client that already saw headers and a first chunk.
-            await Task.Delay(DropGrace, state.Time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(DropGrace, cancellationToken).ConfigureAwait(false); // transport time, not model time
         }
         else
         {
