@@ -5,7 +5,15 @@ public sealed class ProxyOpsOptions
 {
     public const string SectionName = "Ops:Proxy";
 
-    public Uri BaseUrl { get; set; } = new("http://127.0.0.1:8003");
+    /// <summary>
+    /// Where Ops reaches the proxy over HTTP. Unset means the in-process listener's own address
+    /// (<see cref="IProxyListener.LocalAddress"/>), or http://127.0.0.1:8003 while it is stopped.
+    /// </summary>
+    public Uri? BaseUrl { get; set; }
+
+    public static Uri DefaultBaseUrl { get; } = new("http://127.0.0.1:8003");
+
+    public Uri ResolveBaseUrl(IProxyListener listener) => BaseUrl ?? listener.LocalAddress ?? DefaultBaseUrl;
 
     /// <summary>Model for the ProxyDirect smoke test; empty means the first id from the proxy's /v1/models.</summary>
     public string? SmokeModel { get; set; }

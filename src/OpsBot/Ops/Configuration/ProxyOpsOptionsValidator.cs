@@ -7,7 +7,7 @@ public sealed class ProxyOpsOptionsValidator : IValidateOptions<ProxyOpsOptions>
     public ValidateOptionsResult Validate(string? name, ProxyOpsOptions o)
     {
         var failures = new List<string>();
-        if (o.BaseUrl is not { IsAbsoluteUri: true } url || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        if (o.BaseUrl is { } url && (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)))
         {
             failures.Add($"{ProxyOpsOptions.SectionName}:BaseUrl must be an absolute http(s) URL such as http://127.0.0.1:8003 (got '{o.BaseUrl}').");
         }

@@ -162,7 +162,7 @@ public sealed partial class RestartService : IRestartService
             var client = _httpClients.CreateClient(OpsHttpClients.Proxy);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-            using var response = await client.GetAsync(new Uri(_proxy.BaseUrl, "health"), linked.Token).ConfigureAwait(false);
+            using var response = await client.GetAsync(new Uri(_proxy.ResolveBaseUrl(_proxyListener), "health"), linked.Token).ConfigureAwait(false);
             return response.IsSuccessStatusCode ? (true, "ok") : (false, $"/health answered {(int)response.StatusCode}");
         }
         catch (HttpRequestException ex)

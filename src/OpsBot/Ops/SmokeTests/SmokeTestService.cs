@@ -22,6 +22,7 @@ public sealed partial class SmokeTestService : ISmokeTestService
     private const int TimeoutExitCode = 124;
 
     private readonly ISshCommandRunner _ssh;
+    private readonly IProxyListener _proxyListener;
     private readonly IHttpClientFactory _httpClients;
     private readonly SecretRedactor _redactor;
     private readonly GatewayOpsOptions _gateway;
@@ -33,6 +34,7 @@ public sealed partial class SmokeTestService : ISmokeTestService
 
     public SmokeTestService(
         ISshCommandRunner ssh,
+        IProxyListener proxyListener,
         IHttpClientFactory httpClients,
         SecretRedactor redactor,
         IOptions<GatewayOpsOptions> gateway,
@@ -41,6 +43,7 @@ public sealed partial class SmokeTestService : ISmokeTestService
         ILogger<SmokeTestService> logger)
     {
         _ssh = ssh;
+        _proxyListener = proxyListener;
         _httpClients = httpClients;
         _redactor = redactor;
         _gateway = gateway.Value;
@@ -122,16 +125,17 @@ public sealed partial class SmokeTestService : ISmokeTestService
         using var deadline = new CancellationTokenSource(_proxy.SmokeTestTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var client = _httpClients.CreateClient(OpsHttpClients.Proxy);
+        var baseUrl = _proxy.ResolveBaseUrl(_proxyListener);
         try
         {
-            var model = string.IsNullOrWhiteSpace(_proxy.SmokeModel) ? await FirstModelAsync(client, linked.Token).ConfigureAwait(false) : _proxy.SmokeModel;
+            var model = string.IsNullOrWhiteSpace(_proxy.SmokeModel) ? await FirstModelAsync(client, baseUrl, linked.Token).ConfigureAwait(false) : _proxy.SmokeModel;
             if (model is null)
             {
-                return (false, "", $"the proxy at {_proxy.BaseUrl} lists no model on /v1/models (set Ops:Proxy:SmokeModel)");
+                return (false, "", $"the proxy at {baseUrl} lists no model on /v1/models (set Ops:Proxy:SmokeModel)");
             }
 
-            progress?.Report($"streaming chat with a tool through {_proxy.BaseUrl} (model {model})");
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_proxy.BaseUrl, "v1/chat/completions"))
+            progress?.Report($"streaming chat with a tool through {baseUrl} (model {model})");
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUrl, "v1/chat/completions"))
             {
                 Content = JsonContent.Create(BuildRequest(model)),
             };
@@ -160,13 +164,13 @@ public sealed partial class SmokeTestService : ISmokeTestService
         }
         catch (HttpRequestException ex)
         {
-            return (false, "", $"cannot reach the proxy at {_proxy.BaseUrl}: {ex.Message}");
+            return (false, "", $"cannot reach the proxy at {baseUrl}: {ex.Message}");
         }
     }
 
-    private async Task<string?> FirstModelAsync(HttpClient client, CancellationToken cancellationToken)
+    private static async Task<string?> FirstModelAsync(HttpClient client, Uri baseUrl, CancellationToken cancellationToken)
     {
-        using var response = await client.GetAsync(new Uri(_proxy.BaseUrl, "v1/models"), cancellationToken).ConfigureAwait(false);
+        using var response = await client.GetAsync(new Uri(baseUrl, "v1/models"), cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             return null;
