@@ -23,6 +23,11 @@ public static class FakeGatewayScripts
         n=$(cat "$D/state/nrestarts" 2>/dev/null || echo 0)
         case "$2" in
           is-active)
+            # After a restart the unit stays "activating" for a fixed number of polls, then becomes active.
+            if [ "$state" = activating ]; then
+              left=$(cat "$D/state/activating-polls" 2>/dev/null || echo 0)
+              if [ "$left" -le 0 ]; then state=active; echo active > "$D/state/active"; else echo $((left - 1)) > "$D/state/activating-polls"; fi
+            fi
             echo "$state"
             [ "$state" = active ] || exit 3 ;;
           show)
@@ -35,7 +40,7 @@ public static class FakeGatewayScripts
             if [ "$mode" = fail-restart ]; then echo "Failed to restart $3: Unit $3 not found." >&2; exit 5; fi
             echo $((n + 1)) > "$D/state/nrestarts"
             echo activating > "$D/state/active"
-            nohup sh -c "sleep 1; echo active > '$D/state/active'" > /dev/null 2>&1 &
+            echo 2 > "$D/state/activating-polls"
             ;;
           *) echo "stand-in: unsupported $2" >&2; exit 2 ;;
         esac

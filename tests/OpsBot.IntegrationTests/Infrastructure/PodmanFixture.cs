@@ -95,12 +95,18 @@ public sealed class PodmanFixture : IAsyncLifetime
             await _service.WaitForExitAsync();
         }
 
-        try
+        // conmon's "podman container cleanup" may still touch the storage for a moment after rm.
+        for (var attempt = 0; attempt < 20 && System.IO.Directory.Exists(Directory); attempt++)
         {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
+            try
+            {
+                System.IO.Directory.Delete(Directory, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+            }
+
+            await Task.Delay(250);
         }
     }
 

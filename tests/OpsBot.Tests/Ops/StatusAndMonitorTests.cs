@@ -107,9 +107,10 @@ public sealed class StatusAndMonitorTests
         var history = ops.Get<IHealthHistory>();
         using var stop = new CancellationTokenSource();
         var seen = new List<HealthTransition>();
+        var transitions = history.WatchAsync(stop.Token);
         var watching = Task.Run(async () =>
         {
-            await foreach (var t in history.WatchAsync(stop.Token).WithCancellation(stop.Token))
+            await foreach (var t in transitions.WithCancellation(stop.Token))
             {
                 lock (seen)
                 {

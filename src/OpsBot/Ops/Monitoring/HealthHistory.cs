@@ -41,7 +41,11 @@ public sealed class HealthHistory : IHealthHistory
         }
     }
 
-    public async IAsyncEnumerable<HealthTransition> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Subscribes at the call, not at the first MoveNextAsync, so nothing published in between is
+    /// lost. Enumerate the result: the subscription ends when the enumeration ends.
+    /// </summary>
+    public IAsyncEnumerable<HealthTransition> WatchAsync(CancellationToken cancellationToken)
     {
         var channel = Channel.CreateBounded<HealthTransition>(new BoundedChannelOptions(SubscriberBuffer)
         {
@@ -53,6 +57,11 @@ public sealed class HealthHistory : IHealthHistory
             _subscribers.Add(channel);
         }
 
+        return ReadAsync(channel, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<HealthTransition> ReadAsync(Channel<HealthTransition> channel, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         try
         {
             await foreach (var transition in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
