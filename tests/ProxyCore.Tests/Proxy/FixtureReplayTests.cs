@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OpsBot.ProxyCore.Proxy;
 using OpsBot.ProxyCore.Tests.Infrastructure;
 using OpsBot.VllmSimulator;
 
@@ -31,11 +32,29 @@ public sealed class FixtureReplayTests
 
     private static readonly string[] FixtureTools = ["read_file", "run_command", "write_file", "list_dir", "get_weather", "get_time", "search"];
 
-    [Theory]
-    [MemberData(nameof(NonStreamingFixtures))]
-    public async Task Fixture_through_the_rewrap_gives_the_sdk_the_expected_answer(string fixture, string? content, string calls)
+    public static TheoryData<ToolStreamingMode, string, string?, string> NonStreamingFixturesByMode()
     {
-        await using var harness = await ProxyHarness.StartAsync();
+        var data = new TheoryData<ToolStreamingMode, string, string?, string>();
+        foreach (var mode in Enum.GetValues<ToolStreamingMode>())
+        {
+            foreach (var row in NonStreamingFixtures)
+            {
+                data.Add(mode, (string)row[0], (string?)row[1], (string)row[2]);
+            }
+        }
+
+        return data;
+    }
+
+    /// <summary>
+    /// A streaming client with tools; in stream mode vLLM's JSON answer to a stream request is
+    /// handed to the re-wrap too, so both modes must give the same answer.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(NonStreamingFixturesByMode))]
+    public async Task Fixture_through_the_rewrap_gives_the_sdk_the_expected_answer(ToolStreamingMode mode, string fixture, string? content, string calls)
+    {
+        await using var harness = await ProxyHarness.StartAsync(mode);
         var raw = SharedReference.ReadFixture(fixture);
         harness.Simulator.Enqueue(SimulatedAnswer.RawJson(raw));
 

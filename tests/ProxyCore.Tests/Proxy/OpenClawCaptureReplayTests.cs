@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using OpsBot.ProxyCore.Proxy;
 using OpsBot.ProxyCore.Tests.Infrastructure;
 using OpsBot.VllmSimulator;
 
@@ -12,13 +13,25 @@ namespace OpsBot.ProxyCore.Tests.Proxy;
 /// </summary>
 public sealed class OpenClawCaptureReplayTests
 {
-    public static TheoryData<string> Captures => new(Directory.GetFiles(SharedReference.OpenClaw, "openclaw-*.json").Select(Path.GetFileName).Order()!);
+    public static TheoryData<ToolStreamingMode, string> Captures()
+    {
+        var data = new TheoryData<ToolStreamingMode, string>();
+        foreach (var mode in Enum.GetValues<ToolStreamingMode>())
+        {
+            foreach (var capture in Directory.GetFiles(SharedReference.OpenClaw, "openclaw-*.json").Select(Path.GetFileName).Order())
+            {
+                data.Add(mode, capture!);
+            }
+        }
+
+        return data;
+    }
 
     [Theory]
     [MemberData(nameof(Captures))]
-    public async Task Capture_answered_with_text_streams_that_text(string capture)
+    public async Task Capture_answered_with_text_streams_that_text(ToolStreamingMode mode, string capture)
     {
-        await using var harness = await ProxyHarness.StartAsync();
+        await using var harness = await ProxyHarness.StartAsync(mode);
         harness.Simulator.Enqueue(SimulatedAnswer.Text("4"));
 
         var answer = await ReplayAsync(harness, capture);
@@ -28,7 +41,7 @@ public sealed class OpenClawCaptureReplayTests
         Assert.Equal(OpenAI.Chat.ChatFinishReason.Stop, answer.FinishReason);
         Assert.NotNull(answer.Usage);
         var upstream = Assert.Single(harness.Simulator.ChatRequests);
-        Assert.False(upstream.Stream);
+        Assert.Equal(mode == ToolStreamingMode.Stream, upstream.Stream);
         var original = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(SharedReference.OpenClaw, capture))).RootElement;
         Assert.True(JsonElement.DeepEquals(original.GetProperty("tools"), upstream.Json!.Value.GetProperty("tools")));
         Assert.Equal(original.GetProperty("messages").GetArrayLength(), upstream.Json!.Value.GetProperty("messages").GetArrayLength());
@@ -36,9 +49,9 @@ public sealed class OpenClawCaptureReplayTests
 
     [Theory]
     [MemberData(nameof(Captures))]
-    public async Task Capture_answered_with_qwen_xml_exec_streams_one_exec_call(string capture)
+    public async Task Capture_answered_with_qwen_xml_exec_streams_one_exec_call(ToolStreamingMode mode, string capture)
     {
-        await using var harness = await ProxyHarness.StartAsync();
+        await using var harness = await ProxyHarness.StartAsync(mode);
         harness.Simulator.Enqueue(SimulatedAnswer.Text("<tool_call>\n<function=exec>\n<parameter=command>\nls /tmp\n</parameter>\n</function>\n</tool_call>"));
 
         var answer = await ReplayAsync(harness, capture);
@@ -51,9 +64,9 @@ public sealed class OpenClawCaptureReplayTests
 
     [Theory]
     [MemberData(nameof(Captures))]
-    public async Task Capture_answered_with_native_tool_call_streams_it(string capture)
+    public async Task Capture_answered_with_native_tool_call_streams_it(ToolStreamingMode mode, string capture)
     {
-        await using var harness = await ProxyHarness.StartAsync();
+        await using var harness = await ProxyHarness.StartAsync(mode);
         harness.Simulator.Enqueue(SimulatedAnswer.ToolCalls("Listing.", new SimulatedToolCall("exec", """{"command": "ls /tmp"}""")));
 
         var answer = await ReplayAsync(harness, capture);
