@@ -4,12 +4,12 @@ using OpsBot.Bench.Hosts;
 using OpsBot.Bench.Load;
 using OpsBot.Bench.Report;
 using OpsBot.Bench.Workload;
+using OpsBot.ProxyCore.Proxy;
 
 namespace OpsBot.Bench;
 
 /// <summary>
-/// One benchmark run: a simulator process, opsbot processes in buffer and (when it exists) stream mode in
-/// front of it, and this process as the load generator. Rounds are interleaved across targets so that
+/// One benchmark run: a simulator process, opsbot processes in buffer and stream mode in front of it, and this process as the load generator. Rounds are interleaved across targets so that
 /// background load on a shared box does not favour whichever target happened to run first.
 /// </summary>
 internal static class BenchRunner
@@ -35,16 +35,16 @@ internal static class BenchRunner
         var upstream = simulatorUrl.ToString().TrimEnd('/');
 
         var ports = FreePort.Next(2);
-        await using var bufferProxy = StartOpsBot(settings, "proxy buffer", ports[0], upstream, stream: false);
-        await using var streamProxy = ToolStreaming.Supported ? StartOpsBot(settings, "proxy stream", ports[1], upstream, stream: true) : null;
+        await using var bufferProxy = StartOpsBot(settings, "proxy buffer", ports[0], upstream, ToolStreamingMode.Buffer);
+        await using var streamProxy = StartOpsBot(settings, "proxy stream", ports[1], upstream, ToolStreamingMode.Stream);
 
-        var direct = new TargetMeasurements("direct", new BenchTarget("direct", simulatorUrl, null));
-        var buffer = new TargetMeasurements("proxy buffer", new BenchTarget("proxy buffer", LoopbackUrl(ports[0]), bufferProxy));
-        var streamMode = streamProxy is null
-            ? new TargetMeasurements("proxy stream", null, "ProxyCore has no Proxy:ToolStreaming option yet")
-            : new TargetMeasurements("proxy stream", new BenchTarget("proxy stream", LoopbackUrl(ports[1]), streamProxy));
-        TargetMeasurements[] all = [direct, buffer, streamMode];
-        var live = all.Where(t => t.Available).Select(t => (Measurements: t, Target: t.Target!)).ToArray();
+        TargetMeasurements[] all =
+        [
+            new(new BenchTarget("direct", simulatorUrl, null)),
+            new(new BenchTarget("proxy buffer", LoopbackUrl(ports[0]), bufferProxy)),
+            new(new BenchTarget("proxy stream", LoopbackUrl(ports[1]), streamProxy)),
+        ];
+        var live = all.Select(t => (Measurements: t, t.Target)).ToArray();
 
         foreach (var (_, target) in live)
         {
@@ -135,16 +135,13 @@ internal static class BenchRunner
         return 0;
     }
 
-    private static ChildProcess StartOpsBot(BenchSettings settings, string name, int port, string upstream, bool stream)
-    {
-        List<string> arguments = ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--host", "127.0.0.1", "--vllm-url", upstream];
-        if (stream)
-        {
-            arguments.Add(ToolStreaming.StreamSwitch);
-        }
-
-        return ChildProcess.Start(name, settings.OpsBotDll, arguments);
-    }
+    private static ChildProcess StartOpsBot(BenchSettings settings, string name, int port, string upstream, ToolStreamingMode mode) =>
+        ChildProcess.Start(name, settings.OpsBotDll,
+        [
+            "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--host", "127.0.0.1", "--vllm-url", upstream,
+            // Explicit either way: the default has changed before.
+            $"--Proxy:ToolStreaming={mode.ToString().ToLowerInvariant()}",
+        ]);
 
     private static Uri LoopbackUrl(int port) => new($"http://127.0.0.1:{port}");
 

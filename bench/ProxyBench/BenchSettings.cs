@@ -15,22 +15,22 @@ internal sealed record BenchSettings
 
     public int Rounds { get; init; } = 3;
     public int LatencyRequestsPerRound { get; init; } = 400;
-    public TimeSpan LatencyRoundCap { get; init; } = TimeSpan.FromSeconds(8);
+    public TimeSpan LatencyRoundCap { get; init; } = TimeSpan.FromSeconds(6);
 
     public int ThroughputConcurrency { get; init; } = 32;
     public TimeSpan ThroughputRoundDuration { get; init; } = TimeSpan.FromSeconds(2);
 
-    public int TtftRounds { get; init; } = 2;
-    public int TtftConcurrent { get; init; } = 4;
+    public int TtftRounds { get; init; } = 1;
+    public int TtftConcurrent { get; init; } = 8;
 
     public int RssConcurrency { get; init; } = 64;
     public int RssRequests { get; init; } = 256;
-    public TimeSpan RssCap { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan RssCap { get; init; } = TimeSpan.FromSeconds(8);
 
     public bool Diagnose { get; init; } = true;
-    public int DiagnoseRequests { get; init; } = 200;
-    public int DiagnoseLargeRequests { get; init; } = 128;
-    public TimeSpan DiagnoseCap { get; init; } = TimeSpan.FromSeconds(10);
+    public int DiagnoseRequests { get; init; } = 150;
+    public int DiagnoseLargeRequests { get; init; } = 64;
+    public TimeSpan DiagnoseCap { get; init; } = TimeSpan.FromSeconds(5);
 
     public static BenchSettings Parse(string[] args)
     {
@@ -63,11 +63,9 @@ internal sealed record BenchSettings
                 Rounds = 1,
                 LatencyRequestsPerRound = 100,
                 ThroughputRoundDuration = TimeSpan.FromSeconds(1),
-                TtftRounds = 1,
                 TtftConcurrent = 2,
                 RssRequests = 64,
                 DiagnoseRequests = 50,
-                DiagnoseLargeRequests = 64,
             }
             : settings;
     }

@@ -23,8 +23,13 @@ internal static class HotPathProbe
             costs.Add(Measure(label, "ChatRequest.TryParse", iterations, () => ChatRequest.TryParse(document, out _)));
             costs.Add(Measure(label, "UpstreamBodyWriter.Analyze", iterations, () => UpstreamBodyWriter.Analyze(document.RootElement, stream: true)));
             var upstream = UpstreamBodyWriter.Write(document.RootElement, stream: false, body.Length).Length;
-            costs.Add(Measure(label, F($"UpstreamBodyWriter.Write (stream:false; {body.Length} B in, {upstream} B out)"), iterations,
+            costs.Add(Measure(label, F($"UpstreamBodyWriter.Write, buffer mode ({body.Length} B in, {upstream} B out)"), iterations,
                 () => UpstreamBodyWriter.Write(document.RootElement, stream: false, body.Length)));
+            costs.Add(Measure(label, "UpstreamBodyWriter.Write, stream mode (forceUsage)", iterations,
+                () => UpstreamBodyWriter.Write(document.RootElement, stream: true, body.Length, forceUsage: true)));
+            var raw = RawCopyPrototype.Write(document.RootElement, stream: false, body.Length).Length;
+            costs.Add(Measure(label, F($"prototype: raw copy of unchanged values ({raw} B out)"), iterations,
+                () => RawCopyPrototype.Write(document.RootElement, stream: false, body.Length)));
         }
 
         using var request = JsonDocument.Parse(smallBody);

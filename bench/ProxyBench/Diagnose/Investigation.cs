@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using OpsBot.Bench.Hosts;
 using OpsBot.Bench.Load;
@@ -21,30 +20,25 @@ internal static class Investigation
         var answer = await client.PostForBytesAsync(BenchClient.ChatUri(simulatorUrl), nonStreaming, ct);
         var stages = HotPathProbe.Run(bodies.OpenClaw, bodies.OneMebibyte, answer);
 
-        List<(string Label, bool Stream, bool ServerGc)> configurations = [("buffer, server GC (as opsbot)", false, true), ("buffer, workstation GC", false, false)];
-        if (ToolStreaming.Supported)
-        {
-            configurations.Add(("stream, server GC (as opsbot)", true, true));
-        }
-
+        (string Label, ToolStreamingMode Mode, bool ServerGc)[] configurations =
+        [
+            ("buffer", ToolStreamingMode.Buffer, true),
+            ("stream", ToolStreamingMode.Stream, true),
+            ("stream", ToolStreamingMode.Stream, false),
+        ];
         var runs = new List<InstrumentedRun>();
-        foreach (var (label, stream, serverGc) in configurations)
+        foreach (var (label, mode, serverGc) in configurations)
         {
-            runs.Add(await RunInstrumentedAsync(client, settings, bodies, simulatorUrl, benchDll, label, stream, serverGc, ct));
+            runs.Add(await RunInstrumentedAsync(client, settings, bodies, simulatorUrl, benchDll, label, mode, serverGc, ct));
         }
 
         return new Diagnosis(stages, runs);
     }
 
     private static async Task<InstrumentedRun> RunInstrumentedAsync(BenchClient client, BenchSettings settings, RequestBodies bodies, Uri simulatorUrl, string benchDll,
-        string label, bool stream, bool serverGc, CancellationToken ct)
+        string label, ToolStreamingMode mode, bool serverGc, CancellationToken ct)
     {
-        List<string> arguments = ["proxy-host", "--vllm-url", simulatorUrl.ToString().TrimEnd('/')];
-        if (stream)
-        {
-            arguments.Add("--stream");
-        }
-
+        string[] arguments = ["proxy-host", "--vllm-url", simulatorUrl.ToString().TrimEnd('/'), "--mode", mode.ToString()];
         await using var proxy = ChildProcess.Start(label, benchDll, arguments, new Dictionary<string, string> { ["DOTNET_gcServer"] = serverGc ? "1" : "0" });
         var baseUrl = new Uri((await proxy.WaitForLineAsync(InstrumentedProxyChild.Ready, TimeSpan.FromSeconds(90)))[InstrumentedProxyChild.Ready.Length..]);
         var chat = BenchClient.ChatUri(baseUrl);
@@ -61,10 +55,10 @@ internal static class Investigation
         await client.PostAsync(new Uri(baseUrl, "/bench/gc/reset"), ct);
         ProcMemory.ResetPeak(proxy.Id);
         var before = await client.GetJsonAsync<GcSnapshot>(gc, ct);
-        var started = Stopwatch.GetTimestamp();
+        var cpu = proxy.CpuTime;
         var load = await ClosedLoop.RunAsync(client, BenchClient.ChatUri(baseUrl), body, concurrency, requests, cap, ct);
-        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var cpuUsed = proxy.CpuTime - cpu;
         var after = await client.GetJsonAsync<GcSnapshot>(gc, ct);
-        return new ProcessGcRun(workload, load.Count, concurrency, before, after, proxy.Memory.PeakRss, seconds);
+        return new ProcessGcRun(workload, load, concurrency, before, after, proxy.Memory.PeakRss, cpuUsed);
     }
 }

@@ -6,7 +6,7 @@ using OpsBot.ProxyCore.Proxy;
 namespace OpsBot.Bench.Hosts;
 
 /// <summary>
-/// <c>ProxyBench proxy-host --vllm-url URL [--stream]</c>: the same ProxyApplication opsbot runs, in its own
+/// <c>ProxyBench proxy-host --vllm-url URL --mode buffer|stream</c>: the same ProxyApplication opsbot runs, in its own
 /// process, plus <c>/bench/gc</c> (allocation and GC counters) so a missed target can be traced to
 /// allocations. Only used for the diagnosis; the headline numbers come from the real opsbot binary.
 /// </summary>
@@ -17,13 +17,16 @@ internal static class InstrumentedProxyChild
     public static async Task<int> RunAsync(string[] args)
     {
         string? vllmUrl = null;
-        var stream = false;
+        var mode = ToolStreamingMode.Buffer;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--vllm-url" when i + 1 < args.Length: vllmUrl = args[++i]; break;
-                case "--stream": stream = true; break;
+                case "--mode" when i + 1 < args.Length && Enum.TryParse<ToolStreamingMode>(args[i + 1], ignoreCase: true, out var parsed):
+                    mode = parsed;
+                    i++;
+                    break;
                 default:
                     Console.Error.WriteLine($"unknown argument {args[i]}");
                     return 2;
@@ -42,10 +45,7 @@ internal static class InstrumentedProxyChild
             o.VllmUrl = vllmUrl;
             o.Host = "127.0.0.1";
             o.Port = 0;
-            if (stream)
-            {
-                ToolStreaming.UseStream(o);
-            }
+            o.ToolStreaming = mode;
         });
         app.MapGet("/bench/gc", () => Results.Json(GcSnapshot.Capture(listener)));
         app.MapPost("/bench/gc/reset", () =>

@@ -1,16 +1,11 @@
 namespace OpsBot.Bench.Load;
 
 /// <summary>Everything measured for one target, filled phase by phase.</summary>
-internal sealed class TargetMeasurements(string name, BenchTarget? target, string? unavailableReason = null)
+internal sealed class TargetMeasurements(BenchTarget target)
 {
-    public string Name { get; } = name;
+    public BenchTarget Target { get; } = target;
 
-    public BenchTarget? Target { get; } = target;
-
-    /// <summary>Why the target was not measured (e.g. the proxy has no stream mode yet).</summary>
-    public string? UnavailableReason { get; } = unavailableReason;
-
-    public bool Available => Target is not null;
+    public string Name => Target.Name;
 
     public LoadResult Latency { get; set; } = LoadResult.Empty;
 

@@ -49,17 +49,12 @@ internal static class ResultsReport
             t => Delta(Percentiles.Of(t.TtftMs, 0.5) - Percentiles.Of(direct.TtftMs, 0.5)));
         Row(md, "paced response complete, p50", targets, t => Ms(Percentiles.Of(t.TtftTotalMs, 0.5)), t => Delta(Percentiles.Of(t.TtftTotalMs, 0.5) - Percentiles.Of(direct.TtftTotalMs, 0.5)));
         Row(md, F($"proxy peak RSS, c={settings.RssConcurrency}, 1 MiB bodies (RSS before)"), targets,
-            t => t.Target?.Proxy is null || t.Rss is null ? "n/a" : F($"{t.Rss.PeakBytes / MiB:0} MiB ({t.Rss.BeforeBytes / MiB:0})"), _ => null);
+            t => t.Target.Proxy is null || t.Rss is null ? "n/a" : F($"{t.Rss.PeakBytes / MiB:0} MiB ({t.Rss.BeforeBytes / MiB:0})"), _ => null);
         Row(md, F($"throughput, c={settings.RssConcurrency}, 1 MiB bodies"), targets,
             t => Rps(t.Rss?.Load.RequestsPerSecond ?? double.NaN), t => Ratio(t.Rss?.Load.RequestsPerSecond ?? double.NaN, direct.Rss?.Load.RequestsPerSecond ?? double.NaN));
         md.AppendLine();
         md.AppendLine("Values in parentheses: difference to direct (ms) or share of direct throughput.");
-        foreach (var unavailable in targets.Where(t => !t.Available))
-        {
-            md.AppendLine(F($"{unavailable.Name}: n/a ({unavailable.UnavailableReason})."));
-        }
-
-        if (proxies.Any(p => p.Rss is { PeakWasReset: false } && p.Target?.Proxy is not null))
+        if (proxies.Any(p => p.Rss is { PeakWasReset: false }))
         {
             md.AppendLine("VmHWM could not be reset before the RSS phase, so the peak may stem from an earlier phase.");
         }
@@ -108,14 +103,14 @@ internal static class ResultsReport
         md.AppendLine();
         md.AppendLine("The same ProxyApplication as opsbot, in its own process with GC counters and sampled allocation ticks (`ProxyBench proxy-host`):");
         md.AppendLine();
-        md.AppendLine("| configuration | workload | allocated / request | GCs gen0/1/2 | GC pause | peak RSS | top sampled allocations |");
-        md.AppendLine("|---|---|---:|---:|---:|---:|---|");
+        md.AppendLine("| configuration | workload | p50 / p99 | proxy CPU / request | allocated / request | GCs gen0/1/2 | GC pause | peak RSS | top sampled allocations (per request) |");
+        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---|");
         foreach (var run in diagnosis.Runs)
         {
             foreach (var gc in new[] { run.Small, run.Large })
             {
-                var top = string.Join(", ", gc.After.TopAllocations.Take(4).Select(a => F($"{Short(a.Type)} {a.Heap} {Bytes((double)a.Bytes / gc.Requests)}/req")));
-                md.AppendLine(F($"| {run.Configuration} (server GC: {gc.After.ServerGc}) | {gc.Workload}, {gc.Requests} req at c={gc.Concurrency} | {Bytes(gc.AllocatedPerRequest)} | {gc.Gen0}/{gc.Gen1}/{gc.Gen2} | {gc.PauseMilliseconds:0} ms | {gc.PeakRssBytes / MiB:0} MiB | {top} |"));
+                var top = string.Join(", ", gc.After.TopAllocations.Take(4).Select(a => F($"{Short(a.Type)} {a.Heap} {Bytes((double)a.Bytes / gc.Requests)}")));
+                md.AppendLine(F($"| {run.Configuration}, {(gc.After.ServerGc ? "server GC (as opsbot ships)" : "workstation GC")} | {gc.Workload}, {gc.Requests} req at c={gc.Concurrency} | {gc.Load.Percentile(0.5):0.0} / {gc.Load.Percentile(0.99):0.0} ms | {gc.CpuPerRequestMs:0.00} ms | {Bytes(gc.AllocatedPerRequest)} | {gc.Gen0}/{gc.Gen1}/{gc.Gen2} | {gc.PauseMilliseconds:0} ms | {gc.PeakRssBytes / MiB:0} MiB | {top} |"));
             }
         }
     }
@@ -126,12 +121,6 @@ internal static class ResultsReport
         for (var i = 0; i < targets.Count; i++)
         {
             var target = targets[i];
-            if (!target.Available)
-            {
-                md.Append(" n/a |");
-                continue;
-            }
-
             md.Append(' ').Append(value(target));
             if (i > 0 && versusDirect(target) is { } relative)
             {
@@ -149,7 +138,7 @@ internal static class ResultsReport
         md.Append("| ").Append(goal).Append(" |");
         foreach (var proxy in proxies)
         {
-            md.Append(' ').Append(proxy.Available ? judge(proxy).ToString() : TargetCheck.NotMeasured.ToString()).Append(" |");
+            md.Append(' ').Append(judge(proxy).ToString()).Append(" |");
         }
 
         md.AppendLine();
@@ -160,7 +149,7 @@ internal static class ResultsReport
     private static string CpuPerRequest(CpuUse cpu, int requests, TargetMeasurements t)
     {
         var count = Math.Max(1, requests);
-        var proxy = t.Target?.Proxy is null ? "–" : F($"{cpu.Proxy.TotalMilliseconds / count:0.00}");
+        var proxy = t.Target.Proxy is null ? "–" : F($"{cpu.Proxy.TotalMilliseconds / count:0.00}");
         return F($"{proxy} / {cpu.Simulator.TotalMilliseconds / count:0.00} / {cpu.Client.TotalMilliseconds / count:0.00} ms");
     }
 

@@ -3,8 +3,6 @@ namespace OpsBot.Bench.Report;
 /// <summary>One goal from the issue, judged for one proxy mode.</summary>
 internal sealed record TargetCheck(bool? Passed, string Detail)
 {
-    public static TargetCheck NotMeasured { get; } = new(null, "n/a");
-
     public override string ToString() => Passed switch
     {
         true => $"PASS ({Detail})",
