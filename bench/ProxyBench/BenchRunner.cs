@@ -14,7 +14,11 @@ namespace OpsBot.Bench;
 /// </summary>
 internal static class BenchRunner
 {
+    /// <summary>Everything from this line on in the results file is kept when the benchmark rewrites it.</summary>
+    public const string FindingsMarker = "<!-- findings: kept across runs -->";
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan TtftStagger = TimeSpan.FromMilliseconds(50);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -95,7 +99,12 @@ internal static class BenchRunner
         {
             foreach (var (measurements, target) in live)
             {
-                var samples = await Task.WhenAll(Enumerable.Range(0, settings.TtftConcurrent).Select(_ => client.StreamAsync(target.ChatUri, bodies.OpenClaw, ct)));
+                // Staggered so the requests do not all queue behind one another's first chunk.
+                var samples = await Task.WhenAll(Enumerable.Range(0, settings.TtftConcurrent).Select(async i =>
+                {
+                    await Task.Delay(TtftStagger * i, ct);
+                    return await client.StreamAsync(target.ChatUri, bodies.OpenClaw, ct);
+                }));
                 foreach (var sample in samples)
                 {
                     Check(sample, target, BenchAnswers.PacedText);
@@ -109,6 +118,7 @@ internal static class BenchRunner
         Log(clock, $"peak RSS with {RequestBodies.LargeBodyBytes} B bodies at c={settings.RssConcurrency}");
         foreach (var (measurements, target) in live)
         {
+            await VerifyAsync(client, target, bodies.OneMebibyte, BenchAnswers.FastText, ct);
             var before = target.Proxy?.Memory;
             var reset = target.Proxy is { } proxy && ProcMemory.ResetPeak(proxy.Id);
             var load = await ClosedLoop.RunAsync(client, target.ChatUri, bodies.OneMebibyte, settings.RssConcurrency, settings.RssRequests, settings.RssCap, ct);
@@ -128,11 +138,24 @@ internal static class BenchRunner
         Console.WriteLine(report);
         if (settings.ResultsPath is { } path)
         {
-            await File.WriteAllTextAsync(path, report, ct);
+            await File.WriteAllTextAsync(path, report + await KeptFindingsAsync(path, ct), ct);
             Log(clock, $"wrote {path}");
         }
 
         return 0;
+    }
+
+    /// <summary>Hand-written analysis below <see cref="FindingsMarker"/> in an earlier results file survives a re-run.</summary>
+    private static async Task<string> KeptFindingsAsync(string path, CancellationToken ct)
+    {
+        if (!File.Exists(path))
+        {
+            return string.Empty;
+        }
+
+        var previous = await File.ReadAllTextAsync(path, ct);
+        var marker = previous.IndexOf(FindingsMarker, StringComparison.Ordinal);
+        return marker < 0 ? string.Empty : Environment.NewLine + previous[marker..];
     }
 
     private static ChildProcess StartOpsBot(BenchSettings settings, string name, int port, string upstream, ToolStreamingMode mode) =>
