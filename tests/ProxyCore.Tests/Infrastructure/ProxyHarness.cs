@@ -17,7 +17,8 @@ public sealed class ProxyHarness : IAsyncDisposable
         _proxy = proxy;
         Completions = recorder;
         ProxyUrl = proxy.GetListenUri();
-        Http = new HttpClient { BaseAddress = ProxyUrl, Timeout = TimeSpan.FromSeconds(30) };
+        // No draining on cancel: a cancelled request closes its connection at once, as agents' clients do.
+        Http = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = ProxyUrl, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public VllmSimulatorServer Simulator { get; }
