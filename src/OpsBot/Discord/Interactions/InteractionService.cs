@@ -223,7 +223,7 @@ public sealed partial class InteractionService(TimeProvider time, ILogger<Intera
                     return (null, rangeError);
                 }
 
-                return (target == typeof(int) ? (int)integer : integer, null);
+                return (target == typeof(int) ? (object)(int)integer : integer, null);
 
             case ApplicationCommandOptionType.Number:
                 if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number) || !double.IsFinite(number))
