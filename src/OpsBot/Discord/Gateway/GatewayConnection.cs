@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using OpsBot.Discord.Rest;
 
 namespace OpsBot.Discord.Gateway;
 
@@ -283,7 +284,7 @@ internal sealed partial class GatewayConnection(
     private async Task SendAsync(ClientWebSocket socket, Action<Utf8JsonWriter> write, CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, DiscordPayloadWriter.WriterOptions))
         {
             write(writer);
         }

@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpsBot.Discord.Rest;
 
 namespace OpsBot.Discord.Interactions;
 
@@ -80,7 +81,7 @@ public sealed partial class InteractionService(TimeProvider time, ILogger<Intera
     public string BuildCommandsJson()
     {
         var buffer = new ArrayBufferWriter<byte>(2048);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, DiscordPayloadWriter.WriterOptions))
         {
             writer.WriteStartArray();
             foreach (var command in _commands)

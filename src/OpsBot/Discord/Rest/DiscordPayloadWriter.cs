@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace OpsBot.Discord.Rest;
@@ -8,6 +9,9 @@ public static class DiscordPayloadWriter
 {
     public const int EphemeralFlag = 1 << 6;
     public const int SuppressNotificationsFlag = 1 << 12;
+
+    /// <summary>Discord payloads are never embedded in HTML, so "+", "&lt;" or emoji need no \u escapes.</summary>
+    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>
     /// Writes a message object. <paramref name="replace"/> (edits, update-message callbacks) writes empty/null values for

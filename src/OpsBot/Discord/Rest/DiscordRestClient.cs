@@ -261,7 +261,7 @@ public sealed partial class DiscordRestClient : IDiscordRestClient
     private static byte[] Serialize(Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, DiscordPayloadWriter.WriterOptions))
         {
             write(writer);
         }
