@@ -146,14 +146,14 @@ public static class DiscordPayloadWriter
     private static void WriteEmbed(Utf8JsonWriter writer, DiscordEmbed embed, ref int budget)
     {
         writer.WriteStartObject();
-        if (embed.Title is { Length: > 0 } title)
+        if (embed.Title is { Length: > 0 } title && Take(title, DiscordLimits.EmbedTitle, ref budget) is { Length: > 0 } clampedTitle)
         {
-            writer.WriteString("title", Take(title, DiscordLimits.EmbedTitle, ref budget));
+            writer.WriteString("title", clampedTitle);
         }
 
-        if (embed.Description is { Length: > 0 } description)
+        if (embed.Description is { Length: > 0 } description && Take(description, DiscordLimits.EmbedDescription, ref budget) is { Length: > 0 } clampedDescription)
         {
-            writer.WriteString("description", Take(description, DiscordLimits.EmbedDescription, ref budget));
+            writer.WriteString("description", clampedDescription);
         }
 
         if (embed.Url is { Length: > 0 } url)
@@ -171,12 +171,17 @@ public static class DiscordPayloadWriter
             writer.WriteStartArray("fields");
             foreach (var field in embed.Fields.Take(DiscordLimits.EmbedFields))
             {
-                // Discord rejects empty field names and values.
-                var name = Take(field.Name.Length == 0 ? "-" : field.Name, DiscordLimits.FieldName, ref budget);
+                // Discord rejects empty names and values, so a field needs at least one character of each.
+                if (budget < 2)
+                {
+                    break;
+                }
+
+                var name = Take(field.Name.Length == 0 ? "-" : field.Name, Math.Min(DiscordLimits.FieldName, budget - 1), ref budget);
                 var value = Take(field.Value.Length == 0 ? "-" : field.Value, DiscordLimits.FieldValue, ref budget);
                 writer.WriteStartObject();
-                writer.WriteString("name", name.Length == 0 ? "-" : name);
-                writer.WriteString("value", value.Length == 0 ? "-" : value);
+                writer.WriteString("name", name);
+                writer.WriteString("value", value);
                 writer.WriteBoolean("inline", field.Inline);
                 writer.WriteEndObject();
             }
@@ -184,10 +189,10 @@ public static class DiscordPayloadWriter
             writer.WriteEndArray();
         }
 
-        if (embed.FooterText is { Length: > 0 } footer)
+        if (embed.FooterText is { Length: > 0 } footer && Take(footer, DiscordLimits.FooterText, ref budget) is { Length: > 0 } clampedFooter)
         {
             writer.WriteStartObject("footer");
-            writer.WriteString("text", Take(footer, DiscordLimits.FooterText, ref budget));
+            writer.WriteString("text", clampedFooter);
             writer.WriteEndObject();
         }
 
