@@ -67,7 +67,7 @@ public sealed class DiscordOptionsValidator : IValidateOptions<DiscordOptions>
         // The confirm button is answered through the command's interaction token, which Discord invalidates after 15 minutes.
         if (options.RestartConfirmTimeout <= TimeSpan.Zero || options.RestartConfirmTimeout > TimeSpan.FromMinutes(14))
         {
-            failures.Add("Discord:RestartConfirmTimeout must be between 00:00:01 and 00:14:00.");
+            failures.Add("Discord:RestartConfirmTimeout must be positive and at most 00:14:00 (the interaction token lives 15 minutes).");
         }
 
         if (options.AutoDeferAfter <= TimeSpan.Zero || options.AutoDeferAfter > TimeSpan.FromSeconds(2.5))

@@ -254,4 +254,24 @@ public sealed class DiscordCommandTests
         Assert.Contains($"<#{FakeInteractions.AlertsChannelId}>", reply.Json["data"]!["content"]!.GetValue<string>());
         await bot.Status.DidNotReceiveWithAnyArgs().GetStatusAsync(default);
     }
+
+    [Fact]
+    public async Task An_unconfirmed_restart_expires_and_its_button_stops_working()
+    {
+        await using var bot = await BotHarness.StartAsync(c => c["Discord:RestartConfirmTimeout"] = "00:00:00.400");
+
+        var command = await bot.Discord.DispatchInteractionAsync(bot.Discord.Interactions.SlashCommand("restart", [("service", "gateway")]));
+        var prompt = await bot.Discord.WaitForRequestAsync("POST", $"/api/v10/interactions/{command.Id}/", timeout: Wait);
+        var confirmId = prompt.Json!["data"]!["components"]![0]!["components"]![0]!["custom_id"]!.GetValue<string>();
+
+        var expired = await bot.Discord.WaitForRequestAsync("PATCH", "/api/v10/webhooks/", timeout: Wait);
+        Assert.Contains(command.Token, Uri.UnescapeDataString(expired.Path));
+        Assert.Contains("not confirmed in time", expired.Json!["content"]!.GetValue<string>());
+        Assert.Empty(expired.Json["components"]!.AsArray());
+
+        var late = await bot.Discord.DispatchInteractionAsync(bot.Discord.Interactions.Button(confirmId, 1300000000000009999));
+        var reply = await bot.Discord.WaitForRequestAsync("POST", $"/api/v10/interactions/{late.Id}/", timeout: Wait);
+        Assert.Contains("expired", reply.Json!["data"]!["content"]!.GetValue<string>());
+        await bot.Restart.DidNotReceiveWithAnyArgs().RestartAsync(default, default!, default, default);
+    }
 }
