@@ -22,9 +22,10 @@ public sealed class DiscordGatewayTests
         var connect = await bot.Discord.Gateway.WaitForAsync("connect");
         Assert.EndsWith("?v=10&encoding=json", connect.Path);
 
-        // READY was sequence 1, so every heartbeat of this session carries 1.
-        var beat = await bot.Discord.Gateway.WaitForAsync("heartbeat", timeout: Wait);
+        // The first beat may go out before READY (random first delay): then it carries null; after READY it carries 1.
+        var beat = await bot.Discord.Gateway.Events.WaitForAsync(e => e.Kind == "heartbeat" && e.Payload is not null, Wait);
         Assert.Equal(1, beat.Payload!.GetValue<long>());
+        Assert.All(bot.Discord.Gateway.Events.Snapshot().Where(e => e.Kind == "heartbeat"), e => Assert.True(e.Payload is null || e.Payload.GetValue<long>() == 1));
 
         // A server-sent op 1 is answered at once with a heartbeat, not an ACK.
         var before = bot.Discord.Gateway.Count("heartbeat");
@@ -151,5 +152,20 @@ public sealed class DiscordGatewayTests
         await bot.Discord.Requests.WaitForAsync(r => r.Is("GET", "/api/v10/gateway/bot"), Wait, count: 2);
         Assert.True(DateTime.UtcNow - started >= TimeSpan.FromMilliseconds(500));
         Assert.Equal(0, bot.Discord.Gateway.Count("identify"));
+    }
+
+    [Fact]
+    public async Task A_malformed_gateway_payload_costs_a_reconnect_not_the_host()
+    {
+        await using var bot = await BotHarness.StartAsync();
+        var gateway = bot.Discord.Gateway;
+
+        // READY without session_id on a fresh identify: the bot must log it and try again, not crash.
+        await gateway.DispatchAsync("READY", new System.Text.Json.Nodes.JsonObject { ["user"] = new System.Text.Json.Nodes.JsonObject { ["id"] = "1" } });
+
+        await bot.Logs.WaitForAsync(e => e.Message.Contains("connection failed unexpectedly", StringComparison.Ordinal));
+        await gateway.WaitForAsync("resumed", timeout: Wait);
+        Assert.False(bot.Gateway.ExecuteTask!.IsCompleted);
+        Assert.NotEqual(GatewayState.Failed, bot.Gateway.State);
     }
 }

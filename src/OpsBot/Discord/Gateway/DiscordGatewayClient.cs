@@ -78,7 +78,19 @@ public sealed partial class DiscordGatewayClient(
                 }
 
                 var connection = new GatewayConnection(_options, _session, handler, time, logger, () => _state = GatewayState.Connected);
-                var outcome = await connection.RunAsync(url, resume, stoppingToken).ConfigureAwait(false);
+                GatewayDisconnect outcome;
+                try
+                {
+                    outcome = await connection.RunAsync(url, resume, stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // A malformed payload or a bug must cost one reconnect, never the whole host
+                    // (an exception escaping a BackgroundService stops OpsBot, proxy included).
+                    Log.ConnectionCrashed(logger, ex);
+                    // Resume when the session allows it (the loop identifies otherwise).
+                    outcome = new GatewayDisconnect(ReconnectAction.Resume, $"unexpected {ex.GetType().Name}");
+                }
                 _state = GatewayState.Disconnected;
 
                 if (outcome.Established)
@@ -149,8 +161,7 @@ public sealed partial class DiscordGatewayClient(
             Log.FatalClose(logger, GatewayCloseCodes.AuthenticationFailed, "Discord rejected the bot token (HTTP 401 on GET /gateway/bot)");
             return false;
         }
-        catch (Exception ex) when (ex is DiscordApiException or HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or InvalidDataException or KeyNotFoundException
-                                   && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             Log.GatewayLookupFailed(logger, ex.GetType().Name, ex.Message);
             return false;
@@ -219,6 +230,9 @@ public sealed partial class DiscordGatewayClient(
 
         [LoggerMessage(33, LogLevel.Warning, "Discord gateway disconnected: {Reason}; will {Next} in {DelayMs:0} ms.")]
         public static partial void Reconnecting(ILogger logger, string reason, string next, double delayMs);
+
+        [LoggerMessage(35, LogLevel.Error, "Discord gateway connection failed unexpectedly; reconnecting.")]
+        public static partial void ConnectionCrashed(ILogger logger, Exception exception);
 
         [LoggerMessage(34, LogLevel.Warning, "Discord identify budget used up; waiting {Seconds:0} s for it to reset.")]
         public static partial void IdentifyBudgetExhausted(ILogger logger, double seconds);
