@@ -8,10 +8,16 @@ public static class HistoryServiceCollectionExtensions
 {
     /// <summary>
     /// SQLite history (section <c>History</c>): incidents, alerts, restarts, smoke tests, per-minute traffic,
-    /// and the query service behind /status and /history. Register before <c>AddAlerts</c>.
+    /// and the query service behind /status and /history. <c>AddAlerts</c> calls it; calling both is fine.
     /// </summary>
     public static IServiceCollection AddHistory(this IServiceCollection services, IConfiguration configuration)
     {
+        // Idempotent: AddAlerts calls it too, and hosted services or observers must not be added twice.
+        if (services.Any(d => d.ServiceType == typeof(HistoryDatabase)))
+        {
+            return services;
+        }
+
         services.AddOptions<HistoryOptions>().Bind(configuration.GetSection(HistoryOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HistoryOptions>, HistoryOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
