@@ -81,11 +81,14 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator
 
                 check.IncidentId = null;
                 check.ProblemEndedAt = transition.At;
-                if (!check.Announced)
+                if (!check.Announced && !check.RecordedMuted)
                 {
-                    // Came and went without being posted (flapping or muted): count it for the next message.
+                    // Came and went unposted because the check is flapping: count it for the next message.
+                    // (One that was muted is in history already; a planned restart is no news afterwards.)
                     check.UnpostedBlips++;
                 }
+
+                check.RecordedMuted = false;
             }
 
             await ReconcileAsync(transition.Service, transition.Check, check, transition.At, cancellationToken);
