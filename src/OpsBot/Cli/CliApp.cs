@@ -65,6 +65,26 @@ public static class CliApp
         return [.. kept];
     }
 
+    /// <summary>The verb's own arguments: what follows the verb, less the service flags <see cref="HostArguments"/> passed to the host.</summary>
+    private static string[] CommandArguments(string[] args)
+    {
+        var hostFlags = HostArguments(args);
+        var rest = new List<string>();
+        for (var i = 1; i < args.Length; i++)
+        {
+            var name = args[i].Split('=', 2)[0];
+            if (CommandLine.SwitchMappings.ContainsKey(name) && hostFlags.Contains(args[i]))
+            {
+                i += args[i].Contains('=') ? 0 : 1;
+                continue;
+            }
+
+            rest.Add(args[i]);
+        }
+
+        return [.. rest];
+    }
+
     /// <summary>Runs a CLI verb and answers its exit code, or null when <paramref name="args"/> mean "run the service".</summary>
     public static async Task<int?> TryRunAsync(string[] args, IServiceProvider services, TextWriter output, CancellationToken cancellationToken)
     {
@@ -74,7 +94,7 @@ public static class CliApp
         }
 
         var verb = args[0].ToLowerInvariant();
-        var rest = args.AsSpan(1).ToArray();
+        var rest = CommandArguments(args);
         var renderer = new PlainTextRenderer();
         var commands = services.GetService<OpsCommands>() ?? ActivatorUtilities.CreateInstance<OpsCommands>(services);
         var time = services.GetService<TimeProvider>() ?? TimeProvider.System;

@@ -37,7 +37,7 @@ public sealed class OpsCommands
     {
         StackStatus? stack = null;
         string? stackError = null;
-        if (_services.GetService<IStatusService>() is { } statusService)
+        if (Optional<IStatusService>(out var statusProblem) is { } statusService)
         {
             try
             {
@@ -52,18 +52,18 @@ public sealed class OpsCommands
         }
         else
         {
-            stackError = "the status service is not part of this build";
+            stackError = $"the status service is unavailable: {statusProblem}";
         }
 
-        var history = _services.GetService<IHistoryQueryService>();
+        var history = Optional<IHistoryQueryService>();
         var availability = history is null ? null : await history.GetAvailabilityAsync(AvailabilityWindow, cancellationToken);
         IReadOnlyList<IncidentRecord> incidents = history is null ? [] : await history.GetRecentIncidentsAsync(5, cancellationToken);
-        var mutes = _services.GetService<AlertMutes>();
+        var mutes = Optional<AlertMutes>();
         return new StatusReport(
             _time.GetUtcNow(),
             stack,
             stackError,
-            inService ? _services.GetService<IProxyStatistics>()?.GetSnapshot() : null,
+            inService ? Optional<IProxyStatistics>()?.GetSnapshot() : null,
             availability,
             incidents,
             history?.GetHealth(),
@@ -74,9 +74,9 @@ public sealed class OpsCommands
     public async Task<LogTail> GetLogsAsync(StackService service, int lines, CancellationToken cancellationToken)
     {
         lines = Math.Clamp(lines, 1, MaxLogLines);
-        if (_services.GetService<ILogTailService>() is not { } logs)
+        if (Optional<ILogTailService>(out var problem) is not { } logs)
         {
-            return new LogTail(service, lines, [], "the log service is not part of this build");
+            return new LogTail(service, lines, [], $"the log service is unavailable: {problem}");
         }
 
         try
@@ -93,12 +93,12 @@ public sealed class OpsCommands
     public async Task<SmokeReport> RunSmokeAsync(IReadOnlyList<SmokeTestKind> kinds, string requestedBy, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
-        if (_services.GetService<ISmokeTestService>() is not { } smoke)
+        if (Optional<ISmokeTestService>(out var problem) is not { } smoke)
         {
-            return new SmokeReport([], TimeSpan.Zero, "the smoke test service is not part of this build");
+            return new SmokeReport([], TimeSpan.Zero, $"the smoke test service is unavailable: {problem}");
         }
 
-        var history = _services.GetService<ISmokeTestHistory>();
+        var history = Optional<ISmokeTestHistory>();
         var results = new List<SmokeTestResult>();
         foreach (var kind in kinds)
         {
@@ -126,7 +126,7 @@ public sealed class OpsCommands
     }
 
     public async Task<HistoryReport?> GetHistoryAsync(HistoryQuery query, CancellationToken cancellationToken) =>
-        _services.GetService<IHistoryQueryService>() is { } history ? await history.GetReportAsync(query, cancellationToken) : null;
+        Optional<IHistoryQueryService>() is { } history ? await history.GetReportAsync(query, cancellationToken) : null;
 
     /// <summary>
     /// Runs every validator that the host would run at start (everything registered with ValidateOnStart),
@@ -150,7 +150,7 @@ public sealed class OpsCommands
         }
 
         var notes = new List<string>();
-        if (_services.GetService<HistoryDatabase>() is { } database)
+        if (Optional<HistoryDatabase>() is { } database)
         {
             notes.Add($"history database: {database.DatabasePath}");
         }
@@ -162,6 +162,30 @@ public sealed class OpsCommands
         }
 
         return new ConfigCheckReport(problems, notes);
+    }
+
+    // A part whose options are invalid cannot be built; the command still answers with what it has
+    // (check-config is where the invalid options are reported).
+    private T? Optional<T>() where T : class => Optional<T>(out _);
+
+    private T? Optional<T>(out string? problem) where T : class
+    {
+        problem = null;
+        try
+        {
+            return _services.GetService<T>() ?? Missing<T>(out problem);
+        }
+        catch (OptionsValidationException ex)
+        {
+            problem = $"its configuration is invalid ({ex.OptionsType.Name}); run `opsbot check-config`";
+            return null;
+        }
+    }
+
+    private static T? Missing<T>(out string problem) where T : class
+    {
+        problem = "it is not part of this build";
+        return null;
     }
 
     private static IEnumerable<string> Failures(Exception exception)

@@ -41,7 +41,7 @@ public sealed class HistoryQueryService : IHistoryQueryService
         var empty = new HistoryReport(query, requestedFrom, to, _database.Health, null, [], [], [], [], null);
         var report = await _database.RunAsync<HistoryReport?>("read history", null, async (connection, ct) =>
         {
-            var from = Start(requestedFrom);
+            var from = requestedFrom;
             IReadOnlyList<IncidentRecord> incidents = [];
             IReadOnlyList<AlertRecord> alerts = [];
             IReadOnlyList<RestartAuditEntry> restarts = [];
@@ -51,8 +51,9 @@ public sealed class HistoryQueryService : IHistoryQueryService
             if (Wants(HistoryKind.Incidents))
             {
                 incidents = await ReadIncidentsAsync(connection, "opened_at < $to AND (resolved_at IS NULL OR resolved_at > $from)", from, to, query.Limit, ct);
-                var outages = await ReadIncidentsAsync(connection, "is_outage = 1 AND opened_at < $to AND (resolved_at IS NULL OR resolved_at > $from)", from, to, int.MaxValue, ct);
-                availability = AvailabilityCalculator.Compute(outages, query.Window, from, to);
+                var observedFrom = Start(requestedFrom);
+                var outages = await ReadIncidentsAsync(connection, "is_outage = 1 AND opened_at < $to AND (resolved_at IS NULL OR resolved_at > $from)", observedFrom, to, int.MaxValue, ct);
+                availability = AvailabilityCalculator.Compute(outages, query.Window, observedFrom, to);
             }
 
             if (Wants(HistoryKind.Alerts))

@@ -69,7 +69,7 @@ public sealed class HistoryDatabaseTests : IDisposable
         Assert.Equal("4", Assert.Single(report.SmokeTests).Reply);
         // The reopened file kept its creation time: uptime is not claimed for time before it.
         Assert.Equal(TestDatabase.Start, reopened.CreatedAt);
-        Assert.Equal(TestDatabase.Start, report.From);
+        Assert.Equal(TestDatabase.Start, report.Availability!.From);
     }
 
     [Fact]
