@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpsBot.Ops;
 using OpsBot.ProxyCore.Events;
+using OpsBot.ProxyCore.Metrics;
 using OpsBot.ProxyCore.Proxy;
 
 namespace OpsBot.Hosting;
@@ -32,6 +33,8 @@ public static class OpsBotHost
         services.AddSingleton<ProxyStatistics>();
         services.AddSingleton<IProxyStatistics>(sp => sp.GetRequiredService<ProxyStatistics>());
         services.AddSingleton<ICompletionObserver>(sp => sp.GetRequiredService<ProxyStatistics>());
+        services.AddSingleton<ProxyMetrics>();
+        services.AddSingleton<ICompletionObserver>(sp => sp.GetRequiredService<ProxyMetrics>());
         services.AddSingleton<CompletionEventPublisher>();
         services.AddSingleton<ProxyListener>();
         services.AddSingleton<IProxyListener>(sp => sp.GetRequiredService<ProxyListener>());

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Options;
 using OpsBot.Ops;
 using OpsBot.ProxyCore.Events;
+using OpsBot.ProxyCore.Metrics;
 using OpsBot.ProxyCore.Proxy;
 
 namespace OpsBot.Hosting;
@@ -96,6 +97,7 @@ public sealed partial class ProxyListener : IHostedService, IProxyListener, IAsy
                 services.AddSingleton(_outer.GetRequiredService<TimeProvider>());
                 services.AddSingleton(_outer.GetRequiredService<CompletionEventPublisher>());
                 services.AddSingleton(_outer.GetRequiredService<ProxyStatistics>());
+                services.AddSingleton(_outer.GetRequiredService<ProxyMetrics>());
                 services.AddSingleton<IProxyStatistics>(_outer.GetRequiredService<ProxyStatistics>());
             });
         await app.StartAsync(cancellationToken);

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using OpsBot.ProxyCore.Metrics;
+using Prometheus;
 
 namespace OpsBot.ProxyCore.Proxy;
 
@@ -33,6 +35,11 @@ public static class ProxyEndpoints
             ["max_tool_calls"] = options.MaxToolCalls,
         }));
 
+        endpoints.MapGet("/metrics", async (HttpContext context, ProxyMetrics metrics) =>
+        {
+            context.Response.ContentType = PrometheusConstants.ExporterContentTypeValue.ToString();
+            await metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
+        });
         endpoints.MapPost("/v1/chat/completions", (HttpContext context, ChatCompletionsHandler handler) => handler.HandleAsync(context));
         endpoints.Map("/v1/{**path}", (HttpContext context, PassthroughForwarder forwarder) => forwarder.ForwardAsync(context));
         return endpoints;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpsBot.ProxyCore.Events;
+using OpsBot.ProxyCore.Metrics;
 
 namespace OpsBot.ProxyCore.Proxy;
 
@@ -19,9 +20,13 @@ public static class ProxyServiceCollectionExtensions
         services.TryAddSingleton<ProxyStatistics>();
         services.TryAddSingleton<IProxyStatistics>(sp => sp.GetRequiredService<ProxyStatistics>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICompletionObserver, ProxyStatistics>(sp => sp.GetRequiredService<ProxyStatistics>()));
+        services.TryAddSingleton<ProxyMetrics>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICompletionObserver, ProxyMetrics>(sp => sp.GetRequiredService<ProxyMetrics>()));
         services.TryAddSingleton<CompletionEventPublisher>();
         services.TryAddSingleton<UpstreamRequestFactory>();
+        services.TryAddSingleton<UpstreamSender>();
         services.TryAddSingleton<PassthroughForwarder>();
+        services.TryAddSingleton<StreamingToolCompletion>();
         services.TryAddSingleton<LoopGuard>();
         services.TryAddSingleton<ChatCompletionsHandler>();
 
