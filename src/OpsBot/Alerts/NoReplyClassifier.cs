@@ -24,7 +24,8 @@ public static class NoReplyClassifier
         }
 
         // vLLM said 200, started streaming, then sent an error event: the client got a broken answer.
-        if (completion.Streamed && completion.Path == CompletionPath.StreamPassthrough && completion.Error is { } error && error != "client disconnected")
+        if (completion.Streamed && completion.Path is CompletionPath.StreamPassthrough or CompletionPath.Streamed
+            && completion.Error is { } error && error != CompletionEvent.ClientDisconnected)
         {
             return $"{MidStreamErrorCheck}: {error}";
         }
@@ -32,7 +33,7 @@ public static class NoReplyClassifier
         // Nothing reached the streaming client: it gave up (or the stream ended) before the first chunk.
         // Loop-guard answers and HTTP errors are answers, so they do not count here.
         if (completion.Streamed && completion.TimeToFirstByte is null
-            && completion.Path is CompletionPath.StreamPassthrough or CompletionPath.Rewrapped or CompletionPath.UpstreamUnavailable)
+            && completion.Path is CompletionPath.StreamPassthrough or CompletionPath.Rewrapped or CompletionPath.Streamed or CompletionPath.UpstreamUnavailable)
         {
             return completion.Error is { } reason ? $"{NoChunkCheck} ({reason})" : NoChunkCheck;
         }

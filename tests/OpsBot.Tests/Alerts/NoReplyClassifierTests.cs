@@ -25,13 +25,19 @@ public sealed class NoReplyClassifierTests
         Assert.Contains("prompt_tokens=1234", signal.Summary);
     }
 
-    [Fact]
-    public void Error_event_inside_a_passthrough_stream_is_a_mid_stream_failure()
+    [Theory]
+    [InlineData(CompletionPath.StreamPassthrough)]
+    [InlineData(CompletionPath.Streamed)]
+    public void Error_event_inside_a_stream_is_a_mid_stream_failure(CompletionPath path)
     {
-        var signal = NoReplyClassifier.Classify(Event(CompletionPath.StreamPassthrough, error: "EngineCore died", firstByte: TimeSpan.FromSeconds(1)));
+        var signal = NoReplyClassifier.Classify(Event(path, error: "vLLM error mid-stream: EngineCore died", firstByte: TimeSpan.FromSeconds(1)));
 
-        Assert.Equal($"{NoReplyClassifier.MidStreamErrorCheck}: EngineCore died", signal?.Check);
+        Assert.Equal($"{NoReplyClassifier.MidStreamErrorCheck}: vLLM error mid-stream: EngineCore died", signal?.Check);
     }
+
+    [Fact]
+    public void A_client_that_hung_up_after_text_arrived_is_not_a_failure() =>
+        Assert.Null(NoReplyClassifier.Classify(Event(CompletionPath.Streamed, error: CompletionEvent.ClientDisconnected, firstByte: TimeSpan.FromSeconds(1))));
 
     [Fact]
     public void Streaming_client_that_never_got_a_chunk_is_a_failure()
@@ -45,6 +51,7 @@ public sealed class NoReplyClassifierTests
     [InlineData(CompletionPath.Json, false)]
     [InlineData(CompletionPath.Rewrapped, true)]
     [InlineData(CompletionPath.StreamPassthrough, true)]
+    [InlineData(CompletionPath.Streamed, true)]
     public void Normal_answers_are_not_failures(CompletionPath path, bool streamed) =>
         Assert.Null(NoReplyClassifier.Classify(Event(path, streamed, firstByte: TimeSpan.FromSeconds(1))));
 
