@@ -124,7 +124,7 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator
             if (check.IsProblem && !check.Announced && !check.RecordedMuted)
             {
                 check.RecordedMuted = true;
-                await _publisher.PublishAsync(ProblemAlert(key, service, name, check, AlertKind.Raised), mutedBy, cancellationToken);
+                await _publisher.PublishAsync(ProblemAlert(key, service, name, check, AlertKind.Raised, now), mutedBy, cancellationToken);
             }
 
             return;
@@ -140,7 +140,7 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator
                     return;
                 }
 
-                await _publisher.PublishAsync(ProblemAlert(key, service, name, check, AlertKind.Raised), null, cancellationToken);
+                await _publisher.PublishAsync(ProblemAlert(key, service, name, check, AlertKind.Raised, now), null, cancellationToken);
                 check.Announced = true;
                 check.AnnouncedState = check.State;
                 check.LastRaiseAt = now;
@@ -150,7 +150,7 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator
             else if (check.State != check.AnnouncedState)
             {
                 var kind = check.State > check.AnnouncedState ? AlertKind.Escalated : AlertKind.Update;
-                await _publisher.PublishAsync(ProblemAlert(key, service, name, check, kind), null, cancellationToken);
+                await _publisher.PublishAsync(ProblemAlert(key, service, name, check, kind, now), null, cancellationToken);
                 check.AnnouncedState = check.State;
             }
 
@@ -196,7 +196,8 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator
         }
     }
 
-    private static Alert ProblemAlert(string key, StackService service, string name, CheckState check, AlertKind kind)
+    // Created now, not at Since: a post held back by maintenance or confirmation is not "delayed" delivery.
+    private static Alert ProblemAlert(string key, StackService service, string name, CheckState check, AlertKind kind, DateTimeOffset now)
     {
         var severity = Severity(check.State);
         var verb = kind switch
@@ -207,7 +208,7 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator
         };
         var blips = check.UnpostedBlips > 0 ? $"\nIt flapped before: {AlertText.Plural(check.UnpostedBlips, "short problem", "short problems")} not posted." : "";
         var text = $"{AlertText.Icon(kind, severity)} **{Name(service)} {name}: {check.State.ToString().ToLowerInvariant()}**{(verb.Length > 0 ? $" ({verb})" : "")} since {AlertText.Time(check.Since)}.\n{check.Summary}{blips}";
-        return new Alert(key, kind, severity, AlertText.Fit(text), check.Since);
+        return new Alert(key, kind, severity, AlertText.Fit(text), now);
     }
 
     private static AlertSeverity Severity(HealthState state) => state switch

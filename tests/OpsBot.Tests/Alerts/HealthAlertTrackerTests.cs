@@ -125,6 +125,9 @@ public sealed class HealthAlertTrackerTests
 
         var posted = Assert.Single(kit.Publisher.Posted);
         Assert.Equal(AlertKind.Raised, posted.Kind);
+        // Raised when posted, so delivery does not call it late; the text still says since when.
+        Assert.Equal(AlertTestKit.Start.AddMinutes(3), posted.CreatedAt);
+        Assert.Contains("since 10:00:00 UTC", posted.Text);
         Assert.Contains(kit.Publisher.All, p => p.MutedBy == "maintenance: restart by alice");
         await kit.Incidents.Received(1).OpenAsync(Arg.Is<IncidentOpening>(o => o.DuringMaintenance), Arg.Any<CancellationToken>());
     }
