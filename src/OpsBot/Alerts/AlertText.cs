@@ -17,8 +17,8 @@ public static class AlertText
 
         return value.TotalSeconds < 60 ? $"{(int)value.TotalSeconds} s"
             : value.TotalMinutes < 60 ? $"{(int)value.TotalMinutes} min"
-            : value.TotalHours < 48 ? $"{(int)value.TotalHours} h {value.Minutes} min"
-            : $"{(int)value.TotalDays} d {value.Hours} h";
+            : value.TotalHours < 48 ? (value.Minutes == 0 ? $"{(int)value.TotalHours} h" : $"{(int)value.TotalHours} h {value.Minutes} min")
+            : value.Hours == 0 ? $"{(int)value.TotalDays} d" : $"{(int)value.TotalDays} d {value.Hours} h";
     }
 
     public static string Time(DateTimeOffset value) => value.UtcDateTime.ToString("HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";

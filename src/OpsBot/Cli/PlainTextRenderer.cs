@@ -32,7 +32,8 @@ public sealed class PlainTextRenderer : IOpsRenderer<string>
         if (report.Proxy is { } proxy)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"Proxy: {proxy.TotalRequests} requests since {AlertText.DateTime(proxy.StartedAt)} (up {AlertText.Duration(proxy.Uptime)}); "
-                + $"last hour: {proxy.RequestsLastHour} requests, {proxy.ErrorsLastHour} errors, {proxy.EmptyAnswersLastHour} empty answers");
+                + $"last hour: {AlertText.Plural(proxy.RequestsLastHour, "request", "requests")}, {AlertText.Plural(proxy.ErrorsLastHour, "error", "errors")}, "
+                + $"{AlertText.Plural(proxy.EmptyAnswersLastHour, "empty answer", "empty answers")}");
             if (proxy.LastFailureAt is { } lastFailure)
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"  last failure {AlertText.DateTime(lastFailure)}: {proxy.LastFailure}");
