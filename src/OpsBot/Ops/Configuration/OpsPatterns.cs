@@ -20,6 +20,10 @@ public static partial class OpsPatterns
     [GeneratedRegex(@"^[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?$|^\[?[0-9A-Fa-f:.]+\]?$")]
     public static partial Regex HostName();
 
+    /// <summary>journald cursors: <c>s=…;i=…;b=…;m=…;t=…;x=…</c>, hex and separators only.</summary>
+    [GeneratedRegex(@"^[a-z]=[0-9a-f]{1,64}(;[a-z]=[0-9a-f]{1,64}){0,8}$")]
+    public static partial Regex JournalCursor();
+
     [GeneratedRegex(@"^SHA256:[A-Za-z0-9+/]{43}$")]
     public static partial Regex Sha256Fingerprint();
 

@@ -68,6 +68,21 @@ public sealed class GatewayCommands
     public RemoteCommand LastDiscordLogin() =>
         Plain($"journalctl --user -u {Q(_unit)} -n 5000 --no-pager | grep -i -E {Q(DiscordLoginPattern)} | tail -n 1");
 
+    /// <summary>
+    /// Journal lines after <paramref name="cursor"/> and the new cursor (<c>--show-cursor</c> prints it last).
+    /// Without a cursor only the cursor is printed, so a fresh start does not replay old lines.
+    /// </summary>
+    public RemoteCommand JournalAfter(string? cursor)
+    {
+        if (cursor is null)
+        {
+            return Plain($"journalctl --user -u {Q(_unit)} -n 0 --show-cursor --no-pager");
+        }
+
+        Require(cursor, OpsPatterns.JournalCursor().IsMatch(cursor), "journal cursor");
+        return Plain($"journalctl --user -u {Q(_unit)} --after-cursor={Q(cursor)} -n {MaxLines} --show-cursor --no-pager");
+    }
+
     /// <summary>The detailed log of the gateway host's current day; the date is taken on that host so time zones agree.</summary>
     public RemoteCommand DetailedLog(int lines) =>
         Plain($"tail -n {Clamp(lines)} -- {Q(_logDirectory)}/openclaw-\"$(date +%F)\".log");
