@@ -37,14 +37,15 @@ internal ref struct LooseJsonParser
     /// <c>ast.literal_eval</c>-like conversion of a whole text (surrounding whitespace allowed). Validates
     /// first and writes only on success, so a failure leaves <paramref name="writer"/> untouched.
     /// </summary>
-    public static bool TryWritePythonLiteral(ReadOnlySpan<char> text, Utf8JsonWriter writer)
+    /// <param name="nestingDepth">How deep the value will sit in the output, so the total stays within the limit.</param>
+    public static bool TryWritePythonLiteral(ReadOnlySpan<char> text, Utf8JsonWriter writer, int nestingDepth)
     {
-        if (!ParsesCompletely(text, null))
+        if (!ParsesCompletely(text, null, nestingDepth))
         {
             return false;
         }
 
-        return ParsesCompletely(text, writer);
+        return ParsesCompletely(text, writer, nestingDepth);
     }
 
     /// <summary>
@@ -57,7 +58,7 @@ internal ref struct LooseJsonParser
         parser.ParseObject(0);
     }
 
-    private static bool ParsesCompletely(ReadOnlySpan<char> text, Utf8JsonWriter? writer)
+    private static bool ParsesCompletely(ReadOnlySpan<char> text, Utf8JsonWriter? writer, int nestingDepth)
     {
         if (!HasPythonCompatibleIndentation(text))
         {
@@ -65,7 +66,7 @@ internal ref struct LooseJsonParser
         }
 
         var parser = new LooseJsonParser(text, 0, LooseJsonMode.PythonLiteralEval, writer);
-        if (!parser.ParseValue(0))
+        if (!parser.ParseValue(nestingDepth))
         {
             return false;
         }
@@ -707,7 +708,14 @@ internal ref struct LooseJsonParser
             return;
         }
 
-        // Malformed or truncated escape: keep going with a replacement char.
+        if (Repairing && _position + length > _text.Length)
+        {
+            // Escape cut off by truncation: drop it like the rest of the cut-off text.
+            _position = _text.Length;
+            return;
+        }
+
+        // Malformed escape: keep going with a replacement char.
         sb.Append('\uFFFD');
         _position = Math.Min(_position + length, _text.Length);
     }

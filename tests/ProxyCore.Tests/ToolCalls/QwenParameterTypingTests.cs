@@ -109,6 +109,20 @@ public sealed class QwenParameterTypingTests
         JsonAssert.Equivalent(expectedJson, arguments.RootElement.GetProperty("p").GetRawText());
     }
 
+    [Theory]
+    [InlineData(63, true)]
+    [InlineData(64, false)]
+    public void Object_values_are_parsed_only_while_the_arguments_stay_readable_by_default_json_readers(int depth, bool parsed)
+    {
+        var value = new string('[', depth) + new string(']', depth);
+        var content = $"<function=t>\n<parameter=p>\n{value}\n</parameter>\n</function>";
+
+        var result = ToolCallExtractor.ExtractUnguarded(content, TestTools.SingleParameter("""{"type":"array"}"""));
+
+        using var arguments = JsonDocument.Parse(Assert.Single(result.Calls).ArgumentsJson);
+        Assert.Equal(parsed ? JsonValueKind.Array : JsonValueKind.String, arguments.RootElement.GetProperty("p").ValueKind);
+    }
+
     [Fact]
     public void Parameter_missing_from_the_schema_stays_a_string()
     {
