@@ -60,7 +60,7 @@ internal ref struct LooseJsonParser
 
     private static bool ParsesCompletely(ReadOnlySpan<char> text, Utf8JsonWriter? writer, int nestingDepth)
     {
-        if (!HasPythonCompatibleIndentation(text))
+        if (!HasPythonCompatibleLayout(text))
         {
             return false;
         }
@@ -76,11 +76,23 @@ internal ref struct LooseJsonParser
     }
 
     /// <summary>
-    /// literal_eval strips leading spaces/tabs, skips blank lines, and then raises IndentationError if
-    /// the first real line after a line break is indented (<c>"\n 7"</c> fails, <c>"\n7"</c> is 7).
+    /// Python's tokenizer quirks that make literal_eval fail on otherwise fine text: leading spaces/tabs
+    /// are stripped and blank lines skipped, but the first real line after a line break must not be
+    /// indented (<c>"\n 7"</c> fails, <c>"\n7"</c> is 7), and a last line of only blanks without a final
+    /// line break is an "unexpected indent" too (<c>"7\n "</c> fails, <c>"7\n \n"</c> is 7).
     /// </summary>
-    private static bool HasPythonCompatibleIndentation(ReadOnlySpan<char> text)
+    private static bool HasPythonCompatibleLayout(ReadOnlySpan<char> text)
     {
+        int lastBreak = text.LastIndexOfAny('\n', '\r');
+        if (lastBreak >= 0)
+        {
+            var lastLine = text[(lastBreak + 1)..];
+            if (!lastLine.IsEmpty && lastLine.IndexOfAnyExcept(' ', '\t') < 0)
+            {
+                return false;
+            }
+        }
+
         int i = 0;
         while (i < text.Length && text[i] is ' ' or '\t')
         {

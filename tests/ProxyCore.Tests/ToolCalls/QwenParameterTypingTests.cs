@@ -94,6 +94,13 @@ public sealed class QwenParameterTypingTests
         { """{"type":"null"}""", "None", "null" },
         { """{"type":"custom"}""", "true", "\"true\"" },
         { """{"type":"custom"}""", "[1, 'a', False]", """[1,"a",false]""" },
+
+        // literal_eval layout quirks (Python tokenizer): indentation after a line break fails, as does a
+        // last line of only blanks; a leading line break alone is fine.
+        { """{"type":["integer","null"]}""", "\n7", "7" },
+        { """{"type":["integer","null"]}""", "\n 7", "\"\\n 7\"" },
+        { """{"type":["integer","null"]}""", "7\n ", "\"7\\n \"" },
+        { """{"type":["integer","null"]}""", "7 # seven", "7" },
     };
 
     [Theory]
