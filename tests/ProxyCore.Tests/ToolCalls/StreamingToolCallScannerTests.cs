@@ -136,6 +136,19 @@ public sealed class StreamingToolCallScannerTests
     }
 
     [Fact]
+    public void Held_bare_function_is_released_when_a_tool_call_block_shows_up_later()
+    {
+        var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+
+        Assert.Equal("", scanner.Feed("<function=get_time>\n</function>\n"));
+        Assert.Equal("<function=get_time>\n</function>\n", scanner.Feed("<tool_call>\n<function=get_status>\n"));
+        var completion = scanner.Complete();
+
+        Assert.Equal("get_status", Assert.Single(completion.Calls).Name);
+        Assert.Equal("", completion.RemainingContent);
+    }
+
+    [Fact]
     public void Without_declared_tools_everything_passes_through()
     {
         var scanner = new StreamingToolCallScanner(ToolCatalog.Empty);
