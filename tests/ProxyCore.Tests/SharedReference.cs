@@ -21,6 +21,9 @@ public static class SharedReference
 
     public static string ReadVllmFixture(string fileName) => File.ReadAllText(VllmFixture(fileName));
 
+    /// <summary>Real OpenClaw request captures.</summary>
+    public static string OpenClaw => Path.Combine(Root, "openclaw");
+
     private static string Locate()
     {
         var configured = Environment.GetEnvironmentVariable(EnvironmentVariable);
