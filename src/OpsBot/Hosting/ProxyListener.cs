@@ -1,0 +1,128 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Options;
+using OpsBot.Ops;
+using OpsBot.ProxyCore.Events;
+using OpsBot.ProxyCore.Metrics;
+using OpsBot.ProxyCore.Proxy;
+
+namespace OpsBot.Hosting;
+
+/// <summary>
+/// Runs the proxy as its own Kestrel app inside OpsBot so <c>/restart proxy</c> can recycle the
+/// listener (dropping stuck connections) while the bot, monitors and alerts keep running.
+/// Counters and observers live in the outer host and survive restarts.
+/// </summary>
+public sealed partial class ProxyListener : IHostedService, IProxyListener, IAsyncDisposable
+{
+    private readonly IOptionsMonitor<ProxyOptions> _options;
+    private readonly IConfiguration _configuration;
+    private readonly IServiceProvider _outer;
+    private readonly ILogger<ProxyListener> _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private WebApplication? _app;
+
+    public ProxyListener(IOptionsMonitor<ProxyOptions> options, IConfiguration configuration, IServiceProvider outer, ILogger<ProxyListener> logger)
+    {
+        _options = options;
+        _configuration = configuration;
+        _outer = outer;
+        _logger = logger;
+    }
+
+    public bool IsRunning => _app is not null;
+
+    public Uri? LocalAddress { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await StartCoreAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await StopCoreAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task RestartAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            LogRestarting(_logger);
+            await StopCoreAsync(cancellationToken);
+            await StartCoreAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+            _app = null;
+        }
+
+        _gate.Dispose();
+    }
+
+    private async Task StartCoreAsync(CancellationToken cancellationToken)
+    {
+        // The outer host validated this section at start; the inner app binds the same values.
+        var section = _configuration.GetSection(ProxyOptions.SectionName);
+        var app = ProxyApplication.Build(
+            section.Bind,
+            services =>
+            {
+                services.AddSingleton(_outer.GetRequiredService<ILoggerFactory>());
+                services.AddSingleton(_outer.GetRequiredService<TimeProvider>());
+                services.AddSingleton(_outer.GetRequiredService<CompletionEventPublisher>());
+                services.AddSingleton(_outer.GetRequiredService<ProxyStatistics>());
+                services.AddSingleton(_outer.GetRequiredService<ProxyMetrics>());
+                services.AddSingleton<IProxyStatistics>(_outer.GetRequiredService<ProxyStatistics>());
+            });
+        await app.StartAsync(cancellationToken);
+        _app = app;
+        LocalAddress = app.GetListenUri();
+        LogListening(_logger, LocalAddress, _options.CurrentValue.VllmUrl);
+    }
+
+    private async Task StopCoreAsync(CancellationToken cancellationToken)
+    {
+        if (_app is null)
+        {
+            return;
+        }
+
+        var app = _app;
+        _app = null;
+        LocalAddress = null;
+        await app.StopAsync(cancellationToken);
+        await app.DisposeAsync();
+    }
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Proxy listening on {Address}, forwarding to vLLM at {VllmUrl}")]
+    private static partial void LogListening(ILogger logger, Uri address, string vllmUrl);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Restarting the proxy listener")]
+    private static partial void LogRestarting(ILogger logger);
+}

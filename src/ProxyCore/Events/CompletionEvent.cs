@@ -1,0 +1,28 @@
+using OpsBot.ProxyCore.ToolCalls;
+
+namespace OpsBot.ProxyCore.Events;
+
+/// <summary>
+/// One chat completion as the proxy saw it. <see cref="EmptyAnswer"/> is the seed's "No reply from
+/// agent" signature: vLLM succeeded but produced no tokens, no content and no tool calls.
+/// </summary>
+public sealed record CompletionEvent(
+    DateTimeOffset At,
+    string? Model,
+    bool Streamed,
+    bool HasTools,
+    CompletionPath Path,
+    int? UpstreamStatus,
+    TimeSpan Latency,
+    TimeSpan? TimeToFirstByte,
+    int? PromptTokens,
+    int? CompletionTokens,
+    int ToolCalls,
+    ToolCallFormat? ToolCallFormat,
+    int ContentLength,
+    bool EmptyAnswer,
+    string? Error = null)
+{
+    /// <summary>True when the client did not get a usable answer.</summary>
+    public bool Failed => Error is not null || Path is CompletionPath.UpstreamError or CompletionPath.UpstreamUnavailable;
+}

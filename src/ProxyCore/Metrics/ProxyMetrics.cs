@@ -1,0 +1,81 @@
+using OpsBot.ProxyCore.Events;
+using OpsBot.ProxyCore.Proxy;
+using Prometheus;
+
+namespace OpsBot.ProxyCore.Metrics;
+
+/// <summary>
+/// Prometheus metrics of the proxy, served at <c>/metrics</c>. One registry per OpsBot process (not
+/// the static default) so tests and restarts of the listener never share or lose series.
+/// </summary>
+public sealed class ProxyMetrics : ICompletionObserver
+{
+    private static readonly double[] LatencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+    private readonly Counter _requests;
+    private readonly Histogram _latency;
+    private readonly Histogram _timeToFirstByte;
+    private readonly Counter _tokens;
+    private readonly Counter _extractions;
+    private readonly Counter _normalizations;
+    private readonly Counter _loopAborts;
+    private readonly Counter _emptyAnswers;
+    private readonly Counter _upstreamRetries;
+    private readonly Gauge _upstreamUp;
+
+    public ProxyMetrics()
+    {
+        Registry = Prometheus.Metrics.NewCustomRegistry();
+        var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
+        _requests = factory.CreateCounter("opsbot_proxy_chat_requests_total", "Chat completions by path taken and outcome.", "path", "outcome", "stream");
+        _latency = factory.CreateHistogram("opsbot_proxy_request_duration_seconds", "Chat completion latency, request received to last byte.",
+            new HistogramConfiguration { LabelNames = ["path"], Buckets = LatencyBuckets });
+        _timeToFirstByte = factory.CreateHistogram("opsbot_proxy_time_to_first_byte_seconds", "Chat completion time to the first byte sent to the client.",
+            new HistogramConfiguration { LabelNames = ["path"], Buckets = LatencyBuckets });
+        _tokens = factory.CreateCounter("opsbot_proxy_tokens_total", "Tokens reported by vLLM.", "kind");
+        _extractions = factory.CreateCounter("opsbot_proxy_tool_call_extractions_total", "Tool calls recovered from text, by format.", "format");
+        _normalizations = factory.CreateCounter("opsbot_proxy_request_normalizations_total", "Request rewrites so vLLM accepts the request, by kind.", "kind");
+        _loopAborts = factory.CreateCounter("opsbot_proxy_loop_guard_aborts_total", "Turns ended by the loop guard.");
+        _emptyAnswers = factory.CreateCounter("opsbot_proxy_empty_answers_total", "Answers with no content and no tool calls (OpenClaw shows 'No reply from agent').");
+        _upstreamRetries = factory.CreateCounter("opsbot_proxy_upstream_retries_total", "Requests retried while vLLM was down or restarting.");
+        _upstreamUp = factory.CreateGauge("opsbot_proxy_upstream_up", "1 when the last contact with vLLM succeeded, 0 when it failed.");
+    }
+
+    public CollectorRegistry Registry { get; }
+
+    public void OnCompletion(CompletionEvent completion)
+    {
+        var path = completion.Path.ToString();
+        var outcome = completion.Failed ? "error" : completion.EmptyAnswer ? "empty" : "ok";
+        _requests.WithLabels(path, outcome, completion.Streamed ? "true" : "false").Inc();
+        _latency.WithLabels(path).Observe(completion.Latency.TotalSeconds);
+        if (completion.TimeToFirstByte is { } ttfb)
+        {
+            _timeToFirstByte.WithLabels(path).Observe(ttfb.TotalSeconds);
+        }
+
+        if (completion.PromptTokens is { } prompt) _tokens.WithLabels("prompt").Inc(prompt);
+        if (completion.CompletionTokens is { } generated) _tokens.WithLabels("completion").Inc(generated);
+        if (completion.ToolCallFormat is { } format && completion.ToolCalls > 0)
+        {
+            _extractions.WithLabels(format.ToString()).Inc(completion.ToolCalls);
+        }
+
+        if (completion.Path == CompletionPath.LoopGuard) _loopAborts.Inc();
+        if (completion.EmptyAnswer) _emptyAnswers.Inc();
+        if (completion.UpstreamStatus is not null) _upstreamUp.Set(1);
+        else if (completion.Path == CompletionPath.UpstreamUnavailable && completion.Error != "client disconnected") _upstreamUp.Set(0);
+    }
+
+    public void RecordNormalization(NormalizationReport report)
+    {
+        foreach (var kind in report.Kinds())
+        {
+            _normalizations.WithLabels(kind).Inc();
+        }
+    }
+
+    public void RecordUpstreamRetry() => _upstreamRetries.Inc();
+
+    public void SetUpstreamUp(bool up) => _upstreamUp.Set(up ? 1 : 0);
+}

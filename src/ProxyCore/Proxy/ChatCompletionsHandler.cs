@@ -1,0 +1,289 @@
+using System.Buffers;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpsBot.ProxyCore.Events;
+using OpsBot.ProxyCore.Metrics;
+
+namespace OpsBot.ProxyCore.Proxy;
+
+/// <summary>
+/// <c>POST /v1/chat/completions</c>: the one route the proxy changes. Requests with tools are answered
+/// from a non-streaming vLLM call so tool calls left in text can be recovered, then re-wrapped as SSE
+/// when the client asked to stream (OpenClaw always does, and shows "No reply from agent" otherwise).
+/// </summary>
+public sealed partial class ChatCompletionsHandler
+{
+    private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json") { CharSet = "utf-8" };
+
+    private readonly IHttpClientFactory _clients;
+    private readonly UpstreamRequestFactory _requests;
+    private readonly PassthroughForwarder _passthrough;
+    private readonly LoopGuard _loopGuard;
+    private readonly CompletionEventPublisher _events;
+    private readonly ProxyMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ProxyOptions _options;
+    private readonly ILogger<ChatCompletionsHandler> _logger;
+
+    public ChatCompletionsHandler(
+        IHttpClientFactory clients,
+        UpstreamRequestFactory requests,
+        PassthroughForwarder passthrough,
+        LoopGuard loopGuard,
+        CompletionEventPublisher events,
+        ProxyMetrics metrics,
+        TimeProvider time,
+        IOptions<ProxyOptions> options,
+        ILogger<ChatCompletionsHandler> logger)
+    {
+        _clients = clients;
+        _requests = requests;
+        _passthrough = passthrough;
+        _loopGuard = loopGuard;
+        _events = events;
+        _metrics = metrics;
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var started = _time.GetTimestamp();
+        var aborted = context.RequestAborted;
+
+        var body = await RequestBodyReader.ReadAsync(context.Request, _options.MaxRequestBodyBytes, aborted);
+        if (body is not { } bytes)
+        {
+            await RejectAsync(context, started, StatusCodes.Status413PayloadTooLarge,
+                $"Request body exceeds the proxy's limit of {_options.MaxRequestBodyBytes} bytes (Proxy:MaxRequestBodyBytes).");
+            return;
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(bytes);
+        }
+        catch (JsonException ex)
+        {
+            await RejectAsync(context, started, StatusCodes.Status400BadRequest, $"Request body is not valid JSON: {ex.Message}");
+            return;
+        }
+
+        using (document)
+        {
+            if (ChatRequest.TryParse(document, out var error) is not { } request)
+            {
+                await RejectAsync(context, started, StatusCodes.Status400BadRequest, error!);
+                return;
+            }
+
+            if (_loopGuard.Check(request) is var verdict and not LoopGuardVerdict.Continue)
+            {
+                using var answer = _loopGuard.CreateAnswer(request, verdict);
+                var completion = UpstreamCompletion.Read(answer.RootElement, request.Tools);
+                LogLoopGuard(_logger, verdict, request.ToolResultCount, request.RepeatedCalls.Length);
+                await WriteCompletionAsync(context, request, completion, aborted);
+                Publish(request, CompletionPath.LoopGuard, started, upstreamStatus: null, completion);
+                return;
+            }
+
+            if (request.Stream && !request.HasTools)
+            {
+                // Forward the client's bytes untouched unless vLLM needs something changed.
+                var report = UpstreamBodyWriter.Analyze(request.Root, stream: true);
+                _metrics.RecordNormalization(report);
+                await StreamThroughAsync(context, request, report.Any ? UpstreamBodyWriter.Write(request.Root, stream: true, bytes.Length) : bytes, started);
+                return;
+            }
+
+            await CompleteAsync(context, request, started);
+        }
+    }
+
+    private async Task StreamThroughAsync(HttpContext context, ChatRequest request, ReadOnlyMemory<byte> body, long started)
+    {
+        var observer = new SseStreamObserver();
+        var status = await _passthrough.SendAndRelayAsync(context, JsonContent(body), observer);
+        var path = status switch
+        {
+            null => CompletionPath.UpstreamUnavailable,
+            >= 200 and < 300 => CompletionPath.StreamPassthrough,
+            _ => CompletionPath.UpstreamError,
+        };
+        var empty = status is >= 200 and < 300 && observer.Error is null && observer.ContentLength == 0 && observer.ToolCalls == 0;
+        var error = observer.Error ?? (context.RequestAborted.IsCancellationRequested ? "client disconnected" : null);
+        _events.Publish(new CompletionEvent(_time.GetUtcNow(), request.Model, true, false, path, status, _time.GetElapsedTime(started), observer.FirstByteAt is { } first ? _time.GetElapsedTime(started, first) : null,
+            observer.PromptTokens, observer.CompletionTokens, observer.ToolCalls, null, observer.ContentLength, empty, error));
+    }
+
+    private async Task CompleteAsync(HttpContext context, ChatRequest request, long started)
+    {
+        var aborted = context.RequestAborted;
+        // Judged against what the client asked for: dropping stream_options for the re-wrap is by design, not a repair.
+        _metrics.RecordNormalization(UpstreamBodyWriter.Analyze(request.Root, request.Stream));
+        var upstreamBody = UpstreamBodyWriter.Write(request.Root, stream: false, sizeHint: (int)Math.Min(context.Request.ContentLength ?? 4096, int.MaxValue - 64));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        timeout.CancelAfter(_options.UpstreamTimeout);
+
+        using var message = _requests.Create(context.Request, JsonContent(upstreamBody));
+        HttpResponseMessage response;
+        try
+        {
+            response = await _clients.CreateClient(UpstreamHttp.ClientName).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        }
+        catch (Exception ex) when (!aborted.IsCancellationRequested && ex is HttpRequestException or OperationCanceledException)
+        {
+            await FailUpstreamAsync(context, request, started, ex);
+            return;
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            PublishAborted(request, started);
+            return;
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                // vLLM's own error (400 context length, 404 model, ...) is more useful than anything we could say.
+                UpstreamRequestFactory.CopyResponseHeaders(response, context.Response, bodyRewritten: false);
+                var errorBody = await response.Content.ReadAsByteArrayAsync(timeout.Token);
+                await context.Response.Body.WriteAsync(errorBody, aborted);
+                _events.Publish(new CompletionEvent(_time.GetUtcNow(), request.Model, request.Stream, request.HasTools, CompletionPath.UpstreamError,
+                    (int)response.StatusCode, _time.GetElapsedTime(started), _time.GetElapsedTime(started), null, null, 0, null, 0, false, ErrorMessage(errorBody)));
+                return;
+            }
+
+            JsonDocument answer;
+            try
+            {
+                await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
+                answer = await JsonDocument.ParseAsync(stream, default, timeout.Token);
+            }
+            catch (JsonException ex)
+            {
+                await FailAsync(context, request, started, 502, "upstream_invalid_response", $"vLLM answered {(int)response.StatusCode} with a body that is not JSON: {ex.Message}", (int)response.StatusCode);
+                return;
+            }
+            catch (Exception ex) when (!aborted.IsCancellationRequested && ex is HttpRequestException or OperationCanceledException or IOException)
+            {
+                await FailUpstreamAsync(context, request, started, ex);
+                return;
+            }
+            catch (Exception ex) when (aborted.IsCancellationRequested && ex is OperationCanceledException or IOException)
+            {
+                PublishAborted(request, started);
+                return;
+            }
+
+            using (answer)
+            {
+                if (answer.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    await FailAsync(context, request, started, 502, "upstream_invalid_response", "vLLM answered with JSON that is not a chat completion object.", (int)response.StatusCode);
+                    return;
+                }
+
+                var completion = UpstreamCompletion.Read(answer.RootElement, request.Tools);
+                if (completion.Format is { } format && format != ToolCalls.ToolCallFormat.Native)
+                {
+                    LogExtracted(_logger, completion.ToolCallCount, format);
+                }
+
+                await WriteCompletionAsync(context, request, completion, aborted);
+                Publish(request, request.Stream ? CompletionPath.Rewrapped : CompletionPath.Json, started, (int)response.StatusCode, completion);
+            }
+        }
+    }
+
+    private async Task WriteCompletionAsync(HttpContext context, ChatRequest request, UpstreamCompletion completion, CancellationToken cancellationToken)
+    {
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        if (request.Stream)
+        {
+            SseWriter.SetHeaders(context.Response);
+            await SseRewrapper.WriteAsync(context.Response.Body, completion, _time, cancellationToken);
+            return;
+        }
+
+        context.Response.ContentType = "application/json";
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            CompletionJsonWriter.Write(writer, completion);
+        }
+
+        context.Response.ContentLength = buffer.WrittenCount;
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, cancellationToken);
+    }
+
+    private Task FailUpstreamAsync(HttpContext context, ChatRequest request, long started, Exception exception)
+    {
+        var (status, type, message) = UpstreamFailure.Describe(exception, _requests.BaseUri, _options.UpstreamTimeout);
+        return FailAsync(context, request, started, status, type, message, upstreamStatus: null);
+    }
+
+    private async Task FailAsync(HttpContext context, ChatRequest request, long started, int status, string type, string message, int? upstreamStatus)
+    {
+        LogUpstreamFailed(_logger, status, message);
+        await OpenAiError.WriteResponseAsync(context, status, message, type, request.Stream, context.RequestAborted);
+        _events.Publish(new CompletionEvent(_time.GetUtcNow(), request.Model, request.Stream, request.HasTools, CompletionPath.UpstreamUnavailable,
+            upstreamStatus, _time.GetElapsedTime(started), _time.GetElapsedTime(started), null, null, 0, null, 0, false, message));
+    }
+
+    private async Task RejectAsync(HttpContext context, long started, int status, string message)
+    {
+        await OpenAiError.WriteResponseAsync(context, status, message, "invalid_request_error", asSse: false, context.RequestAborted);
+        _events.Publish(new CompletionEvent(_time.GetUtcNow(), null, false, false, CompletionPath.BadRequest, null, _time.GetElapsedTime(started), _time.GetElapsedTime(started),
+            null, null, 0, null, 0, false, message));
+    }
+
+    private void Publish(ChatRequest request, CompletionPath path, long started, int? upstreamStatus, UpstreamCompletion completion) =>
+        _events.Publish(new CompletionEvent(_time.GetUtcNow(), request.Model, request.Stream, request.HasTools, path, upstreamStatus,
+            _time.GetElapsedTime(started), _time.GetElapsedTime(started), completion.PromptTokens, completion.CompletionTokens, completion.ToolCallCount, completion.Format,
+            completion.ContentLength, completion.IsEmpty, null));
+
+    private void PublishAborted(ChatRequest request, long started) =>
+        _events.Publish(new CompletionEvent(_time.GetUtcNow(), request.Model, request.Stream, request.HasTools, CompletionPath.UpstreamUnavailable, null,
+            _time.GetElapsedTime(started), null, null, null, 0, null, 0, false, "client disconnected"));
+
+    private static ReadOnlyMemoryContent JsonContent(ReadOnlyMemory<byte> body)
+    {
+        var content = new ReadOnlyMemoryContent(body);
+        content.Headers.ContentType = JsonMediaType;
+        return content;
+    }
+
+    private static string ErrorMessage(byte[] body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var error))
+            {
+                return error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var m) ? m.ToString() : error.ToString();
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return System.Text.Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 300)));
+    }
+
+    [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Loop guard ended the turn ({Verdict}: {ToolResults} tool results, {Repeats} identical calls in a row); answered without vLLM")]
+    private static partial void LogLoopGuard(ILogger logger, LoopGuardVerdict verdict, int toolResults, int repeats);
+
+    [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "Recovered {Count} tool call(s) left as {Format} text in content")]
+    private static partial void LogExtracted(ILogger logger, int count, ToolCalls.ToolCallFormat format);
+
+    [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "Chat completion failed with {Status}: {Reason}")]
+    private static partial void LogUpstreamFailed(ILogger logger, int status, string reason);
+}

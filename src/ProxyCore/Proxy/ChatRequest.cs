@@ -1,0 +1,66 @@
+using System.Text.Json;
+using OpsBot.ProxyCore.ToolCalls;
+
+namespace OpsBot.ProxyCore.Proxy;
+
+/// <summary>What the proxy needs to know about a chat completion request; <see cref="Root"/> stays valid while the document lives.</summary>
+public sealed record ChatRequest(
+    JsonElement Root,
+    string? Model,
+    bool Stream,
+    bool HasTools,
+    ToolCatalog Tools,
+    int ToolResultCount,
+    bool HasStreamOptions,
+    ToolCallRun RepeatedCalls)
+{
+    /// <summary>Parses the request; returns null with a client-facing message when it is not a JSON object.</summary>
+    public static ChatRequest? TryParse(JsonDocument document, out string? error)
+    {
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            error = $"Request body must be a JSON object, got {root.ValueKind}.";
+            return null;
+        }
+
+        string? model = root.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+        bool stream = root.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
+        bool hasTools = root.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array && tools.GetArrayLength() > 0;
+        bool hasStreamOptions = root.TryGetProperty("stream_options", out var so) && so.ValueKind != JsonValueKind.Null;
+
+        int toolResults = 0;
+        var run = ToolCallRun.None;
+        if (root.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var message in messages.EnumerateArray())
+            {
+                if (message.ValueKind != JsonValueKind.Object)
+                {
+                    continue;
+                }
+
+                var hasRole = message.TryGetProperty("role", out var role) && role.ValueKind == JsonValueKind.String;
+                if ((hasRole && role.ValueEquals("tool")) || message.TryGetProperty("tool_call_id", out _))
+                {
+                    toolResults++;
+                }
+                else if (hasRole && role.ValueEquals("user"))
+                {
+                    // A new user message starts a new turn; repeats only count within one.
+                    run = ToolCallRun.None;
+                }
+                else if (message.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var call in calls.EnumerateArray())
+                    {
+                        run = run.Append(call);
+                    }
+                }
+            }
+        }
+
+        error = null;
+        return new ChatRequest(root, model, stream, hasTools, hasTools ? ToolCatalog.FromTools(tools) : ToolCatalog.Empty, toolResults, hasStreamOptions, run);
+    }
+}

@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace OpsBot.ProxyCore.Proxy;
+
+/// <summary>Forwards any <c>/v1/*</c> request to vLLM unchanged and streams the answer back.</summary>
+public sealed partial class PassthroughForwarder
+{
+    private readonly IHttpClientFactory _clients;
+    private readonly UpstreamRequestFactory _requests;
+    private readonly ProxyOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<PassthroughForwarder> _logger;
+
+    public PassthroughForwarder(IHttpClientFactory clients, UpstreamRequestFactory requests, IOptions<ProxyOptions> options, TimeProvider time, ILogger<PassthroughForwarder> logger)
+    {
+        _clients = clients;
+        _requests = requests;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    public Task ForwardAsync(HttpContext context)
+    {
+        var request = context.Request;
+        HttpContent? content = null;
+        if (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0)
+        {
+            content = new StreamContent(request.Body);
+        }
+
+        return SendAndRelayAsync(context, content, observer: null);
+    }
+
+    /// <summary>Sends <paramref name="content"/> upstream and relays status, headers and body as they arrive.</summary>
+    /// <returns>The upstream status, or null when vLLM could not be reached (the client already got an error).</returns>
+    public async Task<int?> SendAndRelayAsync(HttpContext context, HttpContent? content, SseStreamObserver? observer)
+    {
+        var aborted = context.RequestAborted;
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        idle.CancelAfter(_options.UpstreamTimeout);
+        using var message = _requests.Create(context.Request, content);
+        try
+        {
+            using var response = await _clients.CreateClient(UpstreamHttp.ClientName).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, idle.Token);
+            UpstreamRequestFactory.CopyResponseHeaders(response, context.Response, bodyRewritten: false);
+            if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
+            {
+                context.Response.Headers.CacheControl = "no-cache";
+            }
+
+            await using var body = await response.Content.ReadAsStreamAsync(idle.Token);
+            await StreamRelay.CopyAsync(body, context.Response.Body, observer, _time, idle, _options.UpstreamTimeout, aborted);
+            return (int)response.StatusCode;
+        }
+        catch (Exception ex) when (!aborted.IsCancellationRequested && ex is HttpRequestException or OperationCanceledException or IOException)
+        {
+            var (status, type, text) = UpstreamFailure.Describe(ex, _requests.BaseUri, _options.UpstreamTimeout);
+            LogUpstreamFailed(_logger, context.Request.Path, status, text);
+            if (context.Response.HasStarted && observer is null)
+            {
+                // Part of a non-SSE body is already out; cutting the connection is the only honest signal left.
+                context.Abort();
+                return null;
+            }
+
+            await OpenAiError.WriteResponseAsync(context, status, text, type, asSse: observer is not null, CancellationToken.None);
+            return null;
+        }
+    }
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "Upstream request {Path} failed with {Status}: {Reason}")]
+    private static partial void LogUpstreamFailed(ILogger logger, PathString path, int status, string reason);
+}

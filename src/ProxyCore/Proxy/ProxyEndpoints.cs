@@ -1,0 +1,47 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OpsBot.ProxyCore.Metrics;
+using Prometheus;
+
+namespace OpsBot.ProxyCore.Proxy;
+
+/// <summary>Routes of the proxy, the same as the Python proxy's: <c>/</c>, <c>/health</c> and <c>/v1/*</c>.</summary>
+public static class ProxyEndpoints
+{
+    public static IEndpointRouteBuilder MapOpsBotProxy(this IEndpointRouteBuilder endpoints)
+    {
+        var options = endpoints.ServiceProvider.GetRequiredService<IOptions<ProxyOptions>>().Value;
+        var version = typeof(ProxyEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+        // Same body as the Python proxy so existing health checks keep working; extra fields are additive.
+        endpoints.MapGet("/health", () => Results.Json(new Dictionary<string, object?>
+        {
+            ["status"] = "ok",
+            ["version"] = "v4",
+            ["vllm_url"] = options.VllmUrl,
+            ["proxy"] = "opsbot",
+            ["opsbot_version"] = version,
+        }));
+
+        endpoints.MapGet("/", () => Results.Json(new Dictionary<string, object?>
+        {
+            ["service"] = "OpsBot tool-call proxy for vLLM (drop-in for vllm-tool-proxy.py v4)",
+            ["vllm_url"] = options.VllmUrl,
+            ["endpoints"] = new[] { "GET /health", "GET /metrics", "* /v1/{path} -> vLLM", "POST /v1/chat/completions (tool-call recovery, SSE re-wrap, loop guard)" },
+            ["max_tool_calls"] = options.MaxToolCalls,
+        }));
+
+        endpoints.MapGet("/metrics", async (HttpContext context, ProxyMetrics metrics) =>
+        {
+            context.Response.ContentType = PrometheusConstants.ExporterContentTypeValue.ToString();
+            await metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
+        });
+        endpoints.MapPost("/v1/chat/completions", (HttpContext context, ChatCompletionsHandler handler) => handler.HandleAsync(context));
+        endpoints.Map("/v1/{**path}", (HttpContext context, PassthroughForwarder forwarder) => forwarder.ForwardAsync(context));
+        return endpoints;
+    }
+}

@@ -1,0 +1,39 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace OpsBot.ProxyCore.Proxy;
+
+/// <summary>Configuration section <c>Proxy</c>; the command-line flags of the Python proxy map onto it.</summary>
+public sealed class ProxyOptions
+{
+    public const string SectionName = "Proxy";
+
+    /// <summary>vLLM's base URL without <c>/v1</c> (the Python proxy's <c>--vllm-url</c>).</summary>
+    [Required]
+    public string VllmUrl { get; set; } = "http://localhost:8000";
+
+    /// <summary>Listen address (<c>--host</c>).</summary>
+    [Required]
+    public string Host { get; set; } = "0.0.0.0";
+
+    /// <summary>Listen port (<c>--port</c>).</summary>
+    [Range(0, 65535)]
+    public int Port { get; set; } = 8003;
+
+    /// <summary>Tool results in one conversation at which the loop guard ends the turn instead of asking vLLM.</summary>
+    [Range(1, 10_000)]
+    public int MaxToolCalls { get; set; } = 20;
+
+    /// <summary>The same tool called with the same arguments this many times in a row ends the turn.</summary>
+    [Range(2, 1000)]
+    public int MaxRepeatedToolCalls { get; set; } = 3;
+
+    /// <summary>Whole-request timeout towards vLLM (v4 used 300 s).</summary>
+    public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>Largest accepted request body; 128 K-token contexts reach several MB.</summary>
+    [Range(1024, long.MaxValue)]
+    public long MaxRequestBodyBytes { get; set; } = 32 * 1024 * 1024;
+
+    /// <summary>Parses <see cref="VllmUrl"/>; validation guarantees it is an absolute http(s) URL.</summary>
+    public Uri VllmBaseUri => new(VllmUrl.TrimEnd('/') + "/", UriKind.Absolute);
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OpsBot.ProxyCore.Events;
+using OpsBot.ProxyCore.Metrics;
+
+namespace OpsBot.ProxyCore.Proxy;
+
+public static class ProxyServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the proxy's services. Options come from <see cref="ProxyOptions.SectionName"/> bound by
+    /// the caller (<c>services.AddOptions&lt;ProxyOptions&gt;().Bind(...)</c>) and are validated at start.
+    /// </summary>
+    public static IServiceCollection AddOpsBotProxy(this IServiceCollection services)
+    {
+        services.AddOptions<ProxyOptions>().ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ProxyStatistics>();
+        services.TryAddSingleton<IProxyStatistics>(sp => sp.GetRequiredService<ProxyStatistics>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICompletionObserver, ProxyStatistics>(sp => sp.GetRequiredService<ProxyStatistics>()));
+        services.TryAddSingleton<ProxyMetrics>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICompletionObserver, ProxyMetrics>(sp => sp.GetRequiredService<ProxyMetrics>()));
+        services.TryAddSingleton<CompletionEventPublisher>();
+        services.TryAddSingleton<UpstreamRequestFactory>();
+        services.TryAddSingleton<PassthroughForwarder>();
+        services.TryAddSingleton<LoopGuard>();
+        services.TryAddSingleton<ChatCompletionsHandler>();
+
+        services.AddHttpClient(UpstreamHttp.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(UpstreamHttp.CreateHandler)
+            // The handler pools connections to one fixed host; recycling it only costs reconnects.
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        return services;
+    }
+}

@@ -1,0 +1,203 @@
+using System.Buffers;
+using System.Text.Json;
+using OpsBot.ProxyCore.ToolCalls;
+
+namespace OpsBot.ProxyCore.Proxy;
+
+/// <summary>
+/// Writes the request vLLM gets: the client's JSON copied verbatim except for the streaming fields
+/// and the normalisations vLLM needs (see <see cref="NormalizationReport"/>).
+/// </summary>
+public static class UpstreamBodyWriter
+{
+    /// <summary>What <see cref="Write"/> would change, without writing; lets unchanged bodies be forwarded as received.</summary>
+    public static NormalizationReport Analyze(JsonElement root, bool stream)
+    {
+        bool store = false, maxCompletion = false, streamOptions = false;
+        int developer = 0, repaired = 0;
+        foreach (var property in root.EnumerateObject())
+        {
+            if (property.NameEquals("store")) store = true;
+            else if (property.NameEquals("max_completion_tokens")) maxCompletion = true;
+            else if (property.NameEquals("stream_options")) streamOptions = !stream;
+            else if (property.NameEquals("messages") && property.Value.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var message in property.Value.EnumerateArray())
+                {
+                    if (message.ValueKind != JsonValueKind.Object) continue;
+                    if (IsDeveloper(message)) developer++;
+                    repaired += CountBadArguments(message);
+                }
+            }
+        }
+
+        return new NormalizationReport(store, maxCompletion, developer, streamOptions, repaired);
+    }
+
+    /// <summary>Writes the request with <c>stream</c> set to <paramref name="stream"/> and every normalisation applied.</summary>
+    public static ReadOnlyMemory<byte> Write(JsonElement root, bool stream, int sizeHint)
+    {
+        var buffer = new ArrayBufferWriter<byte>(sizeHint + 64);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
+        {
+            var hasMaxTokens = root.TryGetProperty("max_tokens", out _);
+            var hasMaxCompletion = root.TryGetProperty("max_completion_tokens", out var maxCompletion);
+            writer.WriteStartObject();
+            foreach (var property in root.EnumerateObject())
+            {
+                if (property.NameEquals("stream") || property.NameEquals("store")
+                    // vLLM rejects stream_options unless streaming (400).
+                    || (!stream && property.NameEquals("stream_options"))
+                    || property.NameEquals("max_completion_tokens"))
+                {
+                    continue;
+                }
+
+                if (property.NameEquals("max_tokens") && hasMaxCompletion)
+                {
+                    // vLLM prefers max_completion_tokens when both are sent; keep that value under the name every version knows.
+                    writer.WritePropertyName("max_tokens");
+                    maxCompletion.WriteTo(writer);
+                }
+                else if (property.NameEquals("messages") && property.Value.ValueKind == JsonValueKind.Array)
+                {
+                    WriteMessages(writer, property.Value);
+                }
+                else
+                {
+                    property.WriteTo(writer);
+                }
+            }
+
+            if (hasMaxCompletion && !hasMaxTokens)
+            {
+                writer.WritePropertyName("max_tokens");
+                maxCompletion.WriteTo(writer);
+            }
+
+            writer.WriteBoolean("stream", stream);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenMemory;
+    }
+
+    private static void WriteMessages(Utf8JsonWriter writer, JsonElement messages)
+    {
+        writer.WriteStartArray("messages");
+        foreach (var message in messages.EnumerateArray())
+        {
+            if (message.ValueKind != JsonValueKind.Object || (!IsDeveloper(message) && CountBadArguments(message) == 0))
+            {
+                message.WriteTo(writer);
+                continue;
+            }
+
+            writer.WriteStartObject();
+            foreach (var property in message.EnumerateObject())
+            {
+                if (property.NameEquals("role") && IsDeveloper(message))
+                {
+                    // Qwen's chat template only renders system/user/assistant/tool.
+                    writer.WriteString("role", "system");
+                }
+                else if (property.NameEquals("tool_calls") && property.Value.ValueKind == JsonValueKind.Array)
+                {
+                    WriteToolCalls(writer, property.Value);
+                }
+                else
+                {
+                    property.WriteTo(writer);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private static void WriteToolCalls(Utf8JsonWriter writer, JsonElement calls)
+    {
+        writer.WriteStartArray("tool_calls");
+        foreach (var call in calls.EnumerateArray())
+        {
+            if (!TryGetFunction(call, out var function) || RepairedArguments(function) is not { } repaired)
+            {
+                call.WriteTo(writer);
+                continue;
+            }
+
+            writer.WriteStartObject();
+            foreach (var property in call.EnumerateObject())
+            {
+                if (!property.NameEquals("function"))
+                {
+                    property.WriteTo(writer);
+                    continue;
+                }
+
+                writer.WriteStartObject("function");
+                foreach (var field in function.EnumerateObject())
+                {
+                    if (!field.NameEquals("arguments"))
+                    {
+                        field.WriteTo(writer);
+                    }
+                }
+
+                writer.WriteString("arguments", repaired);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private static bool IsDeveloper(JsonElement message) =>
+        message.TryGetProperty("role", out var role) && role.ValueKind == JsonValueKind.String && role.ValueEquals("developer");
+
+    private static int CountBadArguments(JsonElement message)
+    {
+        if (!message.TryGetProperty("tool_calls", out var calls) || calls.ValueKind != JsonValueKind.Array)
+        {
+            return 0;
+        }
+
+        var count = 0;
+        foreach (var call in calls.EnumerateArray())
+        {
+            if (TryGetFunction(call, out var function) && RepairedArguments(function) is not null)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private static bool TryGetFunction(JsonElement call, out JsonElement function)
+    {
+        function = default;
+        return call.ValueKind == JsonValueKind.Object && call.TryGetProperty("function", out function) && function.ValueKind == JsonValueKind.Object;
+    }
+
+    /// <summary>The arguments vLLM will accept, or null when the current ones already are a JSON object text.</summary>
+    private static string? RepairedArguments(JsonElement function)
+    {
+        if (!function.TryGetProperty("arguments", out var arguments))
+        {
+            return null;
+        }
+
+        return arguments.ValueKind switch
+        {
+            JsonValueKind.String => HistoryArguments.Repair(arguments.GetString()!),
+            // Some clients send the object itself; vLLM wants its text.
+            JsonValueKind.Object => arguments.GetRawText(),
+            _ => "{}",
+        };
+    }
+}

@@ -1,0 +1,16 @@
+using System.Net.Sockets;
+
+namespace OpsBot.ProxyCore.Proxy;
+
+/// <summary>Turns transport exceptions into the status and message the client gets.</summary>
+internal static class UpstreamFailure
+{
+    public static (int Status, string Type, string Message) Describe(Exception exception, Uri upstream, TimeSpan timeout) => exception switch
+    {
+        OperationCanceledException => (504, "upstream_timeout", $"vLLM at {upstream} did not answer within {timeout.TotalSeconds:0} s."),
+        HttpRequestException { InnerException: SocketException socket } => (502, "upstream_unavailable", $"vLLM at {upstream} is unreachable ({socket.SocketErrorCode}). It may be starting or restarting."),
+        HttpRequestException http => (502, "upstream_unavailable", $"vLLM at {upstream} failed: {http.Message}"),
+        IOException io => (502, "upstream_unavailable", $"Connection to vLLM at {upstream} broke: {io.Message}"),
+        _ => (502, "upstream_error", $"vLLM at {upstream} failed: {exception.Message}"),
+    };
+}

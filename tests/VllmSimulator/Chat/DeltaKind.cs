@@ -1,0 +1,8 @@
+namespace OpsBot.VllmSimulator.Chat;
+
+internal enum DeltaKind
+{
+    Content,
+    ToolHeader,
+    ToolArguments,
+}

@@ -1,0 +1,32 @@
+namespace OpsBot.VllmSimulator;
+
+/// <summary>How the simulated vLLM server is started.</summary>
+public sealed class SimulatorOptions
+{
+    /// <summary>Loopback port; 0 picks a free one (kept across <see cref="VllmSimulatorServer.StartAgainAsync"/>).</summary>
+    public int Port { get; set; }
+
+    /// <summary>Served model name (<c>--served-model-name</c>); other names get 404 like vLLM.</summary>
+    public string ModelName { get; set; } = "Qwen/Qwen3-Coder-Next-FP8";
+
+    /// <summary>When set, /v1/* requires <c>Authorization: Bearer KEY</c> (vLLM <c>--api-key</c>).</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Clock for <c>created</c>, timestamps and pacing delays; <see cref="TimeProvider.System"/> when null.</summary>
+    public TimeProvider? TimeProvider { get; set; }
+
+    /// <summary>Emit the v0.16+ field set (no reasoning_content, tool_calls omitted when empty, newer parser deltas).</summary>
+    public bool CurrentShape { get; set; }
+
+    /// <summary><c>--max-model-len</c>: bounds prompt + max_tokens like vLLM's 400 checks.</summary>
+    public int MaxModelLen { get; set; } = 262144;
+
+    /// <summary><c>--max-num-seqs</c>: requests beyond it wait (reported as num_requests_waiting); 0 = unlimited.</summary>
+    public int MaxNumSeqs { get; set; }
+
+    /// <summary>Requests kept for <see cref="VllmSimulatorServer.Requests"/>; older ones are dropped so long benchmarks stay bounded.</summary>
+    public int MaxRecordedRequests { get; set; } = 1000;
+
+    /// <summary>Reported by /version.</summary>
+    public string Version { get; set; } = "0.15.1";
+}
