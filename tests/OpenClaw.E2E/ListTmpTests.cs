@@ -18,12 +18,20 @@ public sealed class ListTmpTests(OpenClawFixture fixture, ITestOutputHelper outp
 
     [OpenClawTheory]
     [MemberData(nameof(OpenClawEnvironment.VersionData), MemberType = typeof(OpenClawEnvironment))]
-    public async Task Tool_call_left_in_content_is_executed_by_openclaw_and_its_result_reaches_vllm(string version)
+    public Task Tool_call_left_in_content_is_executed_by_openclaw_and_its_result_reaches_vllm(string version) =>
+        ListTmpAsync(version, SimulatedAnswer.Text(ExecLsTmpAsQwenXml));
+
+    [OpenClawTheory]
+    [MemberData(nameof(OpenClawEnvironment.VersionData), MemberType = typeof(OpenClawEnvironment))]
+    public Task Native_tool_call_is_executed_by_openclaw_and_its_result_reaches_vllm(string version) =>
+        ListTmpAsync(version, SimulatedAnswer.ToolCalls(null, new SimulatedToolCall("exec", """{"command": "ls /tmp"}""")));
+
+    private async Task ListTmpAsync(string version, SimulatedAnswer toolCallAnswer)
     {
         await using var scenario = await OpenClawScenario.ThroughProxyAsync(fixture, version, output);
         var planted = $"planted-{Guid.NewGuid():N}.txt";
         scenario.Agent.PlantTmpFile(planted);
-        scenario.Simulator.Enqueue(SimulatedAnswer.Text(ExecLsTmpAsQwenXml));
+        scenario.Simulator.Enqueue(toolCallAnswer);
         scenario.Simulator.Enqueue(SimulatedAnswer.Text("Your /tmp holds the planted file and OpenClaw's own folders."));
 
         var run = await scenario.Agent.RunAsync("List the files in /tmp", json: false, CancellationToken.None);
@@ -32,7 +40,7 @@ public sealed class ListTmpTests(OpenClawFixture fixture, ITestOutputHelper outp
         Assert.Contains("Your /tmp holds the planted file and OpenClaw's own folders.", run.Reply);
         Assert.Equal(2, scenario.Simulator.ChatRequests.Count);
 
-        // The second request is OpenClaw reporting back: its assistant turn holds the call the proxy extracted,
+        // The second request is OpenClaw reporting back: its assistant turn holds the call the proxy handed over,
         // and the tool turn holds what `ls /tmp` really printed inside OpenClaw's sandbox.
         var followUp = ChatRequestBody.From(scenario.Simulator.ChatRequests[1].Json);
         var assistant = Assert.Single(followUp.MessagesWithRole("assistant"));

@@ -14,7 +14,9 @@ public sealed class OpenClawAgent : IAsyncDisposable
 {
     public const string ModelId = "Qwen/Qwen3-Coder-Next-FP8";
     public const string ApiKey = "vllm-local";
-    private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(90);
+    // A hang guard, not a performance bound: a turn takes ~5 s on an idle machine, but 2026.9.x needs minutes
+    // when the 2 cores are shared with parallel builds.
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(4);
 
     private readonly OpenClawInstallation _installation;
     private readonly Action<string> _log;
@@ -32,7 +34,10 @@ public sealed class OpenClawAgent : IAsyncDisposable
 
     public Uri Upstream { get; }
 
-    /// <summary>The run folder: home/ (HOME), tmp/ (mounted as /tmp inside), openclaw.log, bridge.sock.</summary>
+    /// <summary>
+    /// The run folder: home/ (mounted over the template HOME inside, so setup's absolute paths stay valid),
+    /// tmp/ (mounted as /tmp inside), openclaw.log, bridge.sock.
+    /// </summary>
     public string Root { get; }
 
     public string Home => Path.Combine(Root, "home");
@@ -64,8 +69,8 @@ public sealed class OpenClawAgent : IAsyncDisposable
         await using var bridge = UnixSocketBridge.Start(socketPath, Upstream);
 
         var sandboxScript = Path.Combine(AppContext.BaseDirectory, "Sandbox", "openclaw-sandbox.sh");
-        var startInfo = new ProcessStartInfo("unshare") { WorkingDirectory = Home };
-        foreach (var argument in new[] { "-n", "-m", "bash", sandboxScript, Root, _installation.CacheRoot, socketPath })
+        var startInfo = new ProcessStartInfo("unshare") { WorkingDirectory = Root };
+        foreach (var argument in new[] { "-n", "-m", "bash", sandboxScript, Root, _installation.CacheRoot, Release.TemplateHome, socketPath })
         {
             startInfo.ArgumentList.Add(argument);
         }
@@ -82,7 +87,8 @@ public sealed class OpenClawAgent : IAsyncDisposable
         // A clean environment: nothing of the test host's (API keys, DOTNET_*) reaches OpenClaw.
         startInfo.Environment.Clear();
         startInfo.Environment["PATH"] = $"{_installation.NodeBin}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-        startInfo.Environment["HOME"] = Home;
+        // Inside the sandbox this path shows the run's own copy (see openclaw-sandbox.sh).
+        startInfo.Environment["HOME"] = Release.TemplateHome;
         startInfo.Environment["TMPDIR"] = "/tmp";
         startInfo.Environment["LANG"] = "C.UTF-8";
         startInfo.Environment["TERM"] = "dumb";

@@ -8,8 +8,12 @@ public static class OpenClawEnvironment
     public const string VersionsVariable = "OPENCLAW_VERSIONS";
     public const string KeepRunsVariable = "OPENCLAW_E2E_KEEP";
 
-    /// <summary>The releases under test; the first is the one the seed was accepted with.</summary>
-    public static IReadOnlyList<string> DefaultVersions { get; } = ["2026.2.12", "2026.9.6"];
+    /// <summary>
+    /// The releases under test by default: the one the seed was accepted with. 2026.9.6 passes too but spends
+    /// ~40 s per turn preparing its prompt on this 2-core machine, so it is opt-in
+    /// (<c>OPENCLAW_VERSIONS="2026.2.12 2026.9.6"</c>) to keep the suite within its time budget.
+    /// </summary>
+    public static IReadOnlyList<string> DefaultVersions { get; } = ["2026.2.12"];
 
     /// <summary>Theory data: every release under test.</summary>
     public static TheoryData<string> VersionData => new(Versions);

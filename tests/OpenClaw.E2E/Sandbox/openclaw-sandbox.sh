@@ -7,11 +7,14 @@
 # cannot see: a node forwarder listens on 127.0.0.1:$port here and relays every connection to the
 # Unix socket $sock, whose other end (UnixSocketBridge.cs) connects to the real upstream. Unix
 # sockets are files, and files are shared between network namespaces.
+#   - HOME: `openclaw setup` writes absolute paths (workspace, agentDir, and in 2026.9 a SQLite state) into
+#     the template HOME; the run's private copy is mounted over the template's path, so those paths hold
+#     and the shared template is never written to.
 #
-#   openclaw-sandbox.sh RUN_DIR CACHE_DIR SOCK PORT -- command...
+#   openclaw-sandbox.sh RUN_DIR CACHE_DIR TEMPLATE_HOME SOCK PORT -- command...
 set -euo pipefail
-run=$1 cache=$2 sock=$3 port=$4
-shift 4
+run=$1 cache=$2 template=$3 sock=$4 port=$5
+shift 5
 [ "${1:-}" = -- ] && shift
 
 ip link set lo up
@@ -28,6 +31,7 @@ done
 mkdir -p "$priv/jiti"
 mount --bind "$cache/warm/jiti" "$priv/jiti"
 mount --rbind "$priv" /tmp
+mount --bind "$run/home" "$template"
 
 if [ "$port" != 0 ]; then
   node -e '
