@@ -142,4 +142,4 @@ for v in "${VERSIONS[@]}"; do
   echo "${key}_BIN=$CACHE/app-$v/node_modules/.bin/openclaw"
   echo "${key}_HOME=$CACHE/home-$v.template"
 done
-log "ready in $(elapsed "$T_ALL")s (cache $CACHE, $(du -sh "$CACHE" 2> /dev/null | cut -f1))"
+log "ready in $(elapsed "$T_ALL")s (cache $CACHE)"
