@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -70,16 +71,14 @@ public sealed class OpenClawAgent : IAsyncDisposable
 
         var sandboxScript = Path.Combine(AppContext.BaseDirectory, "Sandbox", "openclaw-sandbox.sh");
         var startInfo = new ProcessStartInfo("unshare") { WorkingDirectory = Root };
-        foreach (var argument in new[] { "-n", "-m", "bash", sandboxScript, Root, _installation.CacheRoot, Release.TemplateHome, socketPath })
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        startInfo.ArgumentList.Add(Upstream.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        startInfo.ArgumentList.Add("--");
-        string[] command = ["agent", "--local", "--agent", "main", "-m", message, .. json ? new[] { "--json" } : []];
-        startInfo.ArgumentList.Add(Release.Executable);
-        foreach (var argument in command)
+        string[] arguments =
+        [
+            "-n", "-m", "bash", sandboxScript,
+            Root, _installation.CacheRoot, Release.TemplateHome, socketPath,
+            Upstream.Port.ToString(CultureInfo.InvariantCulture), "--",
+            Release.Executable, "agent", "--local", "--agent", "main", "-m", message, .. json ? ["--json"] : Array.Empty<string>(),
+        ];
+        foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
         }
