@@ -3,10 +3,11 @@ using System.Runtime.InteropServices;
 using OpsBot.VllmSimulator;
 
 // Standalone vLLM stand-in for manual runs with a real OpenClaw or the benchmark:
-//   dotnet run --project tests/VllmSimulator -- --port 8000 [--answer "text"] [--tps 50] [--think-ms 200]
+//   dotnet run --project tests/VllmSimulator -- --port 8000 [--answer "text" | --fixture NAME] [--tps 50] [--think-ms 200]
 //     [--model NAME] [--api-key KEY] [--current-shape] [--max-num-seqs N]
 var options = new SimulatorOptions { Port = 8000 };
 string answerText = "4";
+string? fixture = null;
 double? tokensPerSecond = null;
 var thinkTime = TimeSpan.Zero;
 for (var i = 0; i < args.Length; i++)
@@ -16,6 +17,7 @@ for (var i = 0; i < args.Length; i++)
     {
         case "--port": options.Port = int.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--answer": answerText = Next(); break;
+        case "--fixture": fixture = Next(); break;
         case "--tps": tokensPerSecond = double.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--think-ms": thinkTime = TimeSpan.FromMilliseconds(double.Parse(Next(), CultureInfo.InvariantCulture)); break;
         case "--model": options.ModelName = Next(); break;
@@ -23,7 +25,7 @@ for (var i = 0; i < args.Length; i++)
         case "--current-shape": options.CurrentShape = true; break;
         case "--max-num-seqs": options.MaxNumSeqs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--help" or "-h":
-            Console.WriteLine("usage: VllmSimulator [--port 8000] [--answer TEXT] [--tps N] [--think-ms N] [--model NAME] [--api-key KEY] [--current-shape] [--max-num-seqs N]");
+            Console.WriteLine("usage: VllmSimulator [--port 8000] [--answer TEXT | --fixture stream_text.sse] [--tps N] [--think-ms N] [--model NAME] [--api-key KEY] [--current-shape] [--max-num-seqs N]");
             return 0;
         default:
             Console.Error.WriteLine($"unknown argument {args[i]} (try --help)");
@@ -32,7 +34,8 @@ for (var i = 0; i < args.Length; i++)
 }
 
 await using var server = await VllmSimulatorServer.StartAsync(options);
-server.DefaultAnswer = SimulatedAnswer.Text(answerText) with { TokensPerSecond = tokensPerSecond, ThinkTime = thinkTime };
+var answer = fixture is null ? SimulatedAnswer.Text(answerText) : VllmFixtures.Answer(fixture);
+server.DefaultAnswer = answer with { TokensPerSecond = tokensPerSecond, ThinkTime = thinkTime };
 Console.WriteLine($"vLLM simulator serving {server.ModelName} on {server.BaseUrl}v1 (Ctrl+C to stop)");
 
 var stop = new TaskCompletionSource();

@@ -23,6 +23,7 @@ public sealed class VllmSimulatorServer : IAsyncDisposable
     private WebApplication? _app;
     private CancellationTokenSource? _stopping;
     private int _port;
+    private int _disposed;
 
     private VllmSimulatorServer(SimulatorOptions options)
     {
@@ -102,7 +103,8 @@ public sealed class VllmSimulatorServer : IAsyncDisposable
     /// </summary>
     public async Task<RecordedRequest> WaitForAbortAsync(TimeSpan timeout)
     {
-        using var cts = new CancellationTokenSource(timeout, _state.Time);
+        // Real time on purpose: this bounds the test's wait, not simulated model time.
+        using var cts = new CancellationTokenSource(timeout);
         try
         {
             return await _state.Aborts.Reader.ReadAsync(cts.Token).ConfigureAwait(false);
@@ -176,6 +178,11 @@ public sealed class VllmSimulatorServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await StopAsync().ConfigureAwait(false);
         _lifecycle.Dispose();
     }

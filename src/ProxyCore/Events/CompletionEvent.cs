@@ -23,6 +23,8 @@ public sealed record CompletionEvent(
     bool EmptyAnswer,
     string? Error = null)
 {
+    public const string ClientDisconnected = "client disconnected";
+
     /// <summary>True when the client did not get a usable answer.</summary>
     public bool Failed => Error is not null || Path is CompletionPath.UpstreamError or CompletionPath.UpstreamUnavailable;
 }

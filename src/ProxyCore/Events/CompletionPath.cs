@@ -9,6 +9,8 @@ public enum CompletionPath
     Json,
     /// <summary>Streaming request with tools: asked vLLM without streaming, re-wrapped as SSE (v4).</summary>
     Rewrapped,
+    /// <summary>Streaming request with tools answered from a vLLM stream, text forwarded as it arrived.</summary>
+    Streamed,
     /// <summary>The loop guard answered without calling vLLM.</summary>
     LoopGuard,
     /// <summary>vLLM answered with an error status, passed through.</summary>

@@ -64,7 +64,7 @@ public sealed class ProxyMetrics : ICompletionObserver
         if (completion.Path == CompletionPath.LoopGuard) _loopAborts.Inc();
         if (completion.EmptyAnswer) _emptyAnswers.Inc();
         if (completion.UpstreamStatus is not null) _upstreamUp.Set(1);
-        else if (completion.Path == CompletionPath.UpstreamUnavailable && completion.Error != "client disconnected") _upstreamUp.Set(0);
+        else if (completion.Path == CompletionPath.UpstreamUnavailable && completion.Error != CompletionEvent.ClientDisconnected) _upstreamUp.Set(0);
     }
 
     public void RecordNormalization(NormalizationReport report)

@@ -10,17 +10,18 @@ using OpsBot.ProxyCore.Metrics;
 namespace OpsBot.ProxyCore.Proxy;
 
 /// <summary>
-/// <c>POST /v1/chat/completions</c>: the one route the proxy changes. Requests with tools are answered
-/// from a non-streaming vLLM call so tool calls left in text can be recovered, then re-wrapped as SSE
-/// when the client asked to stream (OpenClaw always does, and shows "No reply from agent" otherwise).
+/// <c>POST /v1/chat/completions</c>: the one route the proxy changes. Streaming requests with tools
+/// (every OpenClaw request) are answered either from a vLLM stream with tool calls held back
+/// (<see cref="ToolStreamingMode.Stream"/>) or, as v4 did, from a non-streaming call re-wrapped as SSE.
 /// </summary>
 public sealed partial class ChatCompletionsHandler
 {
     private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json") { CharSet = "utf-8" };
 
-    private readonly IHttpClientFactory _clients;
+    private readonly UpstreamSender _sender;
     private readonly UpstreamRequestFactory _requests;
     private readonly PassthroughForwarder _passthrough;
+    private readonly StreamingToolCompletion _streaming;
     private readonly LoopGuard _loopGuard;
     private readonly CompletionEventPublisher _events;
     private readonly ProxyMetrics _metrics;
@@ -29,9 +30,10 @@ public sealed partial class ChatCompletionsHandler
     private readonly ILogger<ChatCompletionsHandler> _logger;
 
     public ChatCompletionsHandler(
-        IHttpClientFactory clients,
+        UpstreamSender sender,
         UpstreamRequestFactory requests,
         PassthroughForwarder passthrough,
+        StreamingToolCompletion streaming,
         LoopGuard loopGuard,
         CompletionEventPublisher events,
         ProxyMetrics metrics,
@@ -39,9 +41,10 @@ public sealed partial class ChatCompletionsHandler
         IOptions<ProxyOptions> options,
         ILogger<ChatCompletionsHandler> logger)
     {
-        _clients = clients;
+        _sender = sender;
         _requests = requests;
         _passthrough = passthrough;
+        _streaming = streaming;
         _loopGuard = loopGuard;
         _events = events;
         _metrics = metrics;
@@ -87,28 +90,52 @@ public sealed partial class ChatCompletionsHandler
                 using var answer = _loopGuard.CreateAnswer(request, verdict);
                 var completion = UpstreamCompletion.Read(answer.RootElement, request.Tools);
                 LogLoopGuard(_logger, verdict, request.ToolResultCount, request.RepeatedCalls.Length);
-                await WriteCompletionAsync(context, request, completion, aborted);
+                await WriteCompletionAsync(context, request, completion, preambleSent: false, aborted);
                 Publish(request, CompletionPath.LoopGuard, started, upstreamStatus: null, completion);
                 return;
             }
 
+            // Judged against what the client asked for: dropping stream_options for the re-wrap is by design, not a repair.
+            var report = UpstreamBodyWriter.Analyze(request.Root, request.Stream);
+            _metrics.RecordNormalization(report);
+
             if (request.Stream && !request.HasTools)
             {
                 // Forward the client's bytes untouched unless vLLM needs something changed.
-                var report = UpstreamBodyWriter.Analyze(request.Root, stream: true);
-                _metrics.RecordNormalization(report);
                 await StreamThroughAsync(context, request, report.Any ? UpstreamBodyWriter.Write(request.Root, stream: true, bytes.Length) : bytes, started);
                 return;
             }
 
-            await CompleteAsync(context, request, started);
+            var preambleSent = false;
+            if (request.Stream && _options.ToolStreaming == ToolStreamingMode.Stream && request.Choices == 1)
+            {
+                var outcome = await _streaming.RunAsync(context, request, bytes.Length, started);
+                if (outcome.Completion is { } streamed)
+                {
+                    _events.Publish(streamed);
+                    return;
+                }
+
+                if (outcome.Response is { } handedOff)
+                {
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+                    timeout.CancelAfter(_options.UpstreamTimeout);
+                    await HandleBufferedResponseAsync(context, request, started, handedOff, preambleSent: false, timeout.Token);
+                    return;
+                }
+
+                LogFallback(_logger, outcome.FallbackReason!, outcome.PreambleSent);
+                preambleSent = outcome.PreambleSent;
+            }
+
+            await CompleteBufferedAsync(context, request, bytes.Length, started, preambleSent);
         }
     }
 
     private async Task StreamThroughAsync(HttpContext context, ChatRequest request, ReadOnlyMemory<byte> body, long started)
     {
         var observer = new SseStreamObserver();
-        var status = await _passthrough.SendAndRelayAsync(context, JsonContent(body), observer);
+        var status = await _passthrough.SendAndRelayAsync(context, () => JsonContent(body), observer);
         var path = status switch
         {
             null => CompletionPath.UpstreamUnavailable,
@@ -116,27 +143,27 @@ public sealed partial class ChatCompletionsHandler
             _ => CompletionPath.UpstreamError,
         };
         var empty = status is >= 200 and < 300 && observer.Error is null && observer.ContentLength == 0 && observer.ToolCalls == 0;
-        var error = observer.Error ?? (context.RequestAborted.IsCancellationRequested ? "client disconnected" : null);
-        _events.Publish(new CompletionEvent(_time.GetUtcNow(), request.Model, true, false, path, status, _time.GetElapsedTime(started), observer.FirstByteAt is { } first ? _time.GetElapsedTime(started, first) : null,
+        var error = observer.Error ?? (context.RequestAborted.IsCancellationRequested ? CompletionEvent.ClientDisconnected : null);
+        _events.Publish(new CompletionEvent(_time.GetUtcNow(), request.Model, true, false, path, status, _time.GetElapsedTime(started),
+            observer.FirstByteAt is { } first ? _time.GetElapsedTime(started, first) : null,
             observer.PromptTokens, observer.CompletionTokens, observer.ToolCalls, null, observer.ContentLength, empty, error));
     }
 
-    private async Task CompleteAsync(HttpContext context, ChatRequest request, long started)
+    /// <param name="preambleSent">A streamed answer already sent its role chunk and text; send only what is missing.</param>
+    private async Task CompleteBufferedAsync(HttpContext context, ChatRequest request, int sizeHint, long started, bool preambleSent)
     {
         var aborted = context.RequestAborted;
-        // Judged against what the client asked for: dropping stream_options for the re-wrap is by design, not a repair.
-        _metrics.RecordNormalization(UpstreamBodyWriter.Analyze(request.Root, request.Stream));
-        var upstreamBody = UpstreamBodyWriter.Write(request.Root, stream: false, sizeHint: (int)Math.Min(context.Request.ContentLength ?? 4096, int.MaxValue - 64));
+        var upstreamBody = UpstreamBodyWriter.Write(request.Root, stream: false, sizeHint);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         timeout.CancelAfter(_options.UpstreamTimeout);
 
-        using var message = _requests.Create(context.Request, JsonContent(upstreamBody));
         HttpResponseMessage response;
         try
         {
-            response = await _clients.CreateClient(UpstreamHttp.ClientName).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            // Nothing has reached the client unless a stream fell back here, so waiting for vLLM is safe.
+            response = await _sender.SendAsync(() => _requests.Create(context.Request, JsonContent(upstreamBody)), canRetry: !preambleSent, timeout.Token);
         }
-        catch (Exception ex) when (!aborted.IsCancellationRequested && ex is HttpRequestException or OperationCanceledException)
+        catch (Exception ex) when (!aborted.IsCancellationRequested && ex is HttpRequestException or OperationCanceledException or UpstreamUnavailableException)
         {
             await FailUpstreamAsync(context, request, started, ex);
             return;
@@ -147,24 +174,26 @@ public sealed partial class ChatCompletionsHandler
             return;
         }
 
+        await HandleBufferedResponseAsync(context, request, started, response, preambleSent, timeout.Token);
+    }
+
+    /// <summary>Relays an error status, or reads a whole chat.completion and answers with it (JSON or re-wrapped SSE). Owns <paramref name="response"/>.</summary>
+    private async Task HandleBufferedResponseAsync(HttpContext context, ChatRequest request, long started, HttpResponseMessage response, bool preambleSent, CancellationToken cancellationToken)
+    {
+        var aborted = context.RequestAborted;
         using (response)
         {
             if (!response.IsSuccessStatusCode)
             {
-                // vLLM's own error (400 context length, 404 model, ...) is more useful than anything we could say.
-                UpstreamRequestFactory.CopyResponseHeaders(response, context.Response, bodyRewritten: false);
-                var errorBody = await response.Content.ReadAsByteArrayAsync(timeout.Token);
-                await context.Response.Body.WriteAsync(errorBody, aborted);
-                _events.Publish(new CompletionEvent(_time.GetUtcNow(), request.Model, request.Stream, request.HasTools, CompletionPath.UpstreamError,
-                    (int)response.StatusCode, _time.GetElapsedTime(started), _time.GetElapsedTime(started), null, null, 0, null, 0, false, ErrorMessage(errorBody)));
+                await RelayErrorAsync(context, request, started, response, cancellationToken);
                 return;
             }
 
             JsonDocument answer;
             try
             {
-                await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
-                answer = await JsonDocument.ParseAsync(stream, default, timeout.Token);
+                await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+                answer = await JsonDocument.ParseAsync(stream, default, cancellationToken);
             }
             catch (JsonException ex)
             {
@@ -196,22 +225,45 @@ public sealed partial class ChatCompletionsHandler
                     LogExtracted(_logger, completion.ToolCallCount, format);
                 }
 
-                await WriteCompletionAsync(context, request, completion, aborted);
+                await WriteCompletionAsync(context, request, completion, preambleSent, aborted);
                 Publish(request, request.Stream ? CompletionPath.Rewrapped : CompletionPath.Json, started, (int)response.StatusCode, completion);
             }
         }
     }
 
-    private async Task WriteCompletionAsync(HttpContext context, ChatRequest request, UpstreamCompletion completion, CancellationToken cancellationToken)
+    private async Task RelayErrorAsync(HttpContext context, ChatRequest request, long started, HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        context.Response.StatusCode = StatusCodes.Status200OK;
+        var errorBody = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        if (context.Response.HasStarted)
+        {
+            await SseWriter.WriteErrorAndDoneAsync(context.Response, errorBody, context.RequestAborted);
+        }
+        else
+        {
+            // vLLM's own error (400 context length, 404 model, ...) is more useful than anything we could say.
+            UpstreamRequestFactory.CopyResponseHeaders(response, context.Response, bodyRewritten: false);
+            await context.Response.Body.WriteAsync(errorBody, context.RequestAborted);
+        }
+
+        _events.Publish(new CompletionEvent(_time.GetUtcNow(), request.Model, request.Stream, request.HasTools, CompletionPath.UpstreamError,
+            (int)response.StatusCode, _time.GetElapsedTime(started), _time.GetElapsedTime(started), null, null, 0, null, 0, false, ErrorMessage(errorBody)));
+    }
+
+    private async Task WriteCompletionAsync(HttpContext context, ChatRequest request, UpstreamCompletion completion, bool preambleSent, CancellationToken cancellationToken)
+    {
         if (request.Stream)
         {
-            SseWriter.SetHeaders(context.Response);
-            await SseRewrapper.WriteAsync(context.Response.Body, completion, _time, cancellationToken);
+            if (!context.Response.HasStarted)
+            {
+                context.Response.StatusCode = StatusCodes.Status200OK;
+                SseWriter.SetHeaders(context.Response);
+            }
+
+            await SseRewrapper.WriteAsync(context.Response.Body, completion, _time, cancellationToken, preambleSent);
             return;
         }
 
+        context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
         var buffer = new ArrayBufferWriter<byte>(4096);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -251,9 +303,9 @@ public sealed partial class ChatCompletionsHandler
 
     private void PublishAborted(ChatRequest request, long started) =>
         _events.Publish(new CompletionEvent(_time.GetUtcNow(), request.Model, request.Stream, request.HasTools, CompletionPath.UpstreamUnavailable, null,
-            _time.GetElapsedTime(started), null, null, null, 0, null, 0, false, "client disconnected"));
+            _time.GetElapsedTime(started), null, null, null, 0, null, 0, false, CompletionEvent.ClientDisconnected));
 
-    private static ReadOnlyMemoryContent JsonContent(ReadOnlyMemory<byte> body)
+    internal static ReadOnlyMemoryContent JsonContent(ReadOnlyMemory<byte> body)
     {
         var content = new ReadOnlyMemoryContent(body);
         content.Headers.ContentType = JsonMediaType;
@@ -286,4 +338,7 @@ public sealed partial class ChatCompletionsHandler
 
     [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "Chat completion failed with {Status}: {Reason}")]
     private static partial void LogUpstreamFailed(ILogger logger, int status, string reason);
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Warning, Message = "Streamed answer unusable ({Reason}); asking vLLM again without streaming (text already sent: {PreambleSent})")]
+    private static partial void LogFallback(ILogger logger, string reason, bool preambleSent);
 }

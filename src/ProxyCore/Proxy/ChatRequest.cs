@@ -14,6 +14,9 @@ public sealed record ChatRequest(
     bool HasStreamOptions,
     ToolCallRun RepeatedCalls)
 {
+    /// <summary>Requested choices (<c>n</c>); streaming with tool hold-back handles one.</summary>
+    public int Choices => Root.TryGetProperty("n", out var n) && n.ValueKind == JsonValueKind.Number && n.TryGetInt32(out var count) ? count : 1;
+
     /// <summary>Parses the request; returns null with a client-facing message when it is not a JSON object.</summary>
     public static ChatRequest? TryParse(JsonDocument document, out string? error)
     {

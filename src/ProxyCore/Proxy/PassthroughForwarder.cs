@@ -7,15 +7,15 @@ namespace OpsBot.ProxyCore.Proxy;
 /// <summary>Forwards any <c>/v1/*</c> request to vLLM unchanged and streams the answer back.</summary>
 public sealed partial class PassthroughForwarder
 {
-    private readonly IHttpClientFactory _clients;
+    private readonly UpstreamSender _sender;
     private readonly UpstreamRequestFactory _requests;
     private readonly ProxyOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<PassthroughForwarder> _logger;
 
-    public PassthroughForwarder(IHttpClientFactory clients, UpstreamRequestFactory requests, IOptions<ProxyOptions> options, TimeProvider time, ILogger<PassthroughForwarder> logger)
+    public PassthroughForwarder(UpstreamSender sender, UpstreamRequestFactory requests, IOptions<ProxyOptions> options, TimeProvider time, ILogger<PassthroughForwarder> logger)
     {
-        _clients = clients;
+        _sender = sender;
         _requests = requests;
         _options = options.Value;
         _time = time;
@@ -25,26 +25,26 @@ public sealed partial class PassthroughForwarder
     public Task ForwardAsync(HttpContext context)
     {
         var request = context.Request;
-        HttpContent? content = null;
         if (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0)
         {
-            content = new StreamContent(request.Body);
+            // The body streams straight through, so it can be sent only once: no waiting for a restart.
+            var body = new StreamContent(request.Body);
+            return SendAndRelayAsync(context, () => body, observer: null, canRetry: false);
         }
 
-        return SendAndRelayAsync(context, content, observer: null);
+        return SendAndRelayAsync(context, static () => null, observer: null);
     }
 
-    /// <summary>Sends <paramref name="content"/> upstream and relays status, headers and body as they arrive.</summary>
+    /// <summary>Sends the request upstream and relays status, headers and body as they arrive.</summary>
     /// <returns>The upstream status, or null when vLLM could not be reached (the client already got an error).</returns>
-    public async Task<int?> SendAndRelayAsync(HttpContext context, HttpContent? content, SseStreamObserver? observer)
+    public async Task<int?> SendAndRelayAsync(HttpContext context, Func<HttpContent?> content, SseStreamObserver? observer, bool canRetry = true)
     {
         var aborted = context.RequestAborted;
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         idle.CancelAfter(_options.UpstreamTimeout);
-        using var message = _requests.Create(context.Request, content);
         try
         {
-            using var response = await _clients.CreateClient(UpstreamHttp.ClientName).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, idle.Token);
+            using var response = await _sender.SendAsync(() => _requests.Create(context.Request, content()), canRetry, idle.Token);
             UpstreamRequestFactory.CopyResponseHeaders(response, context.Response, bodyRewritten: false);
             if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
             {
@@ -55,7 +55,7 @@ public sealed partial class PassthroughForwarder
             await StreamRelay.CopyAsync(body, context.Response.Body, observer, _time, idle, _options.UpstreamTimeout, aborted);
             return (int)response.StatusCode;
         }
-        catch (Exception ex) when (!aborted.IsCancellationRequested && ex is HttpRequestException or OperationCanceledException or IOException)
+        catch (Exception ex) when (!aborted.IsCancellationRequested && ex is HttpRequestException or OperationCanceledException or IOException or UpstreamUnavailableException)
         {
             var (status, type, text) = UpstreamFailure.Describe(ex, _requests.BaseUri, _options.UpstreamTimeout);
             LogUpstreamFailed(_logger, context.Request.Path, status, text);
@@ -67,6 +67,11 @@ public sealed partial class PassthroughForwarder
             }
 
             await OpenAiError.WriteResponseAsync(context, status, text, type, asSse: observer is not null, CancellationToken.None);
+            return null;
+        }
+        catch (Exception ex) when (aborted.IsCancellationRequested && ex is OperationCanceledException or IOException)
+        {
+            // The client left; disposing the upstream response above already told vLLM to stop.
             return null;
         }
     }

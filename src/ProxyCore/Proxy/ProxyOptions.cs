@@ -27,6 +27,19 @@ public sealed class ProxyOptions
     [Range(2, 1000)]
     public int MaxRepeatedToolCalls { get; set; } = 3;
 
+    /// <summary>How streaming requests with tools are answered; see README for the measurements behind the default.</summary>
+    public ToolStreamingMode ToolStreaming { get; set; } = ToolStreamingMode.Stream;
+
+    /// <summary>
+    /// How long a request that has not sent anything to its client waits for vLLM to come back
+    /// (connection refused or 503 while it restarts) before the client gets a 503. Zero fails at once.
+    /// </summary>
+    public TimeSpan UpstreamWait { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Requests allowed to wait for vLLM at once; more get 503 immediately instead of piling up.</summary>
+    [Range(0, 100_000)]
+    public int MaxWaitingRequests { get; set; } = 256;
+
     /// <summary>Whole-request timeout towards vLLM (v4 used 300 s).</summary>
     public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromSeconds(300);
 

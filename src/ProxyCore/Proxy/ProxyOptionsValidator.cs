@@ -22,6 +22,11 @@ public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
             failures.Add($"Proxy:UpstreamTimeout must be positive, got '{options.UpstreamTimeout}'.");
         }
 
+        if (options.UpstreamWait < TimeSpan.Zero)
+        {
+            failures.Add($"Proxy:UpstreamWait must be zero or positive, got '{options.UpstreamWait}'.");
+        }
+
         if (!System.Net.IPAddress.TryParse(options.Host, out _) && options.Host is not ("localhost" or "*" or "+"))
         {
             failures.Add($"Proxy:Host (--host) must be an IP address or 'localhost', got '{options.Host}'.");

@@ -24,7 +24,9 @@ public static class ProxyServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICompletionObserver, ProxyMetrics>(sp => sp.GetRequiredService<ProxyMetrics>()));
         services.TryAddSingleton<CompletionEventPublisher>();
         services.TryAddSingleton<UpstreamRequestFactory>();
+        services.TryAddSingleton<UpstreamSender>();
         services.TryAddSingleton<PassthroughForwarder>();
+        services.TryAddSingleton<StreamingToolCompletion>();
         services.TryAddSingleton<LoopGuard>();
         services.TryAddSingleton<ChatCompletionsHandler>();
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 
 namespace OpsBot.ProxyCore.Proxy;
@@ -9,78 +8,38 @@ namespace OpsBot.ProxyCore.Proxy;
 /// </summary>
 public static class SseRewrapper
 {
-    public static async Task WriteAsync(Stream body, UpstreamCompletion completion, TimeProvider time, CancellationToken cancellationToken)
+    /// <param name="preambleSent">
+    /// The role chunk and text already reached the client (a streamed answer that fell back to this
+    /// path): send only what is still missing, the tool calls and the end of the stream.
+    /// </param>
+    public static async Task WriteAsync(Stream body, UpstreamCompletion completion, TimeProvider time, CancellationToken cancellationToken, bool preambleSent = false)
     {
-        var header = ChunkHeader.From(completion.Root, time);
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using var writer = new Utf8JsonWriter(buffer);
-
+        using var emitter = new SseChunkEmitter(body, ChunkHeader.From(completion.Root, time));
         foreach (var choice in completion.Choices)
         {
-            await EmitAsync(body, buffer, writer, header, w => WriteDelta(w, choice.Index, d =>
+            if (!preambleSent)
             {
-                d.WriteString("role", "assistant");
-                d.WriteString("content", "");
-            }, finishReason: null), cancellationToken);
-
-            if (!string.IsNullOrEmpty(choice.Content))
-            {
-                await EmitAsync(body, buffer, writer, header, w => WriteDelta(w, choice.Index, d => d.WriteString("content", choice.Content), finishReason: null), cancellationToken);
+                await emitter.RoleAsync(choice.Index, cancellationToken);
+                if (!string.IsNullOrEmpty(choice.Content))
+                {
+                    await emitter.ContentAsync(choice.Index, choice.Content, cancellationToken);
+                }
             }
 
             for (var i = 0; i < choice.ToolCalls.Count; i++)
             {
-                var call = choice.ToolCalls[i];
-                var callIndex = i;
-                await EmitAsync(body, buffer, writer, header, w => WriteDelta(w, choice.Index, d =>
-                {
-                    d.WriteStartArray("tool_calls");
-                    CompletionJsonWriter.WriteToolCall(d, call, callIndex);
-                    d.WriteEndArray();
-                }, finishReason: null), cancellationToken);
+                await emitter.ToolCallAsync(choice.Index, choice.ToolCalls[i], i, cancellationToken);
             }
 
-            await EmitAsync(body, buffer, writer, header, w => WriteDelta(w, choice.Index, static _ => { }, choice.FinishReason ?? "stop"), cancellationToken);
+            await emitter.FinishAsync(choice.Index, choice.FinishReason ?? "stop", cancellationToken);
         }
 
+        // v4 always sent usage when vLLM gave it; clients that did not ask ignore it.
         if (completion.Root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object)
         {
-            await EmitAsync(body, buffer, writer, header, w =>
-            {
-                w.WriteStartArray("choices");
-                w.WriteEndArray();
-                w.WritePropertyName("usage");
-                CompletionJsonWriter.WriteUsage(w, usage);
-            }, cancellationToken);
+            await emitter.UsageAsync(usage, cancellationToken);
         }
 
-        await SseWriter.WriteDoneAsync(body, cancellationToken);
-        await body.FlushAsync(cancellationToken);
-    }
-
-    private static async ValueTask EmitAsync(Stream body, ArrayBufferWriter<byte> buffer, Utf8JsonWriter writer, ChunkHeader header, Action<Utf8JsonWriter> writeBody, CancellationToken cancellationToken)
-    {
-        buffer.ResetWrittenCount();
-        writer.Reset(buffer);
-        writer.WriteStartObject();
-        header.Write(writer);
-        writeBody(writer);
-        writer.WriteEndObject();
-        writer.Flush();
-        await SseWriter.WriteEventAsync(body, buffer.WrittenMemory, cancellationToken);
-    }
-
-    private static void WriteDelta(Utf8JsonWriter writer, int index, Action<Utf8JsonWriter> writeDelta, string? finishReason)
-    {
-        writer.WriteStartArray("choices");
-        writer.WriteStartObject();
-        writer.WriteNumber("index", index);
-        writer.WriteStartObject("delta");
-        writeDelta(writer);
-        writer.WriteEndObject();
-        writer.WriteNull("logprobs");
-        if (finishReason is null) writer.WriteNull("finish_reason"); else writer.WriteString("finish_reason", finishReason);
-        writer.WriteEndObject();
-        writer.WriteEndArray();
+        await emitter.DoneAsync(cancellationToken);
     }
 }

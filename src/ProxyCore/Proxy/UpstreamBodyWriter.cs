@@ -35,7 +35,8 @@ public static class UpstreamBodyWriter
     }
 
     /// <summary>Writes the request with <c>stream</c> set to <paramref name="stream"/> and every normalisation applied.</summary>
-    public static ReadOnlyMemory<byte> Write(JsonElement root, bool stream, int sizeHint)
+    /// <param name="forceUsage">Ask a stream for its usage chunk even if the client did not (the proxy reports tokens).</param>
+    public static ReadOnlyMemory<byte> Write(JsonElement root, bool stream, int sizeHint, bool forceUsage = false)
     {
         var buffer = new ArrayBufferWriter<byte>(sizeHint + 64);
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
@@ -47,7 +48,7 @@ public static class UpstreamBodyWriter
             {
                 if (property.NameEquals("stream") || property.NameEquals("store")
                     // vLLM rejects stream_options unless streaming (400).
-                    || (!stream && property.NameEquals("stream_options"))
+                    || ((!stream || forceUsage) && property.NameEquals("stream_options"))
                     || property.NameEquals("max_completion_tokens"))
                 {
                     continue;
@@ -76,6 +77,13 @@ public static class UpstreamBodyWriter
             }
 
             writer.WriteBoolean("stream", stream);
+            if (stream && forceUsage)
+            {
+                writer.WriteStartObject("stream_options");
+                writer.WriteBoolean("include_usage", true);
+                writer.WriteEndObject();
+            }
+
             writer.WriteEndObject();
         }
 

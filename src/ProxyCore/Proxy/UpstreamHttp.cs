@@ -7,7 +7,9 @@ public static class UpstreamHttp
 
     /// <summary>
     /// Connection pooling without limits (vLLM queues requests itself), no system proxy (vLLM is
-    /// local), and no client-level timeout: the proxy applies its own per request.
+    /// local), and no client-level timeout: the proxy applies its own per request. No draining: a
+    /// response abandoned early (the client left) must close its connection at once so vLLM aborts
+    /// the generation, instead of generating on for the handler's drain timeout.
     /// </summary>
     public static SocketsHttpHandler CreateHandler() => new()
     {
@@ -18,5 +20,6 @@ public static class UpstreamHttp
         PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
         ConnectTimeout = TimeSpan.FromSeconds(10),
         EnableMultipleHttp2Connections = true,
+        MaxResponseDrainSize = 0,
     };
 }

@@ -9,8 +9,13 @@ namespace OpsBot.ProxyCore.ToolCalls;
 public sealed class ToolCatalog
 {
     private readonly Dictionary<string, JsonElement?> _propertiesByTool;
+    private readonly Dictionary<string, string[]> _requiredByTool;
 
-    private ToolCatalog(Dictionary<string, JsonElement?> propertiesByTool) => _propertiesByTool = propertiesByTool;
+    private ToolCatalog(Dictionary<string, JsonElement?> propertiesByTool, Dictionary<string, string[]>? requiredByTool = null)
+    {
+        _propertiesByTool = propertiesByTool;
+        _requiredByTool = requiredByTool ?? new Dictionary<string, string[]>(StringComparer.Ordinal);
+    }
 
     public static ToolCatalog Empty { get; } = new(new Dictionary<string, JsonElement?>(StringComparer.Ordinal));
 
@@ -29,6 +34,7 @@ public sealed class ToolCatalog
         }
 
         var map = new Dictionary<string, JsonElement?>(StringComparer.Ordinal);
+        var required = new Dictionary<string, string[]>(StringComparer.Ordinal);
         foreach (var tool in tools.EnumerateArray())
         {
             if (tool.ValueKind != JsonValueKind.Object
@@ -48,12 +54,16 @@ public sealed class ToolCatalog
                 properties = parameters.TryGetProperty("properties", out var props) && props.ValueKind == JsonValueKind.Object
                     ? props.Clone()
                     : parameters.Clone();
+                if (parameters.TryGetProperty("required", out var req) && req.ValueKind == JsonValueKind.Array)
+                {
+                    required[name] = req.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.String).Select(r => r.GetString()!).ToArray();
+                }
             }
 
             map[name] = properties;
         }
 
-        return new ToolCatalog(map);
+        return new ToolCatalog(map, required);
     }
 
     public static ToolCatalog FromNames(params string[] names)
@@ -77,4 +87,8 @@ public sealed class ToolCatalog
 
         return props.TryGetProperty(parameterName, out var schema) && schema.ValueKind == JsonValueKind.Object ? schema : null;
     }
+
+    /// <summary>The parameters the tool's schema marks as required (empty when none or unknown).</summary>
+    public IReadOnlyList<string> GetRequiredParameters(string toolName) =>
+        _requiredByTool.TryGetValue(toolName, out var required) ? required : [];
 }

@@ -17,7 +17,8 @@ public sealed class ProxyHarness : IAsyncDisposable
         _proxy = proxy;
         Completions = recorder;
         ProxyUrl = proxy.GetListenUri();
-        Http = new HttpClient { BaseAddress = ProxyUrl, Timeout = TimeSpan.FromSeconds(30) };
+        // No draining on cancel: a cancelled request closes its connection at once, as agents' clients do.
+        Http = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = ProxyUrl, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public VllmSimulatorServer Simulator { get; }
@@ -47,10 +48,25 @@ public sealed class ProxyHarness : IAsyncDisposable
         return new ProxyHarness(simulator, proxy, recorder);
     }
 
-    /// <summary>A proxy pointed at a port nothing listens on.</summary>
+    /// <summary>The v4 path: streaming tool requests answered from a non-streaming vLLM call.</summary>
+    public static Task<ProxyHarness> StartBufferedAsync(Action<ProxyOptions>? configure = null) =>
+        StartAsync(o =>
+        {
+            o.ToolStreaming = ToolStreamingMode.Buffer;
+            configure?.Invoke(o);
+        });
+
+    public static Task<ProxyHarness> StartAsync(ToolStreamingMode mode, SimulatorOptions? simulatorOptions = null) =>
+        StartAsync(o => o.ToolStreaming = mode, simulatorOptions);
+
+    /// <summary>A proxy pointed at a port nothing listens on, failing at once as v4 did (no restart wait).</summary>
     public static async Task<ProxyHarness> StartWithoutUpstreamAsync(Action<ProxyOptions>? configure = null)
     {
-        var harness = await StartAsync(configure);
+        var harness = await StartAsync(o =>
+        {
+            o.UpstreamWait = TimeSpan.Zero;
+            configure?.Invoke(o);
+        });
         await harness.Simulator.StopAsync();
         return harness;
     }

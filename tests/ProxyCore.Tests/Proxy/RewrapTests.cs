@@ -6,6 +6,7 @@ using OpsBot.VllmSimulator;
 
 namespace OpsBot.ProxyCore.Tests.Proxy;
 
+/// <summary>The v4 path (<c>Proxy:ToolStreaming = buffer</c>).</summary>
 public sealed class RewrapTests
 {
     private const string QwenExec = "Let me look.\n\n<tool_call>\n<function=exec>\n<parameter=command>\nls /tmp\n</parameter>\n<parameter=timeout>\n30\n</parameter>\n</function>\n</tool_call>";
@@ -13,7 +14,7 @@ public sealed class RewrapTests
     [Fact]
     public async Task Streaming_tool_request_is_sent_upstream_without_streaming_and_without_stream_options()
     {
-        await using var harness = await ProxyHarness.StartAsync();
+        await using var harness = await ProxyHarness.StartBufferedAsync();
         harness.Simulator.Enqueue(SimulatedAnswer.Text("4"));
 
         using var response = await harness.Http.PostAsync("/v1/chat/completions", ChatBodies.Content(ChatBodies.Create(stream: true, "exec")));
@@ -27,7 +28,7 @@ public sealed class RewrapTests
     [Fact]
     public async Task Rewrap_emits_role_content_finish_usage_then_done()
     {
-        await using var harness = await ProxyHarness.StartAsync();
+        await using var harness = await ProxyHarness.StartBufferedAsync();
         harness.Simulator.Enqueue(SimulatedAnswer.Text("The answer is 4."));
 
         using var response = await harness.Http.PostAsync("/v1/chat/completions", ChatBodies.Content(ChatBodies.Create(stream: true, "exec")));
@@ -54,7 +55,7 @@ public sealed class RewrapTests
     [Fact]
     public async Task Rewrap_turns_qwen_xml_left_in_content_into_one_tool_call_chunk()
     {
-        await using var harness = await ProxyHarness.StartAsync();
+        await using var harness = await ProxyHarness.StartBufferedAsync();
         harness.Simulator.Enqueue(SimulatedAnswer.Text(QwenExec));
 
         using var response = await harness.Http.PostAsync("/v1/chat/completions", ChatBodies.Content(ChatBodies.Create(stream: true, "exec")));
@@ -77,7 +78,7 @@ public sealed class RewrapTests
     [Fact]
     public async Task Native_tool_calls_are_rewrapped_with_their_ids()
     {
-        await using var harness = await ProxyHarness.StartAsync();
+        await using var harness = await ProxyHarness.StartBufferedAsync();
         harness.Simulator.Enqueue(SimulatedAnswer.ToolCalls(null, new SimulatedToolCall("exec", """{"command": "ls /tmp"}"""), new SimulatedToolCall("exec", """{"command": "pwd"}""")));
 
         using var response = await harness.Http.PostAsync("/v1/chat/completions", ChatBodies.Content(ChatBodies.Create(stream: true, "exec")));
@@ -92,7 +93,7 @@ public sealed class RewrapTests
     [Fact]
     public async Task Empty_zero_token_answer_raises_the_empty_flag_on_the_completion_event()
     {
-        await using var harness = await ProxyHarness.StartAsync();
+        await using var harness = await ProxyHarness.StartBufferedAsync();
         harness.Simulator.Enqueue(SimulatedAnswer.Empty());
 
         using var response = await harness.Http.PostAsync("/v1/chat/completions", ChatBodies.Content(ChatBodies.Create(stream: true, "exec")));
@@ -109,7 +110,7 @@ public sealed class RewrapTests
     [Fact]
     public async Task Non_streaming_tool_request_gets_clean_json_with_extracted_calls()
     {
-        await using var harness = await ProxyHarness.StartAsync();
+        await using var harness = await ProxyHarness.StartBufferedAsync();
         harness.Simulator.Enqueue(SimulatedAnswer.Text(QwenExec));
 
         using var response = await harness.Http.PostAsync("/v1/chat/completions", ChatBodies.Content(ChatBodies.Create(stream: false, "exec")));

@@ -21,6 +21,13 @@ public abstract record SimulatedAnswer
     public static SimulatedAnswer ToolCalls(string? preamble, params SimulatedToolCall[] calls) =>
         new ToolCallsAnswer(preamble, calls);
 
+    /// <summary>
+    /// The parser-missed case (#22975, <c>tool_choice:"none"</c>): the calls rendered as Qwen3-Coder XML and left in
+    /// <c>content</c> with <c>tool_calls: []</c> and finish_reason <c>stop</c>.
+    /// </summary>
+    public static SimulatedAnswer QwenXmlInContent(string? preamble, params SimulatedToolCall[] calls) =>
+        new TextAnswer(QwenXml.Render(preamble, calls), "stop", null);
+
     /// <summary>Empty content (the "No reply" case); vLLM normally reports 1 token for an immediate EOS.</summary>
     public static SimulatedAnswer Empty(int completionTokens = 0) =>
         new TextAnswer(string.Empty, "stop", completionTokens);

@@ -10,14 +10,15 @@ internal sealed class ChatCompletionHandler(SimulatorState state)
 {
     private const string SseContentType = "text/event-stream; charset=utf-8";
     private const string JsonContentType = "application/json";
+    private static readonly TimeSpan DropGrace = TimeSpan.FromMilliseconds(50);
 
     private readonly ChatRequestValidator _validator = new(state.Options.ModelName, state.Options.MaxModelLen);
 
-    public async Task HandleAsync(HttpContext context, RecordedRequest record, CancellationToken serverStopping)
+    public async Task HandleAsync(HttpContext context, RecordedRequest record, ReadOnlyMemory<byte> body, CancellationToken serverStopping)
     {
         var rejection = _validator.Validate(
             context.Request.ContentType,
-            record.Body,
+            body,
             context.Request.Headers["X-Request-Id"].ToString(),
             out var info);
         if (rejection is not null)
@@ -118,9 +119,11 @@ internal sealed class ChatCompletionHandler(SimulatorState state)
         }
 
         chunks.WriteFinish(plan.FinishReason, plan.ToolCalls.Count > 0);
+        await chunks.FlushAsync(cancellationToken).ConfigureAwait(false);
         if (info.IncludeUsage)
         {
             chunks.WriteUsage(info.PromptTokens, plan.CompletionTokens);
+            await chunks.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
 
         chunks.WriteDone();
@@ -151,6 +154,7 @@ internal sealed class ChatCompletionHandler(SimulatorState state)
 
         // #34322: the generator's except-branch yields an error event and [DONE]; no finish, no usage; status stays 200.
         chunks.WriteRaw("data: " + answer.ErrorJson + "\n\n");
+        await chunks.FlushAsync(cancellationToken).ConfigureAwait(false);
         chunks.WriteDone();
         await chunks.FlushAsync(cancellationToken).ConfigureAwait(false);
         return new ChatOutcome(200, "abort", plan.CompletionTokens);
@@ -195,6 +199,10 @@ internal sealed class ChatCompletionHandler(SimulatorState state)
             chunks.WriteRole();
             chunks.WriteDelta(new PlannedDelta(DeltaKind.Content, "Let".AsMemory(), 1));
             await chunks.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+            // Kestrel's flush only hands bytes to the transport; aborting at once would discard them, and the
+            // point of this fault is a client that already saw headers and a first chunk.
+            await Task.Delay(DropGrace, cancellationToken).ConfigureAwait(false); // transport time, not model time
         }
         else
         {

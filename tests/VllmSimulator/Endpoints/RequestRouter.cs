@@ -45,7 +45,8 @@ internal sealed class RequestRouter(SimulatorState state)
                 return;
         }
 
-        var record = await RecordAsync(context).ConfigureAwait(false);
+        using var body = await RequestBody.ReadAsync(request, context.RequestAborted).ConfigureAwait(false);
+        var record = Record(context, body);
         if (_expectedAuthorization is not null
             && path.StartsWith("/v1", StringComparison.Ordinal)
             && !HttpMethods.IsOptions(request.Method)
@@ -60,7 +61,7 @@ internal sealed class RequestRouter(SimulatorState state)
         switch (path)
         {
             case ChatPath when HttpMethods.IsPost(request.Method):
-                await _chat.HandleAsync(context, record, Stopping).ConfigureAwait(false);
+                await _chat.HandleAsync(context, record, body.Memory, Stopping).ConfigureAwait(false);
                 return;
             case ModelsPath when isGet:
                 record.StatusCode = 200;
@@ -84,7 +85,7 @@ internal sealed class RequestRouter(SimulatorState state)
         record.MarkCompleted(state.Time.GetUtcNow());
     }
 
-    private async Task<RecordedRequest> RecordAsync(HttpContext context)
+    private RecordedRequest Record(HttpContext context, RequestBody body)
     {
         var request = context.Request;
         var headers = new Dictionary<string, string>(request.Headers.Count, StringComparer.OrdinalIgnoreCase);
@@ -93,13 +94,8 @@ internal sealed class RequestRouter(SimulatorState state)
             headers[header.Key] = header.Value.ToString();
         }
 
-        string body;
-        using (var reader = new StreamReader(request.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 16 * 1024, leaveOpen: true))
-        {
-            body = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
-        }
-
-        var record = new RecordedRequest(request.Method, request.Path.Value ?? "/", headers, body, state.Time.GetUtcNow());
+        var text = body.Length == 0 ? string.Empty : Encoding.UTF8.GetString(body.Memory.Span);
+        var record = new RecordedRequest(request.Method, request.Path.Value ?? "/", headers, text, state.Time.GetUtcNow());
         state.Record(record);
         return record;
     }

@@ -1,0 +1,118 @@
+using System.Buffers;
+using System.Text.Json;
+using OpsBot.ProxyCore.ToolCalls;
+
+namespace OpsBot.ProxyCore.Proxy;
+
+/// <summary>
+/// Writes <c>chat.completion.chunk</c> events to a client, one reused buffer and writer per response.
+/// Every chunk repeats the upstream answer's id, created and model, as OpenAI streams do.
+/// </summary>
+public sealed class SseChunkEmitter : IDisposable
+{
+    private readonly Stream _body;
+    private readonly ChunkHeader _header;
+    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+    private readonly Utf8JsonWriter _writer;
+
+    public SseChunkEmitter(Stream body, ChunkHeader header)
+    {
+        _body = body;
+        _header = header;
+        _writer = new Utf8JsonWriter(_buffer);
+    }
+
+    /// <summary>Number of chunks written so far.</summary>
+    public int Written { get; private set; }
+
+    public ValueTask RoleAsync(int index, CancellationToken cancellationToken)
+    {
+        Begin();
+        BeginDelta(index);
+        _writer.WriteString("role", "assistant");
+        _writer.WriteString("content", "");
+        EndDelta(finishReason: null);
+        return EndAsync(cancellationToken);
+    }
+
+    public ValueTask ContentAsync(int index, string text, CancellationToken cancellationToken)
+    {
+        Begin();
+        BeginDelta(index);
+        _writer.WriteString("content", text);
+        EndDelta(finishReason: null);
+        return EndAsync(cancellationToken);
+    }
+
+    public ValueTask ToolCallAsync(int index, ExtractedToolCall call, int callIndex, CancellationToken cancellationToken)
+    {
+        Begin();
+        BeginDelta(index);
+        _writer.WriteStartArray("tool_calls");
+        CompletionJsonWriter.WriteToolCall(_writer, call, callIndex);
+        _writer.WriteEndArray();
+        EndDelta(finishReason: null);
+        return EndAsync(cancellationToken);
+    }
+
+    public ValueTask FinishAsync(int index, string finishReason, CancellationToken cancellationToken)
+    {
+        Begin();
+        BeginDelta(index);
+        EndDelta(finishReason);
+        return EndAsync(cancellationToken);
+    }
+
+    public ValueTask UsageAsync(JsonElement usage, CancellationToken cancellationToken)
+    {
+        Begin();
+        _writer.WriteStartArray("choices");
+        _writer.WriteEndArray();
+        _writer.WritePropertyName("usage");
+        CompletionJsonWriter.WriteUsage(_writer, usage);
+        return EndAsync(cancellationToken);
+    }
+
+    public async ValueTask DoneAsync(CancellationToken cancellationToken)
+    {
+        await SseWriter.WriteDoneAsync(_body, cancellationToken);
+        await _body.FlushAsync(cancellationToken);
+    }
+
+    public void Dispose() => _writer.Dispose();
+
+    private void Begin()
+    {
+        _buffer.ResetWrittenCount();
+        _writer.Reset(_buffer);
+        _writer.WriteStartObject();
+        _header.Write(_writer);
+    }
+
+    private void BeginDelta(int index)
+    {
+        _writer.WriteStartArray("choices");
+        _writer.WriteStartObject();
+        _writer.WriteNumber("index", index);
+        _writer.WriteStartObject("delta");
+    }
+
+    private void EndDelta(string? finishReason)
+    {
+        _writer.WriteEndObject();
+        _writer.WriteNull("logprobs");
+        if (finishReason is null) _writer.WriteNull("finish_reason"); else _writer.WriteString("finish_reason", finishReason);
+        _writer.WriteEndObject();
+        _writer.WriteEndArray();
+    }
+
+    private async ValueTask EndAsync(CancellationToken cancellationToken)
+    {
+        _writer.WriteEndObject();
+        _writer.Flush();
+        Written++;
+        await SseWriter.WriteEventAsync(_body, _buffer.WrittenMemory, cancellationToken);
+        // Flush per chunk: a streamed token that sits in a buffer is a token the user does not see.
+        await _body.FlushAsync(cancellationToken);
+    }
+}

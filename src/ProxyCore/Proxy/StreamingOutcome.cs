@@ -1,0 +1,17 @@
+using OpsBot.ProxyCore.Events;
+
+namespace OpsBot.ProxyCore.Proxy;
+
+/// <summary>
+/// Result of answering from a vLLM stream: either the finished event, or a reason to ask again
+/// without streaming (and whether the client already has the role chunk and some text).
+/// </summary>
+public sealed record StreamingOutcome(CompletionEvent? Completion, string? FallbackReason, bool PreambleSent, HttpResponseMessage? Response = null)
+{
+    public static StreamingOutcome Done(CompletionEvent completion) => new(completion, null, false);
+
+    public static StreamingOutcome Fallback(string reason, bool preambleSent) => new(null, reason, preambleSent);
+
+    /// <summary>vLLM answered with an error status or plain JSON: the buffered path handles that response as it is (owns it).</summary>
+    public static StreamingOutcome Handoff(HttpResponseMessage response) => new(null, null, false, response);
+}

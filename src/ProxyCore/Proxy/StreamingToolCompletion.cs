@@ -1,0 +1,259 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpsBot.ProxyCore.Events;
+using OpsBot.ProxyCore.ToolCalls;
+
+namespace OpsBot.ProxyCore.Proxy;
+
+/// <summary>
+/// <see cref="ToolStreamingMode.Stream"/>: asks vLLM to stream, forwards text deltas the moment they
+/// arrive and holds back only what may be a tool call (text markers via <see cref="ContentHoldback"/>,
+/// structured deltas via <see cref="ToolCallAccumulator"/>), then sends the calls, finish and usage.
+/// Anything vLLM's streaming gets wrong before the client has seen text is retried the v4 way.
+/// </summary>
+public sealed partial class StreamingToolCompletion
+{
+    private static ReadOnlySpan<byte> DoneMarker => "[DONE]"u8;
+
+    private readonly UpstreamSender _sender;
+    private readonly UpstreamRequestFactory _requests;
+    private readonly TimeProvider _time;
+    private readonly ProxyOptions _options;
+    private readonly ILogger<StreamingToolCompletion> _logger;
+
+    public StreamingToolCompletion(UpstreamSender sender, UpstreamRequestFactory requests, TimeProvider time, IOptions<ProxyOptions> options, ILogger<StreamingToolCompletion> logger)
+    {
+        _sender = sender;
+        _requests = requests;
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    public async Task<StreamingOutcome> RunAsync(HttpContext context, ChatRequest request, int sizeHint, long started)
+    {
+        var aborted = context.RequestAborted;
+        var body = UpstreamBodyWriter.Write(request.Root, stream: true, sizeHint, forceUsage: true);
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        idle.CancelAfter(_options.UpstreamTimeout);
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await _sender.SendAsync(() => _requests.Create(context.Request, ChatCompletionsHandler.JsonContent(body)), canRetry: true, idle.Token);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or UpstreamUnavailableException || (ex is OperationCanceledException && !aborted.IsCancellationRequested))
+        {
+            // The buffered path waits and reports the failure the same way; one place for it.
+            return StreamingOutcome.Fallback($"upstream unavailable: {ex.Message}", preambleSent: false);
+        }
+        catch (OperationCanceledException)
+        {
+            return StreamingOutcome.Done(Aborted(request, started, null));
+        }
+
+        if (!response.IsSuccessStatusCode || response.Content.Headers.ContentType?.MediaType != "text/event-stream")
+        {
+            // Error statuses (400 context length...) and JSON answers to a stream request: the buffered path relays or re-wraps them.
+            return StreamingOutcome.Handoff(response);
+        }
+
+        using (response)
+        {
+            using var state = new StreamState();
+            try
+            {
+                await using var stream = await response.Content.ReadAsStreamAsync(idle.Token);
+                await foreach (var data in SseEventReader.ReadAsync(stream, idle.Token))
+                {
+                    idle.CancelAfter(_options.UpstreamTimeout);
+                    if (data.Span.SequenceEqual(DoneMarker))
+                    {
+                        state.SawDone = true;
+                        break;
+                    }
+
+                    using var chunk = JsonDocument.Parse(data);
+                    if (await OnChunkAsync(context, state, chunk.RootElement, started, aborted) is { } upstreamError)
+                    {
+                        state.Error = upstreamError;
+                        break;
+                    }
+                }
+            }
+            catch (Exception ex) when (aborted.IsCancellationRequested && ex is OperationCanceledException or IOException)
+            {
+                return StreamingOutcome.Done(Aborted(request, started, state));
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException or JsonException)
+            {
+                state.Error = ex is JsonException ? $"vLLM sent a chunk that is not JSON: {ex.Message}" : $"vLLM stream broke: {ex.Message}";
+            }
+
+            if (state.Error is null && !state.SawDone)
+            {
+                state.Error = "vLLM stream ended without [DONE]";
+            }
+
+            if (state.Error is not null)
+            {
+                if (!context.Response.HasStarted)
+                {
+                    return StreamingOutcome.Fallback(state.Error, preambleSent: false);
+                }
+
+                // Text already reached the client: an honest error beats a silently different second answer.
+                await SseWriter.WriteErrorAndDoneAsync(context.Response, OpenAiError.ToJson(state.Error, "upstream_error", 502), aborted);
+                return StreamingOutcome.Done(Event(request, started, state, emptyAnswer: false, state.Error));
+            }
+
+            var calls = state.NativeCalls.Complete(request.Tools);
+            if (calls is null)
+            {
+                return StreamingOutcome.Fallback("vLLM streamed tool calls that do not validate", context.Response.HasStarted);
+            }
+
+            var extraction = state.Holdback.Complete(request.Tools);
+            var allCalls = calls.Concat(extraction.Calls).ToList();
+            state.Format = calls.Count > 0 ? ToolCallFormat.Native : extraction.Format;
+            await EnsureStartedAsync(context, state, aborted);
+            if (!string.IsNullOrEmpty(extraction.Content))
+            {
+                await state.Emitter!.ContentAsync(0, extraction.Content, aborted);
+                state.ContentLength += extraction.Content.Length;
+            }
+
+            for (var i = 0; i < allCalls.Count; i++)
+            {
+                await state.Emitter!.ToolCallAsync(0, allCalls[i], i, aborted);
+            }
+
+            await state.Emitter!.FinishAsync(0, allCalls.Count > 0 ? "tool_calls" : state.FinishReason ?? "stop", aborted);
+            if (state.Usage is { } usage)
+            {
+                await state.Emitter.UsageAsync(usage, aborted);
+            }
+
+            await state.Emitter.DoneAsync(aborted);
+            state.ToolCalls = allCalls.Count;
+            if (extraction.Found)
+            {
+                LogExtracted(_logger, extraction.Calls.Count, extraction.Format!.Value);
+            }
+
+            return StreamingOutcome.Done(Event(request, started, state, emptyAnswer: state.ContentLength == 0 && allCalls.Count == 0, error: null));
+        }
+    }
+
+    /// <returns>An error message when the chunk is vLLM's in-band error event.</returns>
+    private async Task<string?> OnChunkAsync(HttpContext context, StreamState state, JsonElement chunk, long started, CancellationToken cancellationToken)
+    {
+        if (chunk.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        if (chunk.TryGetProperty("error", out var error))
+        {
+            return error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var message) ? $"vLLM error mid-stream: {message}" : $"vLLM error mid-stream: {error}";
+        }
+
+        state.Header ??= ChunkHeader.From(chunk, _time);
+        if (chunk.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object)
+        {
+            state.Usage = usage.Clone();
+            if (usage.TryGetProperty("prompt_tokens", out var p) && p.TryGetInt32(out var prompt)) state.PromptTokens = prompt;
+            if (usage.TryGetProperty("completion_tokens", out var c) && c.TryGetInt32(out var completion)) state.CompletionTokens = completion;
+        }
+
+        if (!chunk.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        foreach (var choice in choices.EnumerateArray())
+        {
+            if (choice.ValueKind != JsonValueKind.Object)
+            {
+                continue;
+            }
+
+            if (choice.TryGetProperty("finish_reason", out var finish) && finish.ValueKind == JsonValueKind.String)
+            {
+                state.FinishReason = finish.GetString();
+            }
+
+            if (!choice.TryGetProperty("delta", out var delta) || delta.ValueKind != JsonValueKind.Object)
+            {
+                continue;
+            }
+
+            if (delta.TryGetProperty("tool_calls", out var toolCalls) && toolCalls.ValueKind == JsonValueKind.Array)
+            {
+                state.NativeCalls.Add(toolCalls);
+            }
+
+            if (delta.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String && content.GetString() is { Length: > 0 } text)
+            {
+                var forward = state.Holdback.Push(text);
+                if (forward.Length > 0)
+                {
+                    await EnsureStartedAsync(context, state, cancellationToken);
+                    state.FirstByte ??= _time.GetElapsedTime(started);
+                    state.ContentLength += forward.Length;
+                    await state.Emitter!.ContentAsync(0, forward, cancellationToken);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task EnsureStartedAsync(HttpContext context, StreamState state, CancellationToken cancellationToken)
+    {
+        if (state.Emitter is not null)
+        {
+            return;
+        }
+
+        // Headers wait for the first text: until then a failed stream can still be retried invisibly.
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        SseWriter.SetHeaders(context.Response);
+        state.Emitter = new SseChunkEmitter(context.Response.Body, state.Header!);
+        await state.Emitter.RoleAsync(0, cancellationToken);
+    }
+
+    private CompletionEvent Event(ChatRequest request, long started, StreamState state, bool emptyAnswer, string? error) =>
+        new(_time.GetUtcNow(), request.Model, true, true, CompletionPath.Streamed, 200, _time.GetElapsedTime(started),
+            state.FirstByte ?? _time.GetElapsedTime(started), state.PromptTokens, state.CompletionTokens, state.ToolCalls, state.Format,
+            state.ContentLength, emptyAnswer, error);
+
+    private CompletionEvent Aborted(ChatRequest request, long started, StreamState? state) =>
+        new(_time.GetUtcNow(), request.Model, true, true, CompletionPath.Streamed, null, _time.GetElapsedTime(started), state?.FirstByte,
+            state?.PromptTokens, state?.CompletionTokens, 0, null, state?.ContentLength ?? 0, false, CompletionEvent.ClientDisconnected);
+
+    [LoggerMessage(EventId = 310, Level = LogLevel.Information, Message = "Recovered {Count} tool call(s) left as {Format} text in a streamed answer")]
+    private static partial void LogExtracted(ILogger logger, int count, ToolCallFormat format);
+
+    private sealed class StreamState : IDisposable
+    {
+        public ChunkHeader? Header { get; set; }
+        public SseChunkEmitter? Emitter { get; set; }
+        public ContentHoldback Holdback { get; } = new();
+        public ToolCallAccumulator NativeCalls { get; } = new();
+        public string? FinishReason { get; set; }
+        public JsonElement? Usage { get; set; }
+        public int? PromptTokens { get; set; }
+        public int? CompletionTokens { get; set; }
+        public int ContentLength { get; set; }
+        public int ToolCalls { get; set; }
+        public ToolCallFormat? Format { get; set; }
+        public TimeSpan? FirstByte { get; set; }
+        public bool SawDone { get; set; }
+        public string? Error { get; set; }
+
+        public void Dispose() => Emitter?.Dispose();
+    }
+}

@@ -1,0 +1,65 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpsBot.Hosting;
+using OpsBot.Ops;
+using OpsBot.ProxyCore.Events;
+using OpsBot.VllmSimulator;
+
+namespace OpsBot.Tests.Hosting;
+
+public sealed class ProxyListenerTests
+{
+    private static async Task<(IHost Host, VllmSimulatorServer Simulator)> StartAsync()
+    {
+        var simulator = await VllmSimulatorServer.StartAsync();
+        var builder = OpsBotHost.CreateBuilder(["--port", "0", "--host", "127.0.0.1", "--vllm-url", simulator.BaseUrl.ToString().TrimEnd('/')]);
+        var host = builder.Build();
+        await host.StartAsync();
+        return (host, simulator);
+    }
+
+    [Fact]
+    public async Task Python_proxy_flags_configure_the_listener()
+    {
+        var (host, simulator) = await StartAsync();
+        await using var _ = simulator;
+        using var __ = host;
+        var listener = host.Services.GetRequiredService<IProxyListener>();
+        using var http = new HttpClient { BaseAddress = listener.LocalAddress };
+
+        var health = await http.GetFromJsonAsync<JsonElement>("/health");
+
+        Assert.True(listener.IsRunning);
+        Assert.Equal("127.0.0.1", listener.LocalAddress!.Host);
+        Assert.Equal(simulator.BaseUrl.ToString().TrimEnd('/'), health.GetProperty("vllm_url").GetString());
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Restarting_the_listener_keeps_serving_and_keeps_the_counters()
+    {
+        var (host, simulator) = await StartAsync();
+        await using var _ = simulator;
+        using var __ = host;
+        var listener = host.Services.GetRequiredService<IProxyListener>();
+        var statistics = host.Services.GetRequiredService<IProxyStatistics>();
+
+        await PostAsync(listener.LocalAddress!);
+        await listener.RestartAsync(CancellationToken.None);
+        await PostAsync(listener.LocalAddress!);
+
+        Assert.True(listener.IsRunning);
+        Assert.Equal(2, statistics.GetSnapshot().TotalRequests);
+        await host.StopAsync();
+    }
+
+    private static async Task PostAsync(Uri proxy)
+    {
+        using var http = new HttpClient { BaseAddress = proxy };
+        using var response = await http.PostAsync("/v1/chat/completions",
+            new StringContent("""{"model":"Qwen/Qwen3-Coder-Next-FP8","messages":[{"role":"user","content":"hi"}]}""", System.Text.Encoding.UTF8, "application/json"));
+        response.EnsureSuccessStatusCode();
+    }
+}
