@@ -11,21 +11,38 @@ namespace OpsBot.OpenClaw.E2E;
 [Collection(OpenClawCollection.Name)]
 public sealed class EmptyAnswerTests(OpenClawFixture fixture, ITestOutputHelper output)
 {
+    private const string NinePointXEmptyReply = "TBD";
+
     [OpenClawTheory]
     [MemberData(nameof(OpenClawEnvironment.VersionData), MemberType = typeof(OpenClawEnvironment))]
-    public async Task Zero_token_answer_raises_the_empty_flag_and_the_user_sees_No_reply(string version)
+    public async Task Zero_token_answer_raises_the_empty_flag_on_the_proxy_completion_event(string version)
     {
         await using var scenario = await OpenClawScenario.ThroughProxyAsync(fixture, version, output);
-        scenario.Simulator.Enqueue(SimulatedAnswer.Empty(completionTokens: 0));
+        // Every request gets it (2026.9.x resubmits a turn that produced nothing visible).
+        scenario.Simulator.DefaultAnswer = SimulatedAnswer.Empty(completionTokens: 0);
 
         var run = await scenario.Agent.RunAsync("What is 2+2?", json: false, CancellationToken.None);
 
-        var completion = Assert.Single(await scenario.Proxy!.WaitForCompletionEventsAsync(1, CancellationToken.None));
-        Assert.True(completion.EmptyAnswer, completion.Line);
-        Assert.Equal(0, completion.CompletionTokens);
-        Assert.Null(completion.Error);
-        // What a user sees for it: the same silent "No reply" as the seed's bug, exit code 0.
+        var requests = scenario.Simulator.ChatRequests.Count;
+        var events = await scenario.Proxy!.WaitForCompletionEventsAsync(requests, CancellationToken.None);
+        Assert.Equal(requests, events.Count);
+        Assert.All(events, e =>
+        {
+            Assert.True(e.EmptyAnswer, e.Line);
+            Assert.Equal(0, e.CompletionTokens);
+            Assert.Null(e.Error);
+        });
+
+        // What a user sees for it, exit code 0 in both releases.
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal("No reply from agent.", run.Reply);
+        if (scenario.Agent.Release.IsSeptember2026OrLater)
+        {
+            Assert.Equal(NinePointXEmptyReply, run.Reply);
+        }
+        else
+        {
+            Assert.Equal(1, requests);
+            Assert.Equal("No reply from agent.", run.Reply);
+        }
     }
 }

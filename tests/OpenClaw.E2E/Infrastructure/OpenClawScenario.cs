@@ -23,13 +23,16 @@ public sealed class OpenClawScenario : IAsyncDisposable
 
     public OpenClawAgent Agent { get; }
 
-    public static Task<OpenClawScenario> ThroughProxyAsync(OpenClawFixture fixture, string version, ITestOutputHelper output) =>
-        StartAsync(fixture, version, throughProxy: true, output);
+    /// <param name="proxyArguments">Extra opsbot flags, e.g. <c>--Proxy:ToolStreaming buffer</c>.</param>
+    public static Task<OpenClawScenario> ThroughProxyAsync(
+        OpenClawFixture fixture, string version, ITestOutputHelper output, params string[] proxyArguments) =>
+        StartAsync(fixture, version, throughProxy: true, output, proxyArguments);
 
     public static Task<OpenClawScenario> StraightToVllmAsync(OpenClawFixture fixture, string version, ITestOutputHelper output) =>
-        StartAsync(fixture, version, throughProxy: false, output);
+        StartAsync(fixture, version, throughProxy: false, output, []);
 
-    private static async Task<OpenClawScenario> StartAsync(OpenClawFixture fixture, string version, bool throughProxy, ITestOutputHelper output)
+    private static async Task<OpenClawScenario> StartAsync(
+        OpenClawFixture fixture, string version, bool throughProxy, ITestOutputHelper output, string[] proxyArguments)
     {
         var release = fixture.Installation.Release(version);
         var simulator = await VllmSimulatorServer.StartAsync();
@@ -39,7 +42,7 @@ public sealed class OpenClawScenario : IAsyncDisposable
         try
         {
             proxy = throughProxy
-                ? await OpsBotProxyProcess.StartAsync(fixture.Layout, simulator.BaseUrl, output.WriteLine, CancellationToken.None)
+                ? await OpsBotProxyProcess.StartAsync(fixture.Layout, simulator.BaseUrl, proxyArguments, output.WriteLine, CancellationToken.None)
                 : null;
             var agent = OpenClawAgent.Create(fixture.Installation, release, proxy?.BaseUrl ?? simulator.BaseUrl, output.WriteLine);
             return new OpenClawScenario(simulator, proxy, agent);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 
@@ -40,7 +41,7 @@ public sealed class OpsBotProxyProcess : IAsyncDisposable
         LogLines.Select(ProxyCompletionLogLine.TryParse).OfType<ProxyCompletionLogLine>().ToList();
 
     public static async Task<OpsBotProxyProcess> StartAsync(
-        RepositoryLayout layout, Uri vllmBaseUrl, Action<string> log, CancellationToken cancellationToken)
+        RepositoryLayout layout, Uri vllmBaseUrl, IReadOnlyList<string> extraArguments, Action<string> log, CancellationToken cancellationToken)
     {
         if (!File.Exists(layout.OpsBotDll))
         {
@@ -58,9 +59,9 @@ public sealed class OpsBotProxyProcess : IAsyncDisposable
         };
         foreach (var argument in new[]
                  {
-                     layout.OpsBotDll, "--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     layout.OpsBotDll, "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture),
                      "--vllm-url", vllmBaseUrl.ToString().TrimEnd('/'),
-                 })
+                 }.Concat(extraArguments))
         {
             startInfo.ArgumentList.Add(argument);
         }
