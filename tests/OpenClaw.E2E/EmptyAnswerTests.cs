@@ -11,8 +11,6 @@ namespace OpsBot.OpenClaw.E2E;
 [Collection(OpenClawCollection.Name)]
 public sealed class EmptyAnswerTests(OpenClawFixture fixture, ITestOutputHelper output)
 {
-    private const string NinePointXEmptyReply = "TBD";
-
     [OpenClawTheory]
     [MemberData(nameof(OpenClawEnvironment.VersionData), MemberType = typeof(OpenClawEnvironment))]
     public async Task Zero_token_answer_raises_the_empty_flag_on_the_proxy_completion_event(string version)
@@ -33,15 +31,19 @@ public sealed class EmptyAnswerTests(OpenClawFixture fixture, ITestOutputHelper 
             Assert.Null(e.Error);
         });
 
-        // What a user sees for it, exit code 0 in both releases.
-        Assert.Equal(0, run.ExitCode);
+        // What a user sees for it.
         if (scenario.Agent.Release.IsSeptember2026OrLater)
         {
-            Assert.Equal(NinePointXEmptyReply, run.Reply);
+            // 2026.9.x asks once more for a "visible answer", then says so and fails the command.
+            Assert.Equal(2, requests);
+            Assert.Equal(1, run.ExitCode);
+            Assert.Equal("⚠️ Agent couldn't generate a response. Please try again.", run.Reply);
         }
         else
         {
+            // 2026.2.12: the seed's silent symptom, exit code 0; only the proxy's flag tells anyone.
             Assert.Equal(1, requests);
+            Assert.Equal(0, run.ExitCode);
             Assert.Equal("No reply from agent.", run.Reply);
         }
     }
