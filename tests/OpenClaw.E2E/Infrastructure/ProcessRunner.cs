@@ -34,14 +34,36 @@ public static class ProcessRunner
         catch (OperationCanceledException)
         {
             timedOut = !cancellationToken.IsCancellationRequested;
-            process.Kill(entireProcessTree: true);
+            KillTree(process);
             await process.WaitForExitAsync(CancellationToken.None);
         }
 
-        await Task.WhenAll(readOut, readErr);
+        // A leftover grandchild holding the pipes open must not hang the test: once the process itself has exited
+        // the pipes drain in milliseconds, so after a grace period take what arrived.
+        await Task.WhenAny(Task.WhenAll(readOut, readErr), Task.Delay(TimeSpan.FromSeconds(10), CancellationToken.None));
         stopwatch.Stop();
         cancellationToken.ThrowIfCancellationRequested();
-        return new ProcessResult(process.ExitCode, stdout.ToString(), stderr.ToString(), stopwatch.Elapsed, timedOut);
+        return new ProcessResult(process.ExitCode, Snapshot(stdout), Snapshot(stderr), stopwatch.Elapsed, timedOut);
+    }
+
+    private static string Snapshot(StringBuilder sink)
+    {
+        lock (sink)
+        {
+            return sink.ToString();
+        }
+    }
+
+    private static void KillTree(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
     }
 
     private static async Task PumpAsync(StreamReader reader, StringBuilder sink)
