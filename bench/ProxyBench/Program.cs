@@ -1,2 +1,11 @@
-// Benchmark entry point: filled in by the benchmark work.
-return 0;
+using OpsBot.Bench;
+using OpsBot.Bench.Hosts;
+
+// Proxy benchmark (not part of the test suite): bench/run.sh builds Release and runs it.
+// "simulator" and "proxy-host" are the child processes the benchmark starts from this same binary.
+return args switch
+{
+    ["simulator"] => await SimulatorChild.RunAsync(),
+    ["proxy-host", .. var rest] => await InstrumentedProxyChild.RunAsync(rest),
+    _ => await BenchRunner.RunAsync(args),
+};

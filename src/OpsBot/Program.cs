@@ -1,8 +1,25 @@
 using Microsoft.Extensions.Options;
+using OpsBot.Cli;
 using OpsBot.Hosting;
 
 try
 {
+    if (CliApp.IsCliInvocation(args))
+    {
+        // The CLI twin: same services, nothing started, results printed instead of posted.
+        var cliBuilder = OpsBotHost.CreateBuilder(CliApp.HostArguments(args));
+        // The terminal shows the command's output; the service's informational log lines would drown it.
+        cliBuilder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning", ["Logging:LogLevel:OpsBot"] = "Warning" });
+        using var cli = cliBuilder.Build();
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        return await CliApp.TryRunAsync(args, cli.Services, Console.Out, cancel.Token) ?? CliApp.ExitUsage;
+    }
+
     using var host = OpsBotHost.CreateBuilder(args).Build();
     await host.RunAsync();
     return 0;

@@ -1,39 +1,56 @@
 namespace OpsBot.ProxyCore.Tests;
 
 /// <summary>
-/// Finds <c>shared/reference</c>: beside the repository in CI (X/main + X/shared), or wherever
-/// <c>OPSBOT_SHARED_DIR</c> points.
+/// Locates the shared reference material (<c>shared/reference</c>: vLLM fixtures, OpenClaw captures,
+/// Discord payloads). Order: <c>OPSBOT_SHARED_DIR</c> (the <c>shared</c> folder or its <c>reference</c>
+/// folder), then walking up from the test binaries to a folder holding <c>shared/reference</c>
+/// (CI clones the repo to X/main with shared at X/shared; worktrees sit beside it the same way).
 /// </summary>
 public static class SharedReference
 {
-    private static readonly Lazy<string> Root = new(Locate);
+    public const string EnvironmentVariable = "OPSBOT_SHARED_DIR";
 
-    public static string Directory => Root.Value;
+    private static readonly Lazy<string> LazyRoot = new(Locate);
 
-    public static string VllmFixtures => Path.Combine(Directory, "vllm", "fixtures");
+    /// <summary>Absolute path of the <c>reference</c> folder.</summary>
+    public static string Root => LazyRoot.Value;
 
-    public static string OpenClaw => Path.Combine(Directory, "openclaw");
+    public static string VllmFixturesDirectory => Path.Combine(Root, "vllm", "fixtures");
 
-    public static string ReadFixture(string name) => File.ReadAllText(Path.Combine(VllmFixtures, name));
+    public static string VllmFixture(string fileName) => Path.Combine(VllmFixturesDirectory, fileName);
+
+    public static string ReadVllmFixture(string fileName) => File.ReadAllText(VllmFixture(fileName));
+
+    /// <summary>Real OpenClaw request captures.</summary>
+    public static string OpenClaw => Path.Combine(Root, "openclaw");
 
     private static string Locate()
     {
-        if (Environment.GetEnvironmentVariable("OPSBOT_SHARED_DIR") is { Length: > 0 } configured)
+        var configured = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(configured))
         {
-            var candidate = Path.Combine(configured, "reference");
-            return System.IO.Directory.Exists(candidate) ? candidate : configured;
+            foreach (var candidate in new[] { Path.Combine(configured, "reference"), configured })
+            {
+                if (Directory.Exists(Path.Combine(candidate, "vllm")))
+                {
+                    return Path.GetFullPath(candidate);
+                }
+            }
+
+            throw new DirectoryNotFoundException(
+                $"{EnvironmentVariable}='{configured}' holds neither reference/vllm nor vllm.");
         }
 
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "shared", "reference");
-            if (System.IO.Directory.Exists(candidate))
+            var candidate = Path.Combine(directory.FullName, "shared", "reference");
+            if (Directory.Exists(candidate))
             {
                 return candidate;
             }
         }
 
         throw new DirectoryNotFoundException(
-            $"shared/reference not found above {AppContext.BaseDirectory}; set OPSBOT_SHARED_DIR to the folder that holds reference/.");
+            $"No shared/reference above {AppContext.BaseDirectory}; set {EnvironmentVariable} to the shared folder.");
     }
 }

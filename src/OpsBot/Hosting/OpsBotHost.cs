@@ -1,5 +1,11 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpsBot.Alerts;
+using OpsBot.Cli;
+using OpsBot.Discord;
 using OpsBot.Ops;
+using OpsBot.Ops.Configuration;
+using OpsBot.Ops.Restarts;
+using OpsBot.Wiring;
 using OpsBot.ProxyCore.Events;
 using OpsBot.ProxyCore.Metrics;
 using OpsBot.ProxyCore.Proxy;
@@ -39,5 +45,28 @@ public static class OpsBotHost
         services.AddSingleton<ProxyListener>();
         services.AddSingleton<IProxyListener>(sp => sp.GetRequiredService<ProxyListener>());
         services.AddHostedService(sp => sp.GetRequiredService<ProxyListener>());
+
+        services.AddOps(configuration);
+        services.AddAlerts(configuration);
+        services.AddOpsCommands();
+        services.AddDiscordBot(configuration);
+        AddAdapters(services, configuration);
+    }
+
+    /// <summary>The seams between capabilities built apart: alerts go to Discord, and read the monitors, the gateway journal and history.</summary>
+    private static void AddAdapters(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<IRestartAuditLog, HistoryRestartAuditLog>();
+        services.AddSingleton<IHealthTransitionSource, MonitorTransitionSource>();
+        if (!string.IsNullOrWhiteSpace(configuration[$"{GatewayOpsOptions.SectionName}:Host"]))
+        {
+            services.AddSingleton<IGatewayLogSource, GatewayJournalSource>();
+        }
+
+        if (!string.IsNullOrWhiteSpace(configuration[$"{DiscordOptions.SectionName}:{nameof(DiscordOptions.Token)}"]))
+        {
+            // Without Discord the default sink logs alerts; with it they are posted (and queued while Discord is away).
+            services.AddSingleton<IAlertSink, DiscordAlertSink>();
+        }
     }
 }

@@ -266,7 +266,7 @@ public sealed partial class ChatCompletionsHandler
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
         var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, RawJson.WriterOptions))
         {
             CompletionJsonWriter.Write(writer, completion);
         }

@@ -27,7 +27,7 @@ public static class CompletionJsonWriter
             }
             else
             {
-                property.WriteTo(writer);
+                RawJson.Write(writer, property);
             }
         }
 
@@ -41,7 +41,7 @@ public static class CompletionJsonWriter
         {
             if (!VllmOnlyFields.IsUsage(property.Name))
             {
-                property.WriteTo(writer);
+                RawJson.Write(writer, property);
             }
         }
 
@@ -73,7 +73,7 @@ public static class CompletionJsonWriter
         {
             if (choice.ValueKind != JsonValueKind.Object)
             {
-                choice.WriteTo(writer);
+                RawJson.Write(writer, choice);
                 continue;
             }
 
@@ -103,7 +103,7 @@ public static class CompletionJsonWriter
             }
             else
             {
-                property.WriteTo(writer);
+                RawJson.Write(writer, property);
             }
         }
 
@@ -132,7 +132,7 @@ public static class CompletionJsonWriter
             }
             else
             {
-                property.WriteTo(writer);
+                RawJson.Write(writer, property);
             }
         }
 

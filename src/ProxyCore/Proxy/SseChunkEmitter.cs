@@ -19,7 +19,7 @@ public sealed class SseChunkEmitter : IDisposable
     {
         _body = body;
         _header = header;
-        _writer = new Utf8JsonWriter(_buffer);
+        _writer = new Utf8JsonWriter(_buffer, RawJson.WriterOptions);
     }
 
     /// <summary>Number of chunks written so far.</summary>

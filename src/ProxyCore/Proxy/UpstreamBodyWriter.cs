@@ -38,8 +38,9 @@ public static class UpstreamBodyWriter
     /// <param name="forceUsage">Ask a stream for its usage chunk even if the client did not (the proxy reports tokens).</param>
     public static ReadOnlyMemory<byte> Write(JsonElement root, bool stream, int sizeHint, bool forceUsage = false)
     {
-        var buffer = new ArrayBufferWriter<byte>(sizeHint + 64);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
+        // Raw copies keep the size: the client's body plus a little for the rewritten fields fits without regrowth.
+        var buffer = new ArrayBufferWriter<byte>(sizeHint + 256);
+        using (var writer = new Utf8JsonWriter(buffer, RawJson.WriterOptions))
         {
             var hasMaxTokens = root.TryGetProperty("max_tokens", out _);
             var hasMaxCompletion = root.TryGetProperty("max_completion_tokens", out var maxCompletion);
@@ -58,7 +59,7 @@ public static class UpstreamBodyWriter
                 {
                     // vLLM prefers max_completion_tokens when both are sent; keep that value under the name every version knows.
                     writer.WritePropertyName("max_tokens");
-                    maxCompletion.WriteTo(writer);
+                    RawJson.Write(writer, maxCompletion);
                 }
                 else if (property.NameEquals("messages") && property.Value.ValueKind == JsonValueKind.Array)
                 {
@@ -66,14 +67,14 @@ public static class UpstreamBodyWriter
                 }
                 else
                 {
-                    property.WriteTo(writer);
+                    RawJson.Write(writer, property);
                 }
             }
 
             if (hasMaxCompletion && !hasMaxTokens)
             {
                 writer.WritePropertyName("max_tokens");
-                maxCompletion.WriteTo(writer);
+                RawJson.Write(writer, maxCompletion);
             }
 
             writer.WriteBoolean("stream", stream);
@@ -97,7 +98,7 @@ public static class UpstreamBodyWriter
         {
             if (message.ValueKind != JsonValueKind.Object || (!IsDeveloper(message) && CountBadArguments(message) == 0))
             {
-                message.WriteTo(writer);
+                RawJson.Write(writer, message);
                 continue;
             }
 
@@ -115,7 +116,7 @@ public static class UpstreamBodyWriter
                 }
                 else
                 {
-                    property.WriteTo(writer);
+                    RawJson.Write(writer, property);
                 }
             }
 
@@ -132,7 +133,7 @@ public static class UpstreamBodyWriter
         {
             if (!TryGetFunction(call, out var function) || RepairedArguments(function) is not { } repaired)
             {
-                call.WriteTo(writer);
+                RawJson.Write(writer, call);
                 continue;
             }
 
@@ -141,7 +142,7 @@ public static class UpstreamBodyWriter
             {
                 if (!property.NameEquals("function"))
                 {
-                    property.WriteTo(writer);
+                    RawJson.Write(writer, property);
                     continue;
                 }
 
@@ -150,7 +151,7 @@ public static class UpstreamBodyWriter
                 {
                     if (!field.NameEquals("arguments"))
                     {
-                        field.WriteTo(writer);
+                        RawJson.Write(writer, field);
                     }
                 }
 

@@ -85,7 +85,29 @@ public sealed class ToolCatalog
             return null;
         }
 
-        return props.TryGetProperty(parameterName, out var schema) && schema.ValueKind == JsonValueKind.Object ? schema : null;
+        // JsonElement.TryGetProperty throws on invalid UTF-16, and parameter names come from model text.
+        return IsValidUtf16(parameterName)
+            && props.TryGetProperty(parameterName, out var schema)
+            && schema.ValueKind == JsonValueKind.Object
+            ? schema
+            : null;
+    }
+
+    private static bool IsValidUtf16(string text)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The parameters the tool's schema marks as required (empty when none or unknown).</summary>

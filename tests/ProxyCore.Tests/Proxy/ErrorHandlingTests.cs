@@ -64,7 +64,7 @@ public sealed class ErrorHandlingTests
     public async Task Upstream_error_status_and_body_pass_through(string fixture, int status)
     {
         await using var harness = await ProxyHarness.StartAsync();
-        var body = SharedReference.ReadFixture(fixture);
+        var body = SharedReference.ReadVllmFixture(fixture);
         harness.Simulator.Enqueue(SimulatedAnswer.Error(status, body));
 
         using var response = await harness.Http.PostAsync("/v1/chat/completions", ChatBodies.Content(ChatBodies.Create(stream: true, "exec")));

@@ -55,7 +55,7 @@ public sealed class FixtureReplayTests
     public async Task Fixture_through_the_rewrap_gives_the_sdk_the_expected_answer(ToolStreamingMode mode, string fixture, string? content, string calls)
     {
         await using var harness = await ProxyHarness.StartAsync(mode);
-        var raw = SharedReference.ReadFixture(fixture);
+        var raw = SharedReference.ReadVllmFixture(fixture);
         harness.Simulator.Enqueue(SimulatedAnswer.RawJson(raw));
 
         using var response = await harness.Http.PostAsync("/v1/chat/completions", ChatBodies.Content(Request(stream: true)));
@@ -74,7 +74,7 @@ public sealed class FixtureReplayTests
     public async Task Fixture_through_the_json_path_is_cleaned_with_the_expected_answer(string fixture, string? content, string calls)
     {
         await using var harness = await ProxyHarness.StartAsync();
-        var raw = SharedReference.ReadFixture(fixture);
+        var raw = SharedReference.ReadVllmFixture(fixture);
         harness.Simulator.Enqueue(SimulatedAnswer.RawJson(raw));
 
         using var response = await harness.Http.PostAsync("/v1/chat/completions", ChatBodies.Content(Request(stream: false)));
@@ -93,14 +93,14 @@ public sealed class FixtureReplayTests
         }
     }
 
-    public static TheoryData<string> StreamFixtures => new(Directory.GetFiles(SharedReference.VllmFixtures, "*.sse").Select(Path.GetFileName).Order()!);
+    public static TheoryData<string> StreamFixtures => new(Directory.GetFiles(SharedReference.VllmFixturesDirectory, "*.sse").Select(Path.GetFileName).Order()!);
 
     [Theory]
     [MemberData(nameof(StreamFixtures))]
     public async Task Stream_fixture_without_tools_passes_through_unchanged(string fixture)
     {
         await using var harness = await ProxyHarness.StartAsync();
-        var sse = SharedReference.ReadFixture(fixture);
+        var sse = SharedReference.ReadVllmFixture(fixture);
         harness.Simulator.Enqueue(SimulatedAnswer.RawSse(sse));
 
         using var response = await harness.Http.PostAsync("/v1/chat/completions", ChatBodies.Content(ChatBodies.Create(stream: true)));

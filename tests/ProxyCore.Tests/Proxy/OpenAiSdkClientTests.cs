@@ -74,7 +74,7 @@ public sealed class OpenAiSdkClientTests
     {
         await using var simulator = await VllmSimulatorServer.StartAsync();
         // What an upstream that ignores stream:true sends: one chat.completion JSON body.
-        simulator.Enqueue(SimulatedAnswer.RawJson(SharedReference.ReadFixture("nonstream_text_only.json")));
+        simulator.Enqueue(SimulatedAnswer.RawJson(SharedReference.ReadVllmFixture("nonstream_text_only.json")));
 
         var answer = await StreamAsync(Client(simulator.BaseUrl), "What is 2+2?");
 

@@ -41,7 +41,7 @@ public sealed class PassthroughTests
     public async Task Streaming_request_without_tools_is_relayed_byte_for_byte()
     {
         await using var harness = await ProxyHarness.StartAsync();
-        var sse = SharedReference.ReadFixture("stream_text.sse");
+        var sse = SharedReference.ReadVllmFixture("stream_text.sse");
         harness.Simulator.Enqueue(SimulatedAnswer.RawSse(sse));
 
         using var response = await harness.Http.PostAsync("/v1/chat/completions", ChatBodies.Content(ChatBodies.Create(stream: true)));
@@ -78,7 +78,7 @@ public sealed class PassthroughTests
     public async Task Non_streaming_request_without_tools_drops_stream_options_and_is_cleaned()
     {
         await using var harness = await ProxyHarness.StartAsync();
-        harness.Simulator.Enqueue(SimulatedAnswer.RawJson(SharedReference.ReadFixture("nonstream_text_only.json")));
+        harness.Simulator.Enqueue(SimulatedAnswer.RawJson(SharedReference.ReadVllmFixture("nonstream_text_only.json")));
         var body = ChatBodies.Create(stream: false);
         body["stream_options"] = new System.Text.Json.Nodes.JsonObject { ["include_usage"] = true };
 

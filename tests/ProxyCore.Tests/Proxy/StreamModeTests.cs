@@ -88,7 +88,7 @@ public sealed class StreamModeTests
     {
         await using var harness = await ProxyHarness.StartAsync(ToolStreamingMode.Stream);
         // v0.15's IndexError (#34322) after the call header, then the v4 path answers properly.
-        harness.Simulator.Enqueue(SimulatedAnswer.RawSse(SharedReference.ReadFixture("stream_tool_call_error_midstream.sse")),
+        harness.Simulator.Enqueue(SimulatedAnswer.RawSse(SharedReference.ReadVllmFixture("stream_tool_call_error_midstream.sse")),
             SimulatedAnswer.ToolCalls(null, new SimulatedToolCall("read_file", """{"path": "a.cs"}""")));
         var body = ChatBodies.Create(stream: true, "exec", "read_file");
 

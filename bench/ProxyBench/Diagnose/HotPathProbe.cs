@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Text.Json;
+using OpsBot.ProxyCore.Proxy;
+
+namespace OpsBot.Bench.Diagnose;
+
+/// <summary>
+/// Runs the proxy's per-request steps for a tools request (buffer mode) one by one on this thread and counts
+/// what each allocates (<see cref="GC.GetAllocatedBytesForCurrentThread"/>) and the thread CPU time it takes.
+/// Pooled buffers (JsonDocument's metadata) do not show up here once warm: they cost memory, not allocations.
+/// </summary>
+internal static class HotPathProbe
+{
+    public static IReadOnlyList<StageCost> Run(byte[] smallBody, byte[] largeBody, byte[] upstreamAnswer)
+    {
+        var costs = new List<StageCost>();
+        foreach (var (label, body, iterations) in new[] { ("48 KB", smallBody, 300), ("1 MiB", largeBody, 20) })
+        {
+            // RequestBodyReader is internal; it reads a known Content-Length into one exact array.
+            costs.Add(Measure(label, "RequestBodyReader (new byte[Content-Length])", iterations, () => GC.KeepAlive(new byte[body.Length])));
+            costs.Add(Measure(label, "JsonDocument.Parse(request)", iterations, () => JsonDocument.Parse(body).Dispose()));
+            using var document = JsonDocument.Parse(body);
+            costs.Add(Measure(label, "ChatRequest.TryParse", iterations, () => ChatRequest.TryParse(document, out _)));
+            costs.Add(Measure(label, "UpstreamBodyWriter.Analyze", iterations, () => UpstreamBodyWriter.Analyze(document.RootElement, stream: true)));
+            var upstream = UpstreamBodyWriter.Write(document.RootElement, stream: false, body.Length).Length;
+            costs.Add(Measure(label, F($"UpstreamBodyWriter.Write, buffer mode ({body.Length} B in, {upstream} B out)"), iterations,
+                () => UpstreamBodyWriter.Write(document.RootElement, stream: false, body.Length)));
+            costs.Add(Measure(label, "UpstreamBodyWriter.Write, stream mode (forceUsage)", iterations,
+                () => UpstreamBodyWriter.Write(document.RootElement, stream: true, body.Length, forceUsage: true)));
+            var raw = RawCopyPrototype.Write(document.RootElement, stream: false, body.Length).Length;
+            costs.Add(Measure(label, F($"prototype: raw copy of unchanged values ({raw} B out)"), iterations,
+                () => RawCopyPrototype.Write(document.RootElement, stream: false, body.Length)));
+        }
+
+        using var request = JsonDocument.Parse(smallBody);
+        var tools = ChatRequest.TryParse(request, out _)!.Tools;
+        costs.Add(Measure("answer", "JsonDocument.Parse(vLLM answer)", 2000, () => JsonDocument.Parse(upstreamAnswer).Dispose()));
+        using var answer = JsonDocument.Parse(upstreamAnswer);
+        costs.Add(Measure("answer", "UpstreamCompletion.Read", 2000, () => UpstreamCompletion.Read(answer.RootElement, tools)));
+        var completion = UpstreamCompletion.Read(answer.RootElement, tools);
+        costs.Add(Measure("answer", "SseRewrapper.WriteAsync", 2000, () => SseRewrapper.WriteAsync(Stream.Null, completion, TimeProvider.System, CancellationToken.None).GetAwaiter().GetResult()));
+        return costs;
+    }
+
+    private static string F(FormattableString text) => text.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static StageCost Measure(string body, string stage, int iterations, Action step)
+    {
+        for (var i = 0; i < Math.Max(3, iterations / 10); i++)
+        {
+            step();
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var cpu = ThreadCpuClock.Now();
+        var started = Stopwatch.GetTimestamp();
+        for (var i = 0; i < iterations; i++)
+        {
+            step();
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        return new StageCost(body, stage, (double)(GC.GetAllocatedBytesForCurrentThread() - allocated) / iterations,
+            (ThreadCpuClock.Now() - cpu).TotalMicroseconds / iterations, elapsed.TotalMicroseconds / iterations);
+    }
+}

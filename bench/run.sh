@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Proxy benchmark: builds Release (opsbot + the benchmark) and runs one measurement of about 3 minutes.
+# Not part of the test suite. Usage: bench/run.sh [--quick] [--no-diagnose]
+# Results: markdown on stdout and in bench/RESULTS.md. Set OPSBOT_SHARED_DIR if shared/reference is not beside the repo.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+dotnet build src/OpsBot/OpsBot.csproj -c Release --nologo -v quiet
+dotnet build bench/ProxyBench/ProxyBench.csproj -c Release --nologo -v quiet
+
+exec dotnet bench/ProxyBench/bin/Release/net10.0/ProxyBench.dll \
+  --opsbot src/OpsBot/bin/Release/net10.0/opsbot.dll \
+  --results bench/RESULTS.md "$@"

@@ -1,0 +1,255 @@
+using Microsoft.Extensions.Options;
+using OpsBot.History;
+using OpsBot.Ops;
+
+namespace OpsBot.Alerts;
+
+/// <summary>
+/// Turns monitor transitions into alerts, one incident per (service, check). Keeps the truth (current
+/// state, history incidents) apart from what was announced, and reconciles the two when allowed:
+/// repeated states are ignored, a flapping check posts only problems that last, silences and
+/// maintenance hold posts back, and whatever is still wrong when they end is posted then.
+/// </summary>
+public sealed partial class HealthAlertTracker : IAlertEvaluator
+{
+    private readonly IAlertPublisher _publisher;
+    private readonly IIncidentStore _incidents;
+    private readonly AlertMutes _mutes;
+    private readonly HealthAlertOptions _options;
+    private readonly ILogger<HealthAlertTracker> _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<(StackService Service, string Check), CheckState> _checks = [];
+
+    public HealthAlertTracker(IAlertPublisher publisher, IIncidentStore incidents, AlertMutes mutes, IOptions<AlertOptions> options, ILogger<HealthAlertTracker> logger)
+    {
+        _publisher = publisher;
+        _incidents = incidents;
+        _mutes = mutes;
+        _options = options.Value.Health;
+        _logger = logger;
+    }
+
+    public static string KeyOf(StackService service, string check) => $"health:{service}:{check}";
+
+    public async Task OnTransitionAsync(HealthTransition transition, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var key = (transition.Service, transition.Check);
+            if (!_checks.TryGetValue(key, out var check))
+            {
+                check = new CheckState();
+                _checks.Add(key, check);
+            }
+
+            if (transition.IsEvent)
+            {
+                await OnEventAsync(transition, check, cancellationToken);
+                return;
+            }
+
+            // "Could not tell" changes nothing we know; the monitor reports Down/Degraded when it means it.
+            if (transition.State == check.State || transition.State == HealthState.Unknown)
+            {
+                check.Summary = transition.Summary;
+                return;
+            }
+
+            var wasProblem = check.IsProblem;
+            var previous = check.State;
+            check.State = transition.State;
+            check.Summary = transition.Summary;
+            var target = AlertTargets.ForService(transition.Service);
+            if (check.IsProblem && !wasProblem)
+            {
+                check.Since = transition.At;
+                check.IncidentId = await _incidents.OpenAsync(new IncidentOpening(KeyOf(transition.Service, transition.Check), transition.Service, Severity(transition.State),
+                    $"{Name(transition.Service)} {transition.Check} {transition.State.ToString().ToLowerInvariant()}", transition.Summary, transition.At,
+                    IsOutage: transition.State == HealthState.Down, DuringMaintenance: _mutes.InMaintenance(target, transition.At)), cancellationToken);
+            }
+            else if (check.IsProblem && check.IncidentId is { } openId)
+            {
+                await _incidents.UpdateAsync(openId, (AlertSeverity)Math.Max((int)Severity(previous), (int)Severity(transition.State)), 1, transition.State == HealthState.Down, cancellationToken);
+            }
+            else if (!check.IsProblem)
+            {
+                if (check.IncidentId is { } closedId)
+                {
+                    await _incidents.ResolveAsync(closedId, transition.At, 1, cancellationToken);
+                }
+
+                check.IncidentId = null;
+                check.ProblemEndedAt = transition.At;
+                if (!check.Announced && !check.RecordedMuted)
+                {
+                    // Came and went unposted because the check is flapping: count it for the next message.
+                    // (One that was muted is in history already; a planned restart is no news afterwards.)
+                    check.UnpostedBlips++;
+                }
+
+                check.RecordedMuted = false;
+            }
+
+            await ReconcileAsync(transition.Service, transition.Check, check, transition.At, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task EvaluateAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            foreach (var ((service, name), check) in _checks)
+            {
+                await ReconcileAsync(service, name, check, now, cancellationToken);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task ReconcileAsync(StackService service, string name, CheckState check, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var target = AlertTargets.ForService(service);
+        var key = KeyOf(service, name);
+        if (_mutes.MutedBy(target, now) is { } mutedBy)
+        {
+            if (check.IsProblem && !check.Announced && !check.RecordedMuted)
+            {
+                check.RecordedMuted = true;
+                await _publisher.PublishAsync(ProblemAlert(key, service, name, check, AlertKind.Raised, now), mutedBy, cancellationToken);
+            }
+
+            return;
+        }
+
+        if (check.IsProblem)
+        {
+            if (!check.Announced)
+            {
+                var flapping = check.LastRaiseAt is { } lastRaise && now - lastRaise < _options.ThrottleInterval;
+                if (flapping && now - check.Since < _options.ConfirmAfter)
+                {
+                    return;
+                }
+
+                await _publisher.PublishAsync(ProblemAlert(key, service, name, check, AlertKind.Raised, now), null, cancellationToken);
+                check.Announced = true;
+                check.AnnouncedState = check.State;
+                check.LastRaiseAt = now;
+                check.UnpostedBlips = 0;
+                check.RecordedMuted = false;
+            }
+            else if (check.State != check.AnnouncedState)
+            {
+                var kind = check.State > check.AnnouncedState ? AlertKind.Escalated : AlertKind.Update;
+                await _publisher.PublishAsync(ProblemAlert(key, service, name, check, kind, now), null, cancellationToken);
+                check.AnnouncedState = check.State;
+            }
+
+            return;
+        }
+
+        if (check.Announced)
+        {
+            var text = $"✅ **Resolved: {Name(service)} {name}** is healthy again after {AlertText.Duration((check.ProblemEndedAt ?? now) - check.Since)} "
+                + $"(was {check.AnnouncedState.ToString().ToLowerInvariant()} since {AlertText.Time(check.Since)}).\n{check.Summary}";
+            await _publisher.PublishAsync(new Alert(key, AlertKind.Resolved, Severity(check.AnnouncedState), AlertText.Fit(text), now), null, cancellationToken);
+            check.Announced = false;
+            check.UnpostedBlips = 0;
+        }
+        else if (check.UnpostedBlips > 0 && (check.LastRaiseAt is not { } lastRaise || now - lastRaise >= _options.ThrottleInterval))
+        {
+            var text = $"⚠️ **{Name(service)} {name} flapped**: {AlertText.Plural(check.UnpostedBlips, "short problem", "short problems")} not posted one by one "
+                + $"(last ended {AlertText.Time(check.ProblemEndedAt ?? now)}); healthy now.\n{check.Summary}";
+            await _publisher.PublishAsync(new Alert(key, AlertKind.Notice, AlertSeverity.Warning, AlertText.Fit(text), now), null, cancellationToken);
+            check.UnpostedBlips = 0;
+            check.LastRaiseAt = now;
+        }
+    }
+
+    private async Task OnEventAsync(HealthTransition transition, CheckState check, CancellationToken cancellationToken)
+    {
+        var key = KeyOf(transition.Service, transition.Check);
+        var mutedBy = _mutes.MutedBy(AlertTargets.ForService(transition.Service), transition.At);
+        if (mutedBy is null && check.LastRaiseAt is { } last && transition.At - last < _options.ThrottleInterval)
+        {
+            check.UnpostedBlips++;
+            LogEventThrottled(_logger, transition.Service, transition.Check, check.UnpostedBlips);
+            return;
+        }
+
+        var repeats = check.UnpostedBlips > 0 ? $" ({AlertText.Plural(check.UnpostedBlips, "earlier time", "earlier times")} in the last {AlertText.Duration(_options.ThrottleInterval)} not posted)" : "";
+        var text = $"{AlertText.Icon(AlertKind.Notice, Severity(transition.State))} **{Name(transition.Service)} {transition.Check}**: {transition.Summary}{repeats}";
+        await _publisher.PublishAsync(new Alert(key, AlertKind.Notice, AlertSeverity.Warning, AlertText.Fit(text), transition.At), mutedBy, cancellationToken);
+        if (mutedBy is null)
+        {
+            check.LastRaiseAt = transition.At;
+            check.UnpostedBlips = 0;
+        }
+    }
+
+    // Created now, not at Since: a post held back by maintenance or confirmation is not "delayed" delivery.
+    private static Alert ProblemAlert(string key, StackService service, string name, CheckState check, AlertKind kind, DateTimeOffset now)
+    {
+        var severity = Severity(check.State);
+        var verb = kind switch
+        {
+            AlertKind.Escalated => "got worse",
+            AlertKind.Update => "changed",
+            _ => "",
+        };
+        var blips = check.UnpostedBlips > 0 ? $"\nIt flapped before: {AlertText.Plural(check.UnpostedBlips, "short problem", "short problems")} not posted." : "";
+        var text = $"{AlertText.Icon(kind, severity)} **{Name(service)} {name}: {check.State.ToString().ToLowerInvariant()}**{(verb.Length > 0 ? $" ({verb})" : "")} since {AlertText.Time(check.Since)}.\n{check.Summary}{blips}";
+        return new Alert(key, kind, severity, AlertText.Fit(text), now);
+    }
+
+    private static AlertSeverity Severity(HealthState state) => state switch
+    {
+        HealthState.Down => AlertSeverity.Critical,
+        HealthState.Healthy => AlertSeverity.Info,
+        _ => AlertSeverity.Warning,
+    };
+
+    private static string Name(StackService service) => service switch
+    {
+        StackService.Vllm => "vLLM",
+        StackService.Proxy => "Proxy",
+        _ => "Gateway",
+    };
+
+    private sealed class CheckState
+    {
+        public HealthState State { get; set; } = HealthState.Healthy;
+
+        public bool IsProblem => State != HealthState.Healthy;
+
+        public string Summary { get; set; } = "";
+
+        public DateTimeOffset Since { get; set; }
+
+        public DateTimeOffset? ProblemEndedAt { get; set; }
+
+        public long? IncidentId { get; set; }
+
+        public bool Announced { get; set; }
+
+        public HealthState AnnouncedState { get; set; }
+
+        public DateTimeOffset? LastRaiseAt { get; set; }
+
+        public int UnpostedBlips { get; set; }
+
+        public bool RecordedMuted { get; set; }
+    }
+
+    [LoggerMessage(EventId = 850, Level = LogLevel.Information, Message = "{Service} {Check} event throttled ({Count} not posted)")]
+    private static partial void LogEventThrottled(ILogger logger, StackService service, string check, int count);
+}

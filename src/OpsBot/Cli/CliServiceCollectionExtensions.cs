@@ -1,0 +1,15 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace OpsBot.Cli;
+
+public static class CliServiceCollectionExtensions
+{
+    /// <summary>The shared command layer (<see cref="OpsCommands"/>) and the plain-text renderer, for the CLI and the Discord commands.</summary>
+    public static IServiceCollection AddOpsCommands(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<OpsCommands>();
+        services.TryAddSingleton<PlainTextRenderer>();
+        return services;
+    }
+}

@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using OpsBot.Alerts;
+using OpsBot.History;
+using OpsBot.Ops;
+using OpsBot.ProxyCore.Events;
+
+namespace OpsBot.Cli;
+
+/// <summary>
+/// The work behind /status, /logs, /smoke, /history and check-config, shared by the Discord commands and
+/// the CLI twin so both report the same facts; only the renderer differs. Services from other parts of
+/// OpsBot are optional here: a missing one is reported, not thrown.
+/// </summary>
+public sealed class OpsCommands
+{
+    public const int DefaultLogLines = 50;
+    public const int MaxLogLines = 500;
+
+    private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan AvailabilityWindow = TimeSpan.FromHours(24);
+
+    private readonly IServiceProvider _services;
+    private readonly TimeProvider _time;
+
+    public OpsCommands(IServiceProvider services, TimeProvider time)
+    {
+        _services = services;
+        _time = time;
+    }
+
+    /// <param name="inService">
+    /// True inside the running service. The CLI passes false: its own process has no proxy counters,
+    /// silences or maintenance windows, so it shows traffic from history instead of empty live numbers.
+    /// </param>
+    public async Task<StatusReport> GetStatusAsync(bool inService, CancellationToken cancellationToken)
+    {
+        StackStatus? stack = null;
+        string? stackError = null;
+        if (Optional<IStatusService>(out var statusProblem) is { } statusService)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(StatusTimeout, _time);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+                stack = await statusService.GetStatusAsync(linked.Token);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                stackError = ex is OperationCanceledException ? $"status did not answer within {AlertText.Duration(StatusTimeout)}" : ex.Message;
+            }
+        }
+        else
+        {
+            stackError = $"the status service is unavailable: {statusProblem}";
+        }
+
+        var history = Optional<IHistoryQueryService>();
+        var availability = history is null ? null : await history.GetAvailabilityAsync(AvailabilityWindow, cancellationToken);
+        IReadOnlyList<IncidentRecord> incidents = history is null ? [] : await history.GetRecentIncidentsAsync(5, cancellationToken);
+        var mutes = Optional<AlertMutes>();
+        return new StatusReport(
+            _time.GetUtcNow(),
+            stack,
+            stackError,
+            inService ? Optional<IProxyStatistics>()?.GetSnapshot() : null,
+            availability,
+            incidents,
+            history?.GetHealth(),
+            inService && mutes is not null ? mutes.GetActiveSilences() : [],
+            inService && mutes is not null ? mutes.GetActiveMaintenance() : []);
+    }
+
+    public async Task<LogTail> GetLogsAsync(StackService service, int lines, CancellationToken cancellationToken)
+    {
+        lines = Math.Clamp(lines, 1, MaxLogLines);
+        if (Optional<ILogTailService>(out var problem) is not { } logs)
+        {
+            return new LogTail(service, lines, [], $"the log service is unavailable: {problem}");
+        }
+
+        try
+        {
+            return await logs.TailAsync(service, lines, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new LogTail(service, lines, [], ex.Message);
+        }
+    }
+
+    /// <summary>Runs the tests one after another, reporting progress, and records each result in history.</summary>
+    public async Task<SmokeReport> RunSmokeAsync(IReadOnlyList<SmokeTestKind> kinds, string requestedBy, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        if (Optional<ISmokeTestService>(out var problem) is not { } smoke)
+        {
+            return new SmokeReport([], TimeSpan.Zero, $"the smoke test service is unavailable: {problem}");
+        }
+
+        var history = Optional<ISmokeTestHistory>();
+        var results = new List<SmokeTestResult>();
+        foreach (var kind in kinds)
+        {
+            progress?.Report($"{SmokeTests.Describe(kind)}: running…");
+            var testStarted = _time.GetTimestamp();
+            SmokeTestResult result;
+            try
+            {
+                result = await smoke.RunAsync(kind, progress, cancellationToken);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                result = new SmokeTestResult(kind, false, _time.GetElapsedTime(testStarted), "", ex.Message);
+            }
+
+            results.Add(result);
+            progress?.Report($"{SmokeTests.Describe(kind)}: {(result.Passed ? "passed" : "FAILED")} in {result.Elapsed.TotalSeconds:0.0} s");
+            if (history is not null)
+            {
+                await history.RecordAsync(SmokeTestRecord.From(result, requestedBy, _time.GetUtcNow()), cancellationToken);
+            }
+        }
+
+        return new SmokeReport(results, _time.GetElapsedTime(started));
+    }
+
+    public async Task<HistoryReport?> GetHistoryAsync(HistoryQuery query, CancellationToken cancellationToken) =>
+        Optional<IHistoryQueryService>() is { } history ? await history.GetReportAsync(query, cancellationToken) : null;
+
+    /// <summary>
+    /// Runs every validator that the host would run at start (everything registered with ValidateOnStart),
+    /// without starting anything. Messages are redacted against secret-looking configuration values.
+    /// </summary>
+    public ConfigCheckReport CheckConfiguration()
+    {
+        var configuration = _services.GetRequiredService<IConfiguration>();
+        var secrets = ConfigurationSecrets.Values(configuration);
+        var problems = new List<string>();
+        try
+        {
+            _services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch (Exception ex)
+        {
+            foreach (var failure in Failures(ex))
+            {
+                problems.Add(ConfigurationSecrets.Redact(failure, secrets));
+            }
+        }
+
+        var notes = new List<string>();
+        if (Optional<HistoryDatabase>() is { } database)
+        {
+            notes.Add($"history database: {database.DatabasePath}");
+        }
+
+        var environment = _services.GetService<IHostEnvironment>();
+        if (environment is not null)
+        {
+            notes.Add($"environment: {environment.EnvironmentName}, settings from {environment.ContentRootPath}");
+        }
+
+        return new ConfigCheckReport(problems, notes);
+    }
+
+    // A part whose options are invalid cannot be built; the command still answers with what it has
+    // (check-config is where the invalid options are reported).
+    private T? Optional<T>() where T : class => Optional<T>(out _);
+
+    private T? Optional<T>(out string? problem) where T : class
+    {
+        problem = null;
+        try
+        {
+            return _services.GetService<T>() ?? Missing<T>(out problem);
+        }
+        catch (OptionsValidationException ex)
+        {
+            problem = $"its configuration is invalid ({ex.OptionsType.Name}); run `opsbot check-config`";
+            return null;
+        }
+    }
+
+    private static T? Missing<T>(out string problem) where T : class
+    {
+        problem = "it is not part of this build";
+        return null;
+    }
+
+    private static IEnumerable<string> Failures(Exception exception)
+    {
+        switch (exception)
+        {
+            case OptionsValidationException validation:
+                foreach (var failure in validation.Failures)
+                {
+                    yield return failure;
+                }
+
+                break;
+            case AggregateException aggregate:
+                foreach (var inner in aggregate.Flatten().InnerExceptions.SelectMany(Failures))
+                {
+                    yield return inner;
+                }
+
+                break;
+            default:
+                // Binding errors ("Failed to convert configuration value at 'Proxy:Port'") land here.
+                yield return exception.InnerException is { } inner2 && exception is InvalidOperationException
+                    ? $"{exception.Message} {inner2.Message}"
+                    : exception.Message;
+                break;
+        }
+    }
+}

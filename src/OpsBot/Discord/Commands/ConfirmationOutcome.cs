@@ -1,0 +1,9 @@
+namespace OpsBot.Discord.Commands;
+
+public enum ConfirmationOutcome
+{
+    Confirmed,
+    NotFound,
+    Expired,
+    WrongUser,
+}

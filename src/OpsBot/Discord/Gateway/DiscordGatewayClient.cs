@@ -1,0 +1,240 @@
+using System.Net;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpsBot.Discord.Rest;
+
+namespace OpsBot.Discord.Gateway;
+
+/// <summary>
+/// Keeps one gateway session alive: resume where Discord allows it, identify within Discord's identify budget when not,
+/// and stop for good on close codes that no reconnect can fix (bad token, bad intents, sharding).
+/// </summary>
+public sealed partial class DiscordGatewayClient(
+    IDiscordRestClient rest,
+    IDiscordEventHandler handler,
+    IOptions<DiscordOptions> options,
+    TimeProvider time,
+    ILogger<DiscordGatewayClient> logger) : BackgroundService
+{
+    private readonly DiscordOptions _options = options.Value;
+    private readonly GatewaySession _session = new();
+    private GatewayBotInfo? _gateway;
+    private int _identifiesLeft;
+    private DateTimeOffset _identifyBudgetResetsAt;
+    private DateTimeOffset? _lastIdentifyAt;
+    private volatile GatewayState _state = GatewayState.Disconnected;
+
+    public GatewayState State => _state;
+
+    /// <summary>Why the gateway stopped, when <see cref="State"/> is <see cref="GatewayState.Failed"/>.</summary>
+    public string? FailureReason { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        var resumeAttempts = 0;
+        TimeSpan delay = TimeSpan.Zero;
+
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                if (delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+                }
+
+                _state = GatewayState.Connecting;
+                if (_gateway is null && !await FetchGatewayAsync(stoppingToken).ConfigureAwait(false))
+                {
+                    if (_state == GatewayState.Failed)
+                    {
+                        return;
+                    }
+
+                    failures++;
+                    delay = Backoff(failures);
+                    continue;
+                }
+
+                var resume = _session.CanResume && resumeAttempts < _options.MaxResumeAttempts;
+                Uri url;
+                if (resume)
+                {
+                    resumeAttempts++;
+                    url = _session.ResumeUrl!;
+                }
+                else
+                {
+                    _session.Reset();
+                    resumeAttempts = 0;
+                    if (!await WaitForIdentifySlotAsync(stoppingToken).ConfigureAwait(false))
+                    {
+                        continue;
+                    }
+
+                    url = _gateway!.Url;
+                }
+
+                var connection = new GatewayConnection(_options, _session, handler, time, logger, () => _state = GatewayState.Connected);
+                GatewayDisconnect outcome;
+                try
+                {
+                    outcome = await connection.RunAsync(url, resume, stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // A malformed payload or a bug must cost one reconnect, never the whole host
+                    // (an exception escaping a BackgroundService stops OpsBot, proxy included).
+                    Log.ConnectionCrashed(logger, ex);
+                    // Resume when the session allows it (the loop identifies otherwise).
+                    outcome = new GatewayDisconnect(ReconnectAction.Resume, $"unexpected {ex.GetType().Name}");
+                }
+                _state = GatewayState.Disconnected;
+
+                if (outcome.Established)
+                {
+                    failures = 0;
+                    resumeAttempts = 0;
+                }
+                else
+                {
+                    failures++;
+                    if (!resume)
+                    {
+                        // The cached URL did not work: ask Discord for it again before the next identify.
+                        _gateway = null;
+                    }
+                }
+
+                switch (outcome.Action)
+                {
+                    case ReconnectAction.Stop:
+                        return;
+
+                    case ReconnectAction.Fatal:
+                        Fail($"gateway closed with {outcome.CloseCode} ({GatewayCloseCodes.Describe(outcome.CloseCode)})");
+                        Log.FatalClose(logger, outcome.CloseCode ?? 0, GatewayCloseCodes.Describe(outcome.CloseCode));
+                        return;
+
+                    case ReconnectAction.Identify:
+                        _session.Reset();
+                        delay = outcome.Delay ?? Backoff(failures);
+                        Log.Reconnecting(logger, outcome.Reason, "identify", delay.TotalMilliseconds);
+                        break;
+
+                    default:
+                        // Op 7, zombie and the first attempt after a live connection go immediately.
+                        delay = Backoff(failures);
+                        Log.Reconnecting(logger, outcome.Reason, _session.CanResume ? "resume" : "identify", delay.TotalMilliseconds);
+                        break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            if (_state != GatewayState.Failed)
+            {
+                _state = GatewayState.Stopped;
+            }
+        }
+    }
+
+    private async Task<bool> FetchGatewayAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            _gateway = await rest.GetGatewayBotAsync(cancellationToken).ConfigureAwait(false);
+            var limit = _gateway.SessionStartLimit;
+            _identifiesLeft = limit.Remaining;
+            _identifyBudgetResetsAt = time.GetUtcNow() + limit.ResetAfter;
+            Log.GatewayFound(logger, _gateway.Url.Host, limit.Remaining, limit.Total);
+            return true;
+        }
+        catch (DiscordApiException ex) when (ex.Status == HttpStatusCode.Unauthorized)
+        {
+            Fail("Discord rejected the bot token (HTTP 401 on GET /gateway/bot)");
+            Log.FatalClose(logger, GatewayCloseCodes.AuthenticationFailed, "Discord rejected the bot token (HTTP 401 on GET /gateway/bot)");
+            return false;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.GatewayLookupFailed(logger, ex.GetType().Name, ex.Message);
+            return false;
+        }
+    }
+
+    // Identify is expensive on Discord's side: 1000 per day (over that the token is reset) and one per 5 s.
+    private async Task<bool> WaitForIdentifySlotAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (_identifiesLeft <= 0)
+        {
+            var wait = _identifyBudgetResetsAt - now;
+            if (wait > TimeSpan.Zero)
+            {
+                Log.IdentifyBudgetExhausted(logger, wait.TotalSeconds);
+                await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+            }
+
+            // Fetch the renewed budget before identifying.
+            _gateway = null;
+            return false;
+        }
+
+        if (_lastIdentifyAt is { } last && now - last < _options.IdentifyInterval)
+        {
+            await Task.Delay(_options.IdentifyInterval - (now - last), time, cancellationToken).ConfigureAwait(false);
+        }
+
+        _identifiesLeft--;
+        _lastIdentifyAt = time.GetUtcNow();
+        return true;
+    }
+
+    private TimeSpan Backoff(int failures)
+    {
+        if (failures <= 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var initial = _options.ReconnectDelayInitial;
+        var exponential = initial * Math.Pow(2, Math.Min(failures - 1, 16));
+        var capped = exponential > _options.ReconnectDelayMax ? _options.ReconnectDelayMax : exponential;
+        var jitter = TimeSpan.FromMilliseconds(Random.Shared.Next(-250, 251) * Math.Min(1.0, initial.TotalSeconds));
+        var result = capped + jitter;
+        return result < TimeSpan.Zero ? TimeSpan.Zero : result;
+    }
+
+    private void Fail(string reason)
+    {
+        FailureReason = reason;
+        _state = GatewayState.Failed;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(30, LogLevel.Information, "Discord gateway URL is {Host}; {Remaining} of {Total} identifies left today.")]
+        public static partial void GatewayFound(ILogger logger, string host, int remaining, int total);
+
+        [LoggerMessage(31, LogLevel.Warning, "Discord gateway lookup failed ({Error}: {Message}); retrying.")]
+        public static partial void GatewayLookupFailed(ILogger logger, string error, string message);
+
+        [LoggerMessage(32, LogLevel.Critical, "Discord gateway stopped for good: close code {CloseCode}, {Meaning}. Not reconnecting; fix the configuration and restart OpsBot.")]
+        public static partial void FatalClose(ILogger logger, int closeCode, string meaning);
+
+        [LoggerMessage(33, LogLevel.Warning, "Discord gateway disconnected: {Reason}; will {Next} in {DelayMs:0} ms.")]
+        public static partial void Reconnecting(ILogger logger, string reason, string next, double delayMs);
+
+        [LoggerMessage(35, LogLevel.Error, "Discord gateway connection failed unexpectedly; reconnecting.")]
+        public static partial void ConnectionCrashed(ILogger logger, Exception exception);
+
+        [LoggerMessage(34, LogLevel.Warning, "Discord identify budget used up; waiting {Seconds:0} s for it to reset.")]
+        public static partial void IdentifyBudgetExhausted(ILogger logger, double seconds);
+    }
+}

@@ -1,0 +1,3 @@
+namespace OpsBot.Discord.Interactions;
+
+public sealed record CommandChoice(string Name, string Value);

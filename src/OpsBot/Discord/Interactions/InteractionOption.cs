@@ -1,0 +1,6 @@
+using System.Text.Json;
+
+namespace OpsBot.Discord.Interactions;
+
+/// <summary>An option as sent by Discord: <see cref="Value"/> keeps its JSON type; sub-commands carry nested options instead.</summary>
+public sealed record InteractionOption(string Name, ApplicationCommandOptionType Type, JsonElement? Value, IReadOnlyList<InteractionOption> Options);

@@ -1,0 +1,298 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace OpsBot.Discord.Rest;
+
+/// <summary>
+/// Discord REST over IHttpClientFactory. Logs name route templates only: real paths may contain interaction tokens,
+/// and the bot token lives only in the Authorization header (the factory's own request loggers are removed).
+/// </summary>
+public sealed partial class DiscordRestClient : IDiscordRestClient
+{
+    public const string HttpClientName = "Discord";
+
+    private static readonly TimeSpan ServerErrorBackoff = TimeSpan.FromMilliseconds(500);
+
+    private readonly IHttpClientFactory _httpClientFactory;
+    private readonly DiscordRateLimiter _rateLimiter;
+    private readonly TimeProvider _time;
+    private readonly ILogger<DiscordRestClient> _logger;
+    private readonly string _baseUrl;
+    private readonly AuthenticationHeaderValue _authorization;
+    private readonly string _userAgent;
+    private readonly int _maxRetries;
+    private volatile bool _unauthorized;
+
+    public DiscordRestClient(IHttpClientFactory httpClientFactory, DiscordRateLimiter rateLimiter, IOptions<DiscordOptions> options, TimeProvider time, ILogger<DiscordRestClient> logger)
+    {
+        _httpClientFactory = httpClientFactory;
+        _rateLimiter = rateLimiter;
+        _time = time;
+        _logger = logger;
+        var value = options.Value;
+        _baseUrl = value.RestBaseUrl.TrimEnd('/');
+        _authorization = new AuthenticationHeaderValue("Bot", value.Token ?? throw new InvalidOperationException("Discord:Token is not configured."));
+        _userAgent = $"DiscordBot ({value.UserAgentUrl}, {Version}) OpsBot";
+        _maxRetries = value.RestMaxRetries;
+    }
+
+    public static string Version { get; } =
+        typeof(DiscordRestClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "1.0.0";
+
+    public async Task<GatewayBotInfo> GetGatewayBotAsync(CancellationToken cancellationToken)
+    {
+        using var document = await SendAsync(DiscordRoute.GatewayBot(), null, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidDataException("GET /gateway/bot returned no body.");
+        var root = document.RootElement;
+        var url = new Uri(root.GetProperty("url").GetString() ?? throw new InvalidDataException("GET /gateway/bot returned no url."));
+        var shards = root.TryGetProperty("shards", out var s) && s.TryGetInt32(out var count) ? count : 1;
+        var limit = root.TryGetProperty("session_start_limit", out var l) && l.ValueKind == JsonValueKind.Object
+            ? new SessionStartLimit(
+                GetInt(l, "total", 1000),
+                GetInt(l, "remaining", 1000),
+                TimeSpan.FromMilliseconds(GetInt(l, "reset_after", 0)),
+                Math.Max(1, GetInt(l, "max_concurrency", 1)))
+            : new SessionStartLimit(1000, 1000, TimeSpan.Zero, 1);
+        return new GatewayBotInfo(url, shards, limit);
+    }
+
+    public async Task BulkOverwriteGuildCommandsAsync(ulong applicationId, ulong guildId, string commandsJson, CancellationToken cancellationToken)
+    {
+        var body = Encoding.UTF8.GetBytes(commandsJson);
+        using var _ = await SendAsync(DiscordRoute.BulkOverwriteGuildCommands(applicationId, guildId), () => JsonBody(body), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task CreateInteractionResponseAsync(ulong interactionId, string interactionToken, InteractionResponse response, CancellationToken cancellationToken)
+    {
+        var json = Serialize(writer => DiscordPayloadWriter.WriteInteractionResponse(writer, response));
+        var attachments = response.Message?.Attachments ?? [];
+        using var _ = await SendAsync(DiscordRoute.InteractionCallback(interactionId, interactionToken), () => Body(json, attachments), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task EditOriginalResponseAsync(ulong applicationId, string interactionToken, DiscordMessage message, CancellationToken cancellationToken)
+    {
+        var json = Serialize(writer => DiscordPayloadWriter.WriteMessage(writer, message, ephemeral: false, replace: true));
+        using var _ = await SendAsync(DiscordRoute.EditOriginalResponse(applicationId, interactionToken), () => Body(json, message.Attachments), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<ulong> CreateFollowupMessageAsync(ulong applicationId, string interactionToken, DiscordMessage message, bool ephemeral, CancellationToken cancellationToken)
+    {
+        var json = Serialize(writer => DiscordPayloadWriter.WriteMessage(writer, message, ephemeral, replace: false));
+        using var document = await SendAsync(DiscordRoute.CreateFollowup(applicationId, interactionToken), () => Body(json, message.Attachments), cancellationToken).ConfigureAwait(false);
+        return MessageId(document);
+    }
+
+    public async Task<ulong> CreateMessageAsync(ulong channelId, DiscordMessage message, CancellationToken cancellationToken)
+    {
+        var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
+        var json = Serialize(writer => DiscordPayloadWriter.WriteMessage(writer, message, ephemeral: false, replace: false, nonce));
+        using var document = await SendAsync(DiscordRoute.CreateMessage(channelId), () => Body(json, message.Attachments), cancellationToken).ConfigureAwait(false);
+        return MessageId(document);
+    }
+
+    private async Task<JsonDocument?> SendAsync(DiscordRoute route, Func<HttpContent>? content, CancellationToken cancellationToken)
+    {
+        if (_unauthorized)
+        {
+            throw new DiscordApiException(HttpStatusCode.Unauthorized, 0, route.RouteKey, "bot token was rejected earlier; not calling Discord again", null);
+        }
+
+        var client = _httpClientFactory.CreateClient(HttpClientName);
+        var uri = new Uri(_baseUrl + route.Path, UriKind.Absolute);
+        for (var attempt = 0; ; attempt++)
+        {
+            using var lease = await _rateLimiter.AcquireAsync(route, cancellationToken).ConfigureAwait(false);
+            using var request = new HttpRequestMessage(route.Method, uri) { Content = content?.Invoke() };
+            request.Headers.Authorization = _authorization;
+            request.Headers.TryAddWithoutValidation("User-Agent", _userAgent);
+
+            HttpResponseMessage response;
+            try
+            {
+                response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested && attempt < _maxRetries)
+            {
+                Log.TransportError(_logger, route.RouteKey, ex.GetType().Name, attempt + 1);
+                await Task.Delay(ServerErrorBackoff * (attempt + 1), _time, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            using (response)
+            {
+                var headers = RateLimitHeaders.Parse(response.Headers);
+                _rateLimiter.Update(route, lease, headers);
+                var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+
+                if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                {
+                    var (retryAfter, global) = ParseRateLimit(body, headers);
+                    _rateLimiter.OnRateLimited(route, lease, retryAfter, global);
+                    if (attempt < _maxRetries)
+                    {
+                        Log.RateLimited(_logger, route.RouteKey, retryAfter.TotalSeconds, global, headers.Scope ?? "unknown");
+                        continue;
+                    }
+
+                    throw Failure(route, response.StatusCode, body);
+                }
+
+                if ((int)response.StatusCode >= 500 && attempt < _maxRetries)
+                {
+                    Log.ServerError(_logger, route.RouteKey, (int)response.StatusCode, attempt + 1);
+                    await Task.Delay(ServerErrorBackoff * (attempt + 1), _time, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (!response.IsSuccessStatusCode)
+                {
+                    if (response.StatusCode == HttpStatusCode.Unauthorized)
+                    {
+                        _unauthorized = true;
+                        Log.Unauthorized(_logger, route.RouteKey);
+                    }
+
+                    throw Failure(route, response.StatusCode, body);
+                }
+
+                return body.Length == 0 ? null : JsonDocument.Parse(body);
+            }
+        }
+    }
+
+    private DiscordApiException Failure(DiscordRoute route, HttpStatusCode status, byte[] body)
+    {
+        var code = 0;
+        var message = status.ToString();
+        string? text = null;
+        if (body.Length > 0)
+        {
+            text = Encoding.UTF8.GetString(body);
+            try
+            {
+                using var document = JsonDocument.Parse(body);
+                if (document.RootElement.ValueKind == JsonValueKind.Object)
+                {
+                    code = GetInt(document.RootElement, "code", 0);
+                    if (document.RootElement.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String)
+                    {
+                        message = m.GetString() ?? message;
+                    }
+                }
+            }
+            catch (JsonException)
+            {
+                // Cloudflare error pages are HTML; keep the status as the message.
+            }
+        }
+
+        Log.RequestFailed(_logger, route.RouteKey, (int)status, code, message, text is null ? string.Empty : DiscordLimits.Truncate(text, 2000));
+        return new DiscordApiException(status, code, route.RouteKey, message, text);
+    }
+
+    private static (TimeSpan RetryAfter, bool Global) ParseRateLimit(byte[] body, RateLimitHeaders headers)
+    {
+        TimeSpan? retryAfter = null;
+        var global = headers.Global || string.Equals(headers.Scope, "global", StringComparison.OrdinalIgnoreCase);
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.TryGetProperty("retry_after", out var r) && r.TryGetDouble(out var seconds) && seconds >= 0)
+            {
+                retryAfter = TimeSpan.FromSeconds(seconds);
+            }
+
+            if (root.TryGetProperty("global", out var g) && g.ValueKind == JsonValueKind.True)
+            {
+                global = true;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        // Guard against a missing or absurd value: never spin, never sleep for an hour.
+        var wait = retryAfter ?? headers.RetryAfter ?? headers.ResetAfter ?? TimeSpan.FromSeconds(1);
+        return (TimeSpan.FromTicks(Math.Clamp(wait.Ticks, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromMinutes(5).Ticks)), global);
+    }
+
+    private static HttpContent Body(byte[] json, IReadOnlyList<DiscordAttachment> attachments)
+    {
+        if (attachments.Count == 0)
+        {
+            return JsonBody(json);
+        }
+
+        var multipart = new MultipartFormDataContent("opsbot-" + Guid.NewGuid().ToString("N"));
+        var payload = JsonBody(json);
+        payload.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data") { Name = "\"payload_json\"" };
+        multipart.Add(payload);
+        for (var i = 0; i < attachments.Count; i++)
+        {
+            var file = new ReadOnlyMemoryContent(attachments[i].Content);
+            file.Headers.ContentType = new MediaTypeHeaderValue(attachments[i].ContentType);
+            file.Headers.ContentDisposition = new ContentDispositionHeaderValue("form-data")
+            {
+                Name = $"\"files[{i.ToString(CultureInfo.InvariantCulture)}]\"",
+                FileName = $"\"{attachments[i].FileName.Replace("\"", string.Empty, StringComparison.Ordinal)}\"",
+            };
+            multipart.Add(file);
+        }
+
+        return multipart;
+    }
+
+    private static ByteArrayContent JsonBody(byte[] json)
+    {
+        var content = new ByteArrayContent(json);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return content;
+    }
+
+    private static byte[] Serialize(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer, DiscordPayloadWriter.WriterOptions))
+        {
+            write(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static ulong MessageId(JsonDocument? document) =>
+        document is not null && document.RootElement.ValueKind == JsonValueKind.Object
+        && document.RootElement.TryGetProperty("id", out var id) && ulong.TryParse(id.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : 0;
+
+    private static int GetInt(JsonElement element, string name, int fallback) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var result) ? result : fallback;
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "Discord rate limit on {Route}: waiting {RetryAfterSeconds:0.###} s (global: {Global}, scope: {Scope}).")]
+        public static partial void RateLimited(ILogger logger, string route, double retryAfterSeconds, bool global, string scope);
+
+        [LoggerMessage(2, LogLevel.Warning, "Discord {Route} answered HTTP {Status}; retry {Attempt}.")]
+        public static partial void ServerError(ILogger logger, string route, int status, int attempt);
+
+        [LoggerMessage(3, LogLevel.Warning, "Discord {Route} failed with {Error}; retry {Attempt}.")]
+        public static partial void TransportError(ILogger logger, string route, string error, int attempt);
+
+        [LoggerMessage(4, LogLevel.Critical, "Discord rejected the bot token (HTTP 401) on {Route}; no further REST calls until OpsBot restarts with a valid Discord:Token.")]
+        public static partial void Unauthorized(ILogger logger, string route);
+
+        [LoggerMessage(5, LogLevel.Warning, "Discord {Route} failed: HTTP {Status}, code {Code}: {DiscordMessage} {ErrorBody}")]
+        public static partial void RequestFailed(ILogger logger, string route, int status, int code, string discordMessage, string errorBody);
+    }
+}

@@ -1,0 +1,3 @@
+namespace OpsBot.Discord.Rest;
+
+public sealed record GatewayBotInfo(Uri Url, int Shards, SessionStartLimit SessionStartLimit);

@@ -1,0 +1,6 @@
+namespace OpsBot.History;
+
+public interface ISmokeTestHistory
+{
+    Task RecordAsync(SmokeTestRecord record, CancellationToken cancellationToken);
+}

@@ -1,0 +1,10 @@
+namespace OpsBot.Ops.Docker;
+
+public enum ContainerProbeOutcome
+{
+    NotConfigured,
+    Found,
+    NotFound,
+    EngineUnreachable,
+    Failed,
+}

@@ -1,0 +1,54 @@
+namespace OpsBot.Ops.Monitoring;
+
+/// <summary>
+/// Decides which observed states are transitions. A changed state must be seen
+/// <c>confirmations</c> times in a row before it counts, so one slow probe does not page anyone.
+/// </summary>
+public sealed class HealthTransitionTracker
+{
+    private readonly int _confirmations;
+    private readonly Dictionary<StackService, Entry> _entries = [];
+
+    public HealthTransitionTracker(int confirmations)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(confirmations, 1);
+        _confirmations = confirmations;
+    }
+
+    public HealthState? Confirmed(StackService service) => _entries.TryGetValue(service, out var e) ? e.Confirmed : null;
+
+    public IReadOnlyList<HealthTransition> Observe(StackStatus status)
+    {
+        var transitions = new List<HealthTransition>();
+        foreach (var service in status.Services)
+        {
+            if (!_entries.TryGetValue(service.Service, out var entry))
+            {
+                _entries[service.Service] = new Entry(service.State, null, 0);
+                transitions.Add(new HealthTransition(service.Service, null, service.State, service.Summary, status.TakenAt));
+                continue;
+            }
+
+            if (service.State == entry.Confirmed)
+            {
+                _entries[service.Service] = entry with { Candidate = null, Count = 0 };
+                continue;
+            }
+
+            var count = entry.Candidate == service.State ? entry.Count + 1 : 1;
+            if (count >= _confirmations)
+            {
+                _entries[service.Service] = new Entry(service.State, null, 0);
+                transitions.Add(new HealthTransition(service.Service, entry.Confirmed, service.State, service.Summary, status.TakenAt));
+            }
+            else
+            {
+                _entries[service.Service] = entry with { Candidate = service.State, Count = count };
+            }
+        }
+
+        return transitions;
+    }
+
+    private sealed record Entry(HealthState Confirmed, HealthState? Candidate, int Count);
+}

@@ -1,0 +1,5 @@
+using OpsBot.ProxyCore.Events;
+
+namespace OpsBot.Ops.Probes;
+
+public sealed record ProxyObservation(bool ListenerRunning, Uri? Address, ProxyStatisticsSnapshot Statistics);

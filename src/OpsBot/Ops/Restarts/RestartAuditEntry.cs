@@ -1,0 +1,11 @@
+namespace OpsBot.Ops.Restarts;
+
+/// <summary>Who restarted what, when, and how it went. Refused attempts are recorded too.</summary>
+public sealed record RestartAuditEntry(
+    StackService Service,
+    string RequestedBy,
+    DateTimeOffset RequestedAt,
+    bool Succeeded,
+    string Message,
+    TimeSpan Elapsed,
+    TimeSpan? TimeToHealthy);

@@ -1,0 +1,267 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using NSubstitute;
+using NSubstitute.ExceptionExtensions;
+using OpsBot.Cli;
+using OpsBot.History;
+using OpsBot.Hosting;
+using OpsBot.Ops;
+using OpsBot.Tests.History;
+
+namespace OpsBot.Tests.Cli;
+
+public sealed class CliAppTests : IDisposable
+{
+    private const string Secret = "MTIzNDU2Nzg5.super-secret-discord-token";
+
+    private readonly TempDirectory _dir = new();
+    private readonly IStatusService _status = Substitute.For<IStatusService>();
+    private readonly ILogTailService _logs = Substitute.For<ILogTailService>();
+    private readonly ISmokeTestService _smoke = Substitute.For<ISmokeTestService>();
+
+    public void Dispose() => _dir.Dispose();
+
+    private ServiceProvider Services(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null, bool withOps = true)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["History:DatabasePath"] = _dir.File("opsbot.db"),
+            ["History:BusyTimeout"] = "00:00:01",
+            ["Bot:Token"] = Secret,
+            ["Bot:AlertChannelId"] = "42",
+        };
+        foreach (var (key, value) in settings ?? [])
+        {
+            values[key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddHistory(configuration);
+        services.AddOpsCommands();
+        if (withOps)
+        {
+            services.AddSingleton(_status);
+            services.AddSingleton(_logs);
+            services.AddSingleton(_smoke);
+        }
+
+        configure?.Invoke(services);
+        return services.BuildServiceProvider();
+    }
+
+    private static async Task<(int? Exit, string Output)> RunAsync(ServiceProvider services, params string[] args)
+    {
+        var output = new StringWriter();
+        var exit = await CliApp.TryRunAsync(args, services, output, CancellationToken.None);
+        return (exit, output.ToString());
+    }
+
+    private static StackStatus Stack(HealthState gateway) => new(DateTimeOffset.UtcNow,
+    [
+        new ServiceStatus(StackService.Vllm, HealthState.Healthy, "Qwen3-Coder-Next loaded", [new("running requests", "2")]),
+        new ServiceStatus(StackService.Proxy, HealthState.Healthy, "listening on :8003", []),
+        new ServiceStatus(StackService.Gateway, gateway, gateway == HealthState.Healthy ? "active" : "unit inactive", []),
+    ]);
+
+    [Theory]
+    [InlineData]
+    [InlineData("--port", "8003", "--vllm-url", "http://127.0.0.1:8000")]
+    public async Task Service_flags_mean_run_the_service(params string[] args)
+    {
+        await using var services = Services();
+
+        var (exit, output) = await RunAsync(services, args);
+
+        Assert.Null(exit);
+        Assert.Empty(output);
+    }
+
+    [Fact]
+    public async Task Status_prints_every_service_and_exits_zero_only_when_healthy()
+    {
+        await using var services = Services();
+        _status.GetStatusAsync(Arg.Any<CancellationToken>()).Returns(Stack(HealthState.Healthy), Stack(HealthState.Down));
+
+        var (healthyExit, healthy) = await RunAsync(services, "status");
+        var (downExit, down) = await RunAsync(services, "status");
+
+        Assert.Equal(0, healthyExit);
+        Assert.Contains(": HEALTHY", healthy);
+        Assert.Contains("vLLM     healthy   Qwen3-Coder-Next loaded", healthy);
+        Assert.Contains("running requests: 2", healthy);
+        Assert.Contains("Uptime: up 100.0 %", healthy);
+        Assert.Equal(1, downExit);
+        Assert.Contains(": DOWN", down);
+        Assert.Contains("gateway  down      unit inactive", down);
+    }
+
+    [Fact]
+    public async Task Status_says_why_when_the_stack_cannot_be_asked()
+    {
+        await using var broken = Services();
+        _status.GetStatusAsync(Arg.Any<CancellationToken>()).ThrowsAsync(new IOException("ssh: connection refused"));
+        await using var missing = Services(withOps: false);
+
+        var (brokenExit, brokenOutput) = await RunAsync(broken, "status");
+        var (missingExit, missingOutput) = await RunAsync(missing, "status");
+
+        Assert.Equal(1, brokenExit);
+        Assert.Contains("stack status unavailable: ssh: connection refused", brokenOutput);
+        Assert.Equal(1, missingExit);
+        Assert.Contains("the status service is unavailable: it is not part of this build", missingOutput);
+    }
+
+    [Theory]
+    [InlineData(new[] { "logs", "gateway", "-n", "20" }, StackService.Gateway, 20)]
+    [InlineData(new[] { "logs", "-n20", "vllm" }, StackService.Vllm, 20)]
+    [InlineData(new[] { "logs", "proxy" }, StackService.Proxy, 50)]
+    public async Task Logs_asks_for_the_service_and_line_count_given(string[] args, StackService service, int lines)
+    {
+        await using var services = Services();
+        _logs.TailAsync(service, lines, Arg.Any<CancellationToken>()).Returns(new LogTail(service, lines, ["line one", "line two"]));
+
+        var (exit, output) = await RunAsync(services, args);
+
+        Assert.Equal(0, exit);
+        Assert.Contains($"Last 2 of {lines} requested lines", output);
+        Assert.EndsWith($"line one{Environment.NewLine}line two{Environment.NewLine}", output);
+    }
+
+    [Theory]
+    [InlineData("logs")]
+    [InlineData("logs", "database")]
+    [InlineData("logs", "gateway", "-n", "0")]
+    [InlineData("logs", "gateway", "-n", "many")]
+    [InlineData("status", "now")]
+    [InlineData("smoke", "everything")]
+    [InlineData("deploy")]
+    public async Task Mistakes_get_the_usage_and_exit_64(params string[] args)
+    {
+        await using var services = Services();
+
+        var (exit, output) = await RunAsync(services, args);
+
+        Assert.Equal(CliApp.ExitUsage, exit);
+        Assert.StartsWith("opsbot: ", output);
+        Assert.Contains("usage: opsbot", output);
+        await _logs.DidNotReceiveWithAnyArgs().TailAsync(default, default, default);
+    }
+
+    [Fact]
+    public async Task Smoke_shows_progress_as_it_goes_records_results_and_fails_when_a_test_fails()
+    {
+        await using var services = Services();
+        _smoke.RunAsync(Arg.Any<SmokeTestKind>(), Arg.Any<IProgress<string>?>(), Arg.Any<CancellationToken>()).Returns(call =>
+        {
+            var kind = call.Arg<SmokeTestKind>();
+            call.Arg<IProgress<string>?>()?.Report($"asking the agent ({kind})");
+            return kind == SmokeTestKind.ListTmp
+                ? new SmokeTestResult(kind, false, TimeSpan.FromSeconds(31), "", "No reply from agent")
+                : new SmokeTestResult(kind, true, TimeSpan.FromSeconds(3), kind == SmokeTestKind.TwoPlusTwo ? "2 + 2 = 4" : "ok");
+        });
+
+        var (exit, output) = await RunAsync(services, "smoke");
+
+        Assert.Equal(1, exit);
+        var lines = output.Split(Environment.NewLine);
+        var progress = lines.Where(l => l.StartsWith('[')).Select(l => l[(l.IndexOf(']') + 2)..]).ToList();
+        Assert.Equal(
+        [
+            "proxy direct: running…", "asking the agent (ProxyDirect)", "proxy direct: passed in 3.0 s",
+            "\"What is 2+2?\": running…", "asking the agent (TwoPlusTwo)", "\"What is 2+2?\": passed in 3.0 s",
+            "\"List the files in /tmp\": running…", "asking the agent (ListTmp)", "\"List the files in /tmp\": FAILED in 31.0 s",
+        ], progress);
+        Assert.Contains("Smoke tests: 2 of 3 passed", output);
+        Assert.Contains("FAIL  \"List the files in /tmp\"", output);
+        Assert.Contains("why: No reply from agent", output);
+        var history = await services.GetRequiredService<IHistoryQueryService>().GetReportAsync(new HistoryQuery(HistoryKind.SmokeTests, TimeSpan.FromHours(1)), CancellationToken.None);
+        Assert.Equal(3, history.SmokeTests.Count);
+        Assert.All(history.SmokeTests, s => Assert.StartsWith("cli:", s.RequestedBy));
+    }
+
+    [Fact]
+    public async Task Smoke_with_a_test_name_runs_only_that_test()
+    {
+        await using var services = Services();
+        _smoke.RunAsync(SmokeTestKind.TwoPlusTwo, Arg.Any<IProgress<string>?>(), Arg.Any<CancellationToken>())
+            .Returns(new SmokeTestResult(SmokeTestKind.TwoPlusTwo, true, TimeSpan.FromSeconds(2), "4"));
+
+        var (exit, output) = await RunAsync(services, "smoke", "2+2");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Smoke tests: 1 of 1 passed", output);
+        await _smoke.Received(1).RunAsync(Arg.Any<SmokeTestKind>(), Arg.Any<IProgress<string>?>(), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task Check_config_lists_every_problem_without_printing_secrets_and_exits_2()
+    {
+        await using var services = Services(new() { ["History:RetentionDays"] = "0" }, s =>
+            s.AddOptions<SampleBotOptions>().BindConfiguration("Bot")
+                // A careless validator that quotes the value it rejects: check-config must still not leak it.
+                .Validate(o => o.Token!.Length < 10, $"Bot:Token '{Secret}' does not look like a bot token")
+                .ValidateOnStart());
+
+        var (exit, output) = await RunAsync(services, "check-config");
+
+        Assert.Equal(CliApp.ExitConfigProblems, exit);
+        Assert.Contains("configuration has 2 problems", output);
+        Assert.Contains("History:RetentionDays must be between 1 and 3650", output);
+        Assert.Contains("Bot:Token '***' does not look like a bot token", output);
+        Assert.DoesNotContain(Secret, output);
+        Assert.DoesNotContain("super-secret", output);
+    }
+
+    [Fact]
+    public async Task Check_config_says_configuration_ok_when_everything_validates()
+    {
+        await using var services = Services(configure: s => s.AddOptions<SampleBotOptions>().BindConfiguration("Bot").Validate(o => o.AlertChannelId != 0).ValidateOnStart());
+
+        var (exit, output) = await RunAsync(services, "check-config");
+
+        Assert.Equal(0, exit);
+        Assert.StartsWith("configuration OK", output);
+        Assert.Contains(_dir.File("opsbot.db"), output);
+    }
+
+    [Fact]
+    public async Task History_prints_what_was_recorded()
+    {
+        await using var services = Services();
+        var now = DateTimeOffset.UtcNow;
+        await services.GetRequiredService<IRestartAuditStore>().RecordAsync(
+            new RestartAuditEntry(StackService.Gateway, "alice", now.AddMinutes(-5), now.AddMinutes(-4), true, "gateway active again", TimeSpan.FromSeconds(40)), CancellationToken.None);
+
+        var (exit, output) = await RunAsync(services, "history", "restarts", "--hours", "48");
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("Restarts:", output);
+        Assert.Contains("gateway  by alice: ok in 1 min, healthy after 40 s (gateway active again)", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Incidents:", output);
+    }
+
+    [Fact]
+    public void Only_the_service_flags_reach_the_host_configuration()
+    {
+        Assert.Equal(["--vllm-url", "http://10.0.0.5:8000", "--port=9000"],
+            CliApp.HostArguments(["status", "--vllm-url", "http://10.0.0.5:8000", "-n", "5", "--port=9000", "--verbose"]));
+        Assert.Equal(["--port", "8003"], CliApp.HostArguments(["--port", "8003"]));
+    }
+
+    [Fact]
+    public async Task The_real_host_runs_a_cli_verb_without_starting_the_service()
+    {
+        using var host = OpsBotHost.CreateBuilder(CliApp.HostArguments(["check-config", "--vllm-url", "http://127.0.0.1:9"])).Build();
+
+        var output = new StringWriter();
+        var exit = await CliApp.TryRunAsync(["check-config", "--vllm-url", "http://127.0.0.1:9"], host.Services, output, CancellationToken.None);
+
+        Assert.Equal(0, exit);
+        Assert.StartsWith("configuration OK", output.ToString());
+        Assert.Equal("http://127.0.0.1:9", host.Services.GetRequiredService<IOptions<OpsBot.ProxyCore.Proxy.ProxyOptions>>().Value.VllmUrl);
+    }
+}

@@ -1,0 +1,127 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NSubstitute;
+using OpsBot.Discord;
+using OpsBot.Discord.Gateway;
+using OpsBot.FakeDiscord;
+using OpsBot.Ops;
+
+namespace OpsBot.Tests.Discord;
+
+/// <summary>
+/// A generic host with <c>AddDiscordBot</c>, NSubstitute fakes of the ops services, captured logs, and the bot pointed at a
+/// fresh <see cref="FakeDiscordServer"/> with short timings.
+/// </summary>
+public sealed class BotHarness : IAsyncDisposable
+{
+    private BotHarness(FakeDiscordServer discord, IHost host, LogCapture logs, Mocks mocks)
+    {
+        Discord = discord;
+        Host = host;
+        Logs = logs;
+        Status = mocks.Status;
+        LogTail = mocks.LogTail;
+        Restart = mocks.Restart;
+        Smoke = mocks.Smoke;
+    }
+
+    public FakeDiscordServer Discord { get; }
+
+    public IHost Host { get; }
+
+    public LogCapture Logs { get; }
+
+    public IStatusService Status { get; }
+
+    public ILogTailService LogTail { get; }
+
+    public IRestartService Restart { get; }
+
+    public ISmokeTestService Smoke { get; }
+
+    public DiscordGatewayClient Gateway => Host.Services.GetRequiredService<DiscordGatewayClient>();
+
+    public static async Task<BotHarness> StartAsync(Action<Dictionary<string, string?>>? configure = null, FakeDiscordOptions? fake = null, bool waitForReady = true)
+    {
+        var server = await FakeDiscordServer.StartAsync(fake);
+        var config = new Dictionary<string, string?>
+        {
+            ["Discord:Token"] = server.Options.Token,
+            ["Discord:GuildId"] = server.Options.GuildId.ToString(CultureInfo.InvariantCulture),
+            ["Discord:RestBaseUrl"] = server.RestBaseUrl.ToString(),
+            ["Discord:AdminRoleIds:0"] = FakeInteractions.OpsRoleId.ToString(CultureInfo.InvariantCulture),
+            ["Discord:AlertChannelId"] = FakeInteractions.AlertsChannelId.ToString(CultureInfo.InvariantCulture),
+            ["Discord:IdentifyInterval"] = "00:00:00",
+            ["Discord:InvalidSessionDelayMin"] = "00:00:00.050",
+            ["Discord:InvalidSessionDelayMax"] = "00:00:00.150",
+            ["Discord:ReconnectDelayInitial"] = "00:00:00.050",
+            ["Discord:ReconnectDelayMax"] = "00:00:00.500",
+            ["Discord:ConnectTimeout"] = "00:00:05",
+        };
+        configure?.Invoke(config);
+        var logs = new LogCapture();
+        var mocks = new Mocks();
+        var host = Build(config, logs, mocks);
+        try
+        {
+            await host.StartAsync();
+            if (waitForReady)
+            {
+                await server.Gateway.WaitForAsync("ready");
+                await server.WaitForRequestAsync("PUT", "/api/v10/applications/");
+            }
+        }
+        catch
+        {
+            host.Dispose();
+            await server.DisposeAsync();
+            throw;
+        }
+
+        return new BotHarness(server, host, logs, mocks);
+    }
+
+    public static IHost Build(Dictionary<string, string?> config, LogCapture logs, Mocks? mocks = null)
+    {
+        mocks ??= new Mocks();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(config);
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        builder.Logging.AddProvider(logs);
+        builder.Services.AddSingleton(mocks.Status);
+        builder.Services.AddSingleton(mocks.LogTail);
+        builder.Services.AddSingleton(mocks.Restart);
+        builder.Services.AddSingleton(mocks.Smoke);
+        builder.Services.AddDiscordBot(builder.Configuration);
+        return builder.Build();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await Host.StopAsync(stop.Token);
+        }
+        finally
+        {
+            Host.Dispose();
+            await Discord.DisposeAsync();
+        }
+    }
+
+    public sealed class Mocks
+    {
+        public IStatusService Status { get; } = Substitute.For<IStatusService>();
+
+        public ILogTailService LogTail { get; } = Substitute.For<ILogTailService>();
+
+        public IRestartService Restart { get; } = Substitute.For<IRestartService>();
+
+        public ISmokeTestService Smoke { get; } = Substitute.For<ISmokeTestService>();
+    }
+}

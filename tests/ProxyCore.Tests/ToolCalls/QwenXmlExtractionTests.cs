@@ -1,0 +1,199 @@
+using OpsBot.ProxyCore.ToolCalls;
+
+namespace OpsBot.ProxyCore.Tests.ToolCalls;
+
+public sealed class QwenXmlExtractionTests
+{
+    private static readonly ToolCatalog Tools = TestTools.Fixtures;
+
+    private static ToolCallExtraction Extract(string content) => ToolCallExtractor.ExtractUnguarded(content, Tools);
+
+    [Fact]
+    public void Several_blocks_become_several_calls_in_order()
+    {
+        var result = Extract(
+            "<tool_call>\n<function=read_file>\n<parameter=path>\na.cs\n</parameter>\n</function>\n</tool_call>\n" +
+            "<tool_call>\n<function=read_file>\n<parameter=path>\nb.cs\n</parameter>\n</function>\n</tool_call>");
+
+        Assert.Equal(["a.cs", "b.cs"], result.Calls.Select(c => c.ArgumentsJson).Select(a => Arg(a, "path")));
+        Assert.Null(result.Content);
+        Assert.Equal(ToolCallFormat.QwenXml, result.Format);
+    }
+
+    [Fact]
+    public void Several_functions_inside_one_block_are_all_calls()
+    {
+        var result = Extract(
+            "<tool_call>\n<function=get_time>\n</function>\n<function=get_weather>\n<parameter=city>\nOslo\n</parameter>\n</function>\n</tool_call>");
+
+        Assert.Equal(["get_time", "get_weather"], result.Calls.Select(c => c.Name));
+        JsonAssert.Equivalent("{}", result.Calls[0].ArgumentsJson);
+    }
+
+    [Fact]
+    public void Zero_argument_call_has_empty_object_arguments()
+    {
+        var result = Extract("<tool_call>\n<function=get_status>\n</function>\n</tool_call>");
+
+        Assert.Equal("{}", Assert.Single(result.Calls).ArgumentsJson);
+    }
+
+    [Fact]
+    public void Prose_before_is_kept_verbatim_and_prose_after_is_kept_without_the_separating_blank()
+    {
+        var result = Extract(
+            "I'll read it.\n\n<tool_call>\n<function=read_file>\n<parameter=path>\na.cs\n</parameter>\n</function>\n</tool_call>\n\nThen I'll fix it.");
+
+        Assert.Equal("I'll read it.\n\nThen I'll fix it.", result.Content);
+    }
+
+    [Fact]
+    public void Prose_between_two_calls_is_kept()
+    {
+        var result = Extract(
+            "<tool_call>\n<function=get_time>\n</function>\n</tool_call>\nand also\n<tool_call>\n<function=get_status>\n</function>\n</tool_call>\n");
+
+        Assert.Equal(2, result.Calls.Count);
+        Assert.Equal("and also\n", result.Content);
+    }
+
+    [Fact]
+    public void Unclosed_block_truncated_inside_a_value_still_yields_the_call()
+    {
+        // max_tokens hit mid-value: vLLM's "(.*?)$" alternatives accept the unclosed block, function and parameter.
+        var result = Extract(
+            "Here is the new middleware.\n\n<tool_call>\n<function=write_file>\n<parameter=path>\nsrc/M.cs\n</parameter>\n" +
+            "<parameter=content>\nusing System;\n\nnamespace Proxy;\n\n\n\n");
+
+        var call = Assert.Single(result.Calls);
+        Assert.Equal("write_file", call.Name);
+        Assert.Equal("src/M.cs", Arg(call.ArgumentsJson, "path"));
+
+        // Three trailing newlines go, as in vLLM: the block's lazy "(.*?)$" and the parameter's lazy
+        // "$" each stop before a final newline, then the usual one-newline trim.
+        Assert.Equal("using System;\n\nnamespace Proxy;\n", Arg(call.ArgumentsJson, "content"));
+        Assert.Equal("Here is the new middleware.\n\n", result.Content);
+    }
+
+    [Fact]
+    public void Missing_closing_parameter_tag_ends_the_value_at_the_next_parameter()
+    {
+        var result = Extract("<tool_call>\n<function=read_file>\n<parameter=path>\na.cs\n<parameter=start_line>\n3\n</function>\n</tool_call>");
+
+        JsonAssert.Equivalent("""{"path":"a.cs","start_line":3}""", Assert.Single(result.Calls).ArgumentsJson);
+    }
+
+    [Fact]
+    public void Bare_function_without_tool_call_wrapper_is_a_call_and_an_orphan_closer_goes_with_it()
+    {
+        var result = Extract("Running it.\n<function=run_command>\n<parameter=command>\nls\n</parameter>\n</function>\n</tool_call>\nDone.");
+
+        JsonAssert.Equivalent("""{"command":"ls"}""", Assert.Single(result.Calls).ArgumentsJson);
+        Assert.Equal("Running it.\nDone.", result.Content);
+    }
+
+    [Fact]
+    public void Bare_function_is_ignored_when_the_content_has_tool_call_blocks()
+    {
+        var result = Extract(
+            "<function=get_time>\n</function>\n<tool_call>\n<function=get_status>\n</function>\n</tool_call>");
+
+        Assert.Equal("get_status", Assert.Single(result.Calls).Name);
+        Assert.Equal("<function=get_time>\n</function>\n", result.Content);
+    }
+
+    [Fact]
+    public void Undeclared_function_name_is_not_a_call_and_its_text_stays()
+    {
+        var content = "<tool_call>\n<function=delete_everything>\n<parameter=path>\n/\n</parameter>\n</function>\n</tool_call>";
+
+        var result = Extract(content);
+
+        Assert.False(result.Found);
+        Assert.Same(content, result.Content);
+    }
+
+    [Fact]
+    public void Undeclared_block_stays_as_prose_while_a_declared_one_is_extracted()
+    {
+        var bogus = "<tool_call>\n<function=nope>\n</function>\n</tool_call>";
+        var result = Extract(bogus + "\n<tool_call>\n<function=get_time>\n</function>\n</tool_call>");
+
+        Assert.Equal("get_time", Assert.Single(result.Calls).Name);
+        Assert.Equal(bogus + "\n", result.Content);
+    }
+
+    [Fact]
+    public void Nothing_is_extracted_when_the_request_declared_no_tools()
+    {
+        var content = "<tool_call>\n<function=get_time>\n</function>\n</tool_call>";
+
+        var result = ToolCallExtractor.ExtractUnguarded(content, ToolCatalog.Empty);
+
+        Assert.False(result.Found);
+        Assert.Same(content, result.Content);
+    }
+
+    [Theory]
+    [InlineData("<tool_call>\n<function=get_time\n</function>\n</tool_call>")]
+    [InlineData("<tool_call>\n<function=read_file>\n<parameter=path\na.cs\n</parameter>\n</function>\n</tool_call>")]
+    [InlineData("<tool_call>\n<function=>\n</function>\n</tool_call>")]
+    [InlineData("<tool_call>\n</tool_call> <function=get_time>")]
+    public void Malformed_xml_is_left_in_the_content(string content)
+    {
+        var result = Extract(content);
+
+        Assert.False(result.Found);
+        Assert.Same(content, result.Content);
+    }
+
+    [Fact]
+    public void Values_keep_inner_whitespace_and_only_one_newline_is_trimmed_on_each_side()
+    {
+        var result = Extract("<function=write_file>\n<parameter=content>\n\n  indented\r\n\n\n</parameter>\n</function>");
+
+        Assert.Equal("\n  indented\r\n\n", Arg(Assert.Single(result.Calls).ArgumentsJson, "content"));
+    }
+
+    [Fact]
+    public void Duplicate_parameter_keeps_first_position_and_last_value()
+    {
+        var result = Extract(
+            "<function=read_file>\n<parameter=path>\na\n</parameter>\n<parameter=start_line>\n1\n</parameter>\n<parameter=path>\nb\n</parameter>\n</function>");
+
+        Assert.Equal("""{"path":"b","start_line":1}""", Assert.Single(result.Calls).ArgumentsJson);
+    }
+
+    [Fact]
+    public void Json_body_inside_a_function_gives_empty_arguments_like_vllm()
+    {
+        var result = Extract("<function=read_file>{\"path\": \"a.cs\"}</function>");
+
+        Assert.Equal("{}", Assert.Single(result.Calls).ArgumentsJson);
+    }
+
+    [Fact]
+    public void Names_are_trimmed_and_non_ascii_and_lone_surrogates_survive_as_valid_json()
+    {
+        var result = Extract("<function= write_file >\n<parameter= content >\nblåbær \uD800 ok\n</parameter>\n</function>");
+
+        Assert.Equal("blåbær \uFFFD ok", Arg(Assert.Single(result.Calls).ArgumentsJson, "content"));
+    }
+
+    [Fact]
+    public void Xml_format_wins_over_a_hermes_block_in_the_same_content()
+    {
+        var hermes = "<tool_call>\n{\"name\": \"get_time\", \"arguments\": {}}\n</tool_call>";
+        var result = Extract(hermes + "\n<tool_call>\n<function=get_status>\n</function>\n</tool_call>");
+
+        Assert.Equal(ToolCallFormat.QwenXml, result.Format);
+        Assert.Equal("get_status", Assert.Single(result.Calls).Name);
+        Assert.Equal(hermes + "\n", result.Content);
+    }
+
+    private static string Arg(string argumentsJson, string name)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(argumentsJson);
+        return document.RootElement.GetProperty(name).GetString()!;
+    }
+}
