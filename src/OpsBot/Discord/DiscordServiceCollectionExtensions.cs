@@ -53,7 +53,9 @@ public static class DiscordServiceCollectionExtensions
                 .AddModule<StatusModule>()
                 .AddModule<LogsModule>()
                 .AddModule<RestartModule>()
-                .AddModule<SmokeModule>();
+                .AddModule<SmokeModule>()
+                .AddModule<SilenceModule>()
+                .AddModule<HistoryModule>();
         });
         services.TryAddSingleton<InteractionDeduplicator>();
         services.TryAddSingleton<RestartConfirmations>();

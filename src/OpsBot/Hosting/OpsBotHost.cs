@@ -57,6 +57,8 @@ public static class OpsBotHost
     private static void AddAdapters(IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<IRestartAuditLog, HistoryRestartAuditLog>();
+        services.AddSingleton<RestartService>();
+        services.AddSingleton<IRestartService, MaintenanceRestartService>();
         services.AddSingleton<IHealthTransitionSource, MonitorTransitionSource>();
         if (!string.IsNullOrWhiteSpace(configuration[$"{GatewayOpsOptions.SectionName}:Host"]))
         {

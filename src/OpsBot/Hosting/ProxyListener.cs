@@ -33,46 +33,16 @@ public sealed partial class ProxyListener : IHostedService, IProxyListener, IAsy
 
     public Uri? LocalAddress { get; private set; }
 
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            await StartCoreAsync(cancellationToken);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task StartAsync(CancellationToken cancellationToken) => UnderGateAsync(StartCoreAsync, cancellationToken);
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            await StopCoreAsync(cancellationToken);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => UnderGateAsync(StopCoreAsync, cancellationToken);
 
-    public async Task RestartAsync(CancellationToken cancellationToken)
+    public Task RestartAsync(CancellationToken cancellationToken) => UnderGateAsync(async ct =>
     {
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            LogRestarting(_logger);
-            await StopCoreAsync(cancellationToken);
-            await StartCoreAsync(cancellationToken);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+        LogRestarting(_logger);
+        await StopCoreAsync(ct);
+        await StartCoreAsync(ct);
+    }, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -83,6 +53,20 @@ public sealed partial class ProxyListener : IHostedService, IProxyListener, IAsy
         }
 
         _gate.Dispose();
+    }
+
+    /// <summary>Start, stop and restart never overlap: a /restart racing host shutdown must not leave a listener behind.</summary>
+    private async Task UnderGateAsync(Func<CancellationToken, Task> action, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await action(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     private async Task StartCoreAsync(CancellationToken cancellationToken)

@@ -22,7 +22,15 @@ public sealed class DiscordRestTests
         {"name":"restart","type":1,"description":"Restart one service (asks for confirmation)","options":[
         {"type":3,"name":"service","description":"Service to restart","required":true,"choices":[{"name":"gateway","value":"gateway"},{"name":"vllm","value":"vllm"},{"name":"proxy","value":"proxy"}]}]},
         {"name":"smoke","type":1,"description":"Run a smoke test against the live stack","options":[
-        {"type":3,"name":"test","description":"Which smoke test to run","required":true,"choices":[{"name":"2+2","value":"2+2"},{"name":"list-tmp","value":"list-tmp"},{"name":"all","value":"all"}]}]}]
+        {"type":3,"name":"test","description":"Which smoke test to run","required":true,"choices":[{"name":"2+2","value":"2+2"},{"name":"list-tmp","value":"list-tmp"},{"name":"all","value":"all"}]}]},
+        {"name":"silence","type":1,"description":"Hold back alerts for a service for some minutes","options":[
+        {"type":3,"name":"target","description":"Which alerts to hold back","required":true,"choices":[{"name":"vllm","value":"vllm"},{"name":"proxy","value":"proxy"},{"name":"gateway","value":"gateway"},{"name":"no-reply","value":"no-reply"},{"name":"all","value":"all"}]},
+        {"type":4,"name":"minutes","description":"For how long (1-1440)","required":true,"min_value":1,"max_value":1440}]},
+        {"name":"unsilence","type":1,"description":"Post alerts for a service again","options":[
+        {"type":3,"name":"target","description":"Which alerts to post again","required":true,"choices":[{"name":"vllm","value":"vllm"},{"name":"proxy","value":"proxy"},{"name":"gateway","value":"gateway"},{"name":"no-reply","value":"no-reply"},{"name":"all","value":"all"}]}]},
+        {"name":"history","type":1,"description":"Show recent incidents, alerts, restarts, smoke tests and traffic","options":[
+        {"type":3,"name":"kind","description":"What to show (default all)","required":false,"choices":[{"name":"all","value":"all"},{"name":"incidents","value":"incidents"},{"name":"alerts","value":"alerts"},{"name":"restarts","value":"restarts"},{"name":"smoke","value":"smoke"},{"name":"traffic","value":"traffic"}]},
+        {"type":4,"name":"hours","description":"How far back (1-2160, default 24)","required":false,"min_value":1,"max_value":2160}]}]
         """;
 
     [Fact]
@@ -36,7 +44,7 @@ public sealed class DiscordRestTests
         Assert.Equal(200, put.Status);
         Assert.Equal(ExpectedCommands.Replace("\n", string.Empty, StringComparison.Ordinal).Replace("\r", string.Empty, StringComparison.Ordinal), put.Body);
         Assert.StartsWith("application/json", put.ContentType);
-        await bot.Logs.WaitForAsync(e => e.Message.Contains("Registered 4 Discord commands", StringComparison.Ordinal));
+        await bot.Logs.WaitForAsync(e => e.Message.Contains("Registered 7 Discord commands", StringComparison.Ordinal));
     }
 
     [Fact]

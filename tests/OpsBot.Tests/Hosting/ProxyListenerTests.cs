@@ -51,6 +51,13 @@ public sealed class ProxyListenerTests
         await listener.RestartAsync(CancellationToken.None);
         await PostAsync(listener.LocalAddress!);
 
+        // The completion event is published just after the last byte went out; give it a moment.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (statistics.GetSnapshot().TotalRequests < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
         Assert.True(listener.IsRunning);
         Assert.Equal(2, statistics.GetSnapshot().TotalRequests);
         await host.StopAsync();

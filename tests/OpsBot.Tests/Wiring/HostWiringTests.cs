@@ -1,0 +1,73 @@
+using Microsoft.Extensions.DependencyInjection;
+using NSubstitute;
+using OpsBot.Alerts;
+using OpsBot.Hosting;
+using OpsBot.Ops;
+using OpsBot.Ops.Restarts;
+using OpsBot.Ops.Ssh;
+using OpsBot.Wiring;
+
+namespace OpsBot.Tests.Wiring;
+
+public sealed class HostWiringTests
+{
+    private static IServiceProvider Build(params string[] extra) =>
+        OpsBotHost.CreateBuilder(["--port", "0", "--host", "127.0.0.1", "--vllm-url", "http://127.0.0.1:9",
+            "--History:DatabasePath", Path.Combine(Path.GetTempPath(), $"opsbot-wiring-{Guid.NewGuid():N}.db"), .. extra]).Build().Services;
+
+    [Fact]
+    public void Restarts_open_a_maintenance_window_and_are_audited_in_history()
+    {
+        var services = Build();
+
+        Assert.IsType<MaintenanceRestartService>(services.GetRequiredService<IRestartService>());
+        Assert.IsType<HistoryRestartAuditLog>(services.GetRequiredService<IRestartAuditLog>());
+        Assert.IsType<MonitorTransitionSource>(services.GetRequiredService<IHealthTransitionSource>());
+    }
+
+    [Fact]
+    public void Without_discord_alerts_are_logged_and_with_a_token_they_are_posted()
+    {
+        Assert.IsType<LogOnlyAlertSink>(Build().GetRequiredService<IAlertSink>());
+        Assert.IsType<DiscordAlertSink>(Build("--Discord:Token", "t", "--Discord:GuildId", "1", "--Discord:AlertChannelId", "2").GetRequiredService<IAlertSink>());
+    }
+
+    [Fact]
+    public void Gateway_journal_is_read_only_when_a_gateway_host_is_configured()
+    {
+        Assert.Null(Build().GetService<IGatewayLogSource>());
+    }
+
+    [Fact]
+    public async Task Gateway_journal_source_starts_from_now_then_reads_lines_after_the_cursor_redacted()
+    {
+        var ssh = Substitute.For<ISshCommandRunner>();
+        ssh.RunAsync(Arg.Is<RemoteCommand>(c => !c.Text.Contains("--after-cursor")), Arg.Any<TimeSpan>(), Arg.Any<CancellationToken>())
+            .Returns(new SshCommandResult(SshOutcome.Completed, 0, "-- cursor: s=ab12;i=1f\n", "", null, TimeSpan.Zero));
+        ssh.RunAsync(Arg.Is<RemoteCommand>(c => c.Text.Contains("--after-cursor='s=ab12;i=1f'")), Arg.Any<TimeSpan>(), Arg.Any<CancellationToken>())
+            .Returns(new SshCommandResult(SshOutcome.Completed, 0, "Nov 25 gw[1]: No reply from agent.\nNov 25 gw[1]: Bearer sk-secret-123456\n-- cursor: s=ab12;i=20\n", "", null, TimeSpan.Zero));
+        var options = Microsoft.Extensions.Options.Options.Create(new OpsBot.Ops.Configuration.GatewayOpsOptions { Host = "gw" });
+        var source = new GatewayJournalSource(ssh, new OpsBot.Ops.Security.SecretRedactor([]), options);
+
+        var first = await source.ReadSinceAsync(null, CancellationToken.None);
+        var next = await source.ReadSinceAsync(first.Cursor, CancellationToken.None);
+
+        Assert.Empty(first.Lines);
+        Assert.Equal("s=ab12;i=1f", first.Cursor);
+        Assert.Equal("s=ab12;i=20", next.Cursor);
+        Assert.Equal(2, next.Lines.Count);
+        Assert.Contains("No reply from agent", next.Lines[0]);
+        Assert.DoesNotContain("sk-secret-123456", next.Lines[1]);
+    }
+
+    [Fact]
+    public async Task Journal_cursor_that_is_not_a_journald_cursor_is_refused_before_any_command_runs()
+    {
+        var ssh = Substitute.For<ISshCommandRunner>();
+        var options = Microsoft.Extensions.Options.Options.Create(new OpsBot.Ops.Configuration.GatewayOpsOptions { Host = "gw" });
+        var source = new GatewayJournalSource(ssh, new OpsBot.Ops.Security.SecretRedactor([]), options);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => source.ReadSinceAsync("x'; rm -rf ~; '", CancellationToken.None));
+        await ssh.DidNotReceiveWithAnyArgs().RunAsync(default!, default, default);
+    }
+}
