@@ -10,6 +10,7 @@ public static class CliServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<OpsCommands>();
         services.TryAddSingleton<PlainTextRenderer>();
+        services.TryAddSingleton<ProxyHealthProbe>();
         return services;
     }
 }

@@ -44,6 +44,11 @@ public sealed class OpsCommands
                 using var timeout = new CancellationTokenSource(StatusTimeout, _time);
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
                 stack = await statusService.GetStatusAsync(linked.Token);
+                if (!inService && Optional<ProxyHealthProbe>() is { } probe)
+                {
+                    var proxy = await probe.ProbeAsync(linked.Token);
+                    stack = stack with { Services = [.. stack.Services.Select(s => s.Service == StackService.Proxy ? proxy : s)] };
+                }
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {

@@ -9,7 +9,7 @@ namespace OpsBot.ProxyCore.Proxy;
 
 /// <summary>
 /// <see cref="ToolStreamingMode.Stream"/>: asks vLLM to stream, forwards text deltas the moment they
-/// arrive and holds back only what may be a tool call (text markers via <see cref="ContentHoldback"/>,
+/// arrive and holds back only what may be a tool call (text markers via <see cref="StreamingToolCallScanner"/>,
 /// structured deltas via <see cref="ToolCallAccumulator"/>), then sends the calls, finish and usage.
 /// Anything vLLM's streaming gets wrong before the client has seen text is retried the v4 way.
 /// </summary>
@@ -62,7 +62,7 @@ public sealed partial class StreamingToolCompletion
 
         using (response)
         {
-            using var state = new StreamState();
+            using var state = new StreamState(request.Tools);
             try
             {
                 await using var stream = await response.Content.ReadAsStreamAsync(idle.Token);
@@ -115,14 +115,14 @@ public sealed partial class StreamingToolCompletion
                 return StreamingOutcome.Fallback("vLLM streamed tool calls that do not validate", context.Response.HasStarted);
             }
 
-            var extraction = state.Holdback.Complete(request.Tools);
+            var extraction = state.Holdback.Complete();
             var allCalls = calls.Concat(extraction.Calls).ToList();
             state.Format = calls.Count > 0 ? ToolCallFormat.Native : extraction.Format;
             await EnsureStartedAsync(context, state, aborted);
-            if (!string.IsNullOrEmpty(extraction.Content))
+            if (!string.IsNullOrEmpty(extraction.RemainingContent))
             {
-                await state.Emitter!.ContentAsync(0, extraction.Content, aborted);
-                state.ContentLength += extraction.Content.Length;
+                await state.Emitter!.ContentAsync(0, extraction.RemainingContent, aborted);
+                state.ContentLength += extraction.RemainingContent.Length;
             }
 
             for (var i = 0; i < allCalls.Count; i++)
@@ -197,7 +197,7 @@ public sealed partial class StreamingToolCompletion
 
             if (delta.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String && content.GetString() is { Length: > 0 } text)
             {
-                var forward = state.Holdback.Push(text);
+                var forward = state.Holdback.Feed(text);
                 if (forward.Length > 0)
                 {
                     await EnsureStartedAsync(context, state, cancellationToken);
@@ -237,11 +237,11 @@ public sealed partial class StreamingToolCompletion
     [LoggerMessage(EventId = 310, Level = LogLevel.Information, Message = "Recovered {Count} tool call(s) left as {Format} text in a streamed answer")]
     private static partial void LogExtracted(ILogger logger, int count, ToolCallFormat format);
 
-    private sealed class StreamState : IDisposable
+    private sealed class StreamState(ToolCatalog tools) : IDisposable
     {
         public ChunkHeader? Header { get; set; }
         public SseChunkEmitter? Emitter { get; set; }
-        public ContentHoldback Holdback { get; } = new();
+        public StreamingToolCallScanner Holdback { get; } = new(tools);
         public ToolCallAccumulator NativeCalls { get; } = new();
         public string? FinishReason { get; set; }
         public JsonElement? Usage { get; set; }

@@ -203,7 +203,7 @@ public static class UpstreamBodyWriter
 
         return arguments.ValueKind switch
         {
-            JsonValueKind.String => HistoryArguments.Repair(arguments.GetString()!),
+            JsonValueKind.String => ToolArgumentsRepair.Repair(arguments.GetString()) is { Changed: true } repaired ? repaired.Json : null,
             // Some clients send the object itself; vLLM wants its text.
             JsonValueKind.Object => arguments.GetRawText(),
             _ => "{}",

@@ -10,8 +10,11 @@ namespace OpsBot.ProxyCore.ToolCalls;
 /// </summary>
 internal struct JsonScanner
 {
-    /// <summary>Deeper nesting is treated as invalid: real tool arguments never get near it.</summary>
-    public const int MaxDepth = 128;
+    /// <summary>
+    /// Deeper nesting is treated as invalid. 64 is System.Text.Json's default reader limit, so whatever we
+    /// accept (and emit) can be parsed by default-configured readers downstream; real arguments stay far below.
+    /// </summary>
+    public const int MaxDepth = 64;
 
     private static readonly SearchValues<char> StringStops = SearchValues.Create(
         "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F" +
@@ -19,6 +22,7 @@ internal struct JsonScanner
 
     private UInt128 _objectLevels;
     private int _depth;
+    private int _maxDepth;
     private Phase _phase;
     private NumberPhase _number;
     private byte _literalIndex;
@@ -58,12 +62,14 @@ internal struct JsonScanner
     /// <summary>Position after the value (Complete), of the error (Invalid), or where scanning paused (Incomplete).</summary>
     public int Position { get; private set; }
 
-    public static JsonScanner At(int position) => new() { Position = position };
+    /// <param name="position">Where the value starts (leading JSON whitespace allowed).</param>
+    /// <param name="maxDepth">Nesting allowed; lower it when the value will be embedded in another object.</param>
+    public static JsonScanner At(int position, int maxDepth = MaxDepth) => new() { Position = position, _maxDepth = maxDepth };
 
     /// <summary>Scans a value starting at <paramref name="start"/> (leading JSON whitespace allowed) in final text.</summary>
-    public static ScanStatus Scan(ReadOnlySpan<char> text, int start, out int end)
+    public static ScanStatus Scan(ReadOnlySpan<char> text, int start, out int end, int maxDepth = MaxDepth)
     {
-        var scanner = At(start);
+        var scanner = At(start, maxDepth);
         var status = scanner.Advance(text, isFinal: true);
         end = scanner.Position;
         return status;
@@ -490,7 +496,7 @@ internal struct JsonScanner
 
     private bool Push(bool isObject)
     {
-        if (_depth >= MaxDepth)
+        if (_depth >= _maxDepth)
         {
             return false;
         }

@@ -176,20 +176,40 @@ internal static class JsonText
         return result;
     }
 
-    /// <summary>A new string from <paramref name="text"/> with lone surrogates replaced by U+FFFD.</summary>
+    /// <summary>A string from <paramref name="text"/> with lone surrogates replaced by U+FFFD.</summary>
     public static string ToValidString(ReadOnlySpan<char> text)
     {
-        var result = new string(text);
-        if (text.IndexOfAnyInRange('\uD800', '\uDFFF') < 0)
+        if (!HasLoneSurrogate(text))
         {
-            return result;
+            return new string(text);
         }
 
-        return string.Create(text.Length, result, static (destination, source) =>
+        var copy = text.ToArray();
+        ReplaceLoneSurrogates(copy);
+        return new string(copy);
+    }
+
+    public static bool HasLoneSurrogate(ReadOnlySpan<char> text)
+    {
+        int i = text.IndexOfAnyInRange('\uD800', '\uDFFF');
+        if (i < 0)
         {
-            source.AsSpan().CopyTo(destination);
-            ReplaceLoneSurrogates(destination);
-        });
+            return false;
+        }
+
+        for (; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

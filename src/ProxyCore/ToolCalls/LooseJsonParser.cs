@@ -37,14 +37,15 @@ internal ref struct LooseJsonParser
     /// <c>ast.literal_eval</c>-like conversion of a whole text (surrounding whitespace allowed). Validates
     /// first and writes only on success, so a failure leaves <paramref name="writer"/> untouched.
     /// </summary>
-    public static bool TryWritePythonLiteral(ReadOnlySpan<char> text, Utf8JsonWriter writer)
+    /// <param name="nestingDepth">How deep the value will sit in the output, so the total stays within the limit.</param>
+    public static bool TryWritePythonLiteral(ReadOnlySpan<char> text, Utf8JsonWriter writer, int nestingDepth)
     {
-        if (!ParsesCompletely(text, null))
+        if (!ParsesCompletely(text, null, nestingDepth))
         {
             return false;
         }
 
-        return ParsesCompletely(text, writer);
+        return ParsesCompletely(text, writer, nestingDepth);
     }
 
     /// <summary>
@@ -57,15 +58,15 @@ internal ref struct LooseJsonParser
         parser.ParseObject(0);
     }
 
-    private static bool ParsesCompletely(ReadOnlySpan<char> text, Utf8JsonWriter? writer)
+    private static bool ParsesCompletely(ReadOnlySpan<char> text, Utf8JsonWriter? writer, int nestingDepth)
     {
-        if (!HasPythonCompatibleIndentation(text))
+        if (!HasPythonCompatibleLayout(text))
         {
             return false;
         }
 
         var parser = new LooseJsonParser(text, 0, LooseJsonMode.PythonLiteralEval, writer);
-        if (!parser.ParseValue(0))
+        if (!parser.ParseValue(nestingDepth))
         {
             return false;
         }
@@ -75,11 +76,23 @@ internal ref struct LooseJsonParser
     }
 
     /// <summary>
-    /// literal_eval strips leading spaces/tabs, skips blank lines, and then raises IndentationError if
-    /// the first real line after a line break is indented (<c>"\n 7"</c> fails, <c>"\n7"</c> is 7).
+    /// Python's tokenizer quirks that make literal_eval fail on otherwise fine text: leading spaces/tabs
+    /// are stripped and blank lines skipped, but the first real line after a line break must not be
+    /// indented (<c>"\n 7"</c> fails, <c>"\n7"</c> is 7), and a last line of only blanks without a final
+    /// line break is an "unexpected indent" too (<c>"7\n "</c> fails, <c>"7\n \n"</c> is 7).
     /// </summary>
-    private static bool HasPythonCompatibleIndentation(ReadOnlySpan<char> text)
+    private static bool HasPythonCompatibleLayout(ReadOnlySpan<char> text)
     {
+        int lastBreak = text.LastIndexOfAny('\n', '\r');
+        if (lastBreak >= 0)
+        {
+            var lastLine = text[(lastBreak + 1)..];
+            if (!lastLine.IsEmpty && lastLine.IndexOfAnyExcept(' ', '\t') < 0)
+            {
+                return false;
+            }
+        }
+
         int i = 0;
         while (i < text.Length && text[i] is ' ' or '\t')
         {
@@ -707,7 +720,14 @@ internal ref struct LooseJsonParser
             return;
         }
 
-        // Malformed or truncated escape: keep going with a replacement char.
+        if (Repairing && _position + length > _text.Length)
+        {
+            // Escape cut off by truncation: drop it like the rest of the cut-off text.
+            _position = _text.Length;
+            return;
+        }
+
+        // Malformed escape: keep going with a replacement char.
         sb.Append('\uFFFD');
         _position = Math.Min(_position + length, _text.Length);
     }

@@ -73,18 +73,21 @@ internal static class QwenParameterTyping
         }
 
         // Containers that are not JSON, and every other type: ast.literal_eval, else the raw string.
-        if (!LooseJsonParser.TryWritePythonLiteral(value, writer))
+        if (!LooseJsonParser.TryWritePythonLiteral(value, writer, nestingDepth: 1))
         {
             JsonValueWriter.WriteStringValue(writer, value);
         }
     }
 
-    /// <summary><c>json.loads</c>: one JSON value with optional surrounding whitespace.</summary>
+    /// <summary>
+    /// <c>json.loads</c>: one JSON value with optional surrounding whitespace, one level shallower than the
+    /// limit because it is nested in the arguments object.
+    /// </summary>
     private static bool TryWriteJson(Utf8JsonWriter writer, ReadOnlySpan<char> value)
     {
         int start = JsonText.SkipWhitespace(value, 0);
         if (start >= value.Length
-            || JsonScanner.Scan(value, start, out int end) != ScanStatus.Complete
+            || JsonScanner.Scan(value, start, out int end, JsonScanner.MaxDepth - 1) != ScanStatus.Complete
             || !JsonText.IsWhitespaceOnly(value[end..]))
         {
             return false;

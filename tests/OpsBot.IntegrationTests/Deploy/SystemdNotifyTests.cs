@@ -25,7 +25,8 @@ public sealed class SystemdNotifyTests : IDisposable
 
         var ready = await ReceiveUntilAsync(notify, "READY=1", StartLimit);
         Assert.True(ready, $"no READY=1 within {StartLimit.TotalSeconds} s; output:\n{run.Output}");
-        Assert.Contains("Proxy listening on http://127.0.0.1:", run.Output);
+        // The console logger writes from its own queue, so the line may trail the notification a little.
+        Assert.True(await run.WaitForOutputAsync("Proxy listening on http://127.0.0.1:", TimeSpan.FromSeconds(10)), run.Output);
 
         run.Terminate();
         Assert.True(await ReceiveUntilAsync(notify, "STOPPING=1", TimeSpan.FromSeconds(15)), $"no STOPPING=1; output:\n{run.Output}");

@@ -28,9 +28,10 @@ public sealed class OpsWithRealProxyTests : IAsyncLifetime
             ["Ops:Vllm:BaseUrl"] = _vllm.BaseUrl.ToString(),
             ["Ops:Monitor:Enabled"] = "false",
             ["Ops:Restart:Cooldown"] = "00:00:00",
+            ["History:DatabasePath"] = Path.Combine(Path.GetTempPath(), $"opsbot-ops-{Guid.NewGuid():N}.db"),
         });
+        // The whole host's services (proxy, ops, alerts, history, a disabled bot), as OpsBot runs them.
         OpsBotHost.AddServices(builder.Services, builder.Configuration);
-        builder.Services.AddOps(builder.Configuration);
         _host = builder.Build();
         await _host.StartAsync();
     }

@@ -19,6 +19,7 @@ public sealed class CliAppTests : IDisposable
     private readonly IStatusService _status = Substitute.For<IStatusService>();
     private readonly ILogTailService _logs = Substitute.For<ILogTailService>();
     private readonly ISmokeTestService _smoke = Substitute.For<ISmokeTestService>();
+    private StubHealthHandler _proxy = new(System.Net.HttpStatusCode.OK);
 
     public void Dispose() => _dir.Dispose();
 
@@ -42,6 +43,9 @@ public sealed class CliAppTests : IDisposable
         services.AddSingleton<IConfiguration>(configuration);
         services.AddHistory(configuration);
         services.AddOpsCommands();
+        var clients = Substitute.For<IHttpClientFactory>();
+        clients.CreateClient(Arg.Any<string>()).Returns(_ => new HttpClient(_proxy, disposeHandler: false));
+        services.AddSingleton(clients);
         if (withOps)
         {
             services.AddSingleton(_status);
@@ -97,6 +101,26 @@ public sealed class CliAppTests : IDisposable
         Assert.Equal(1, downExit);
         Assert.Contains(": DOWN", down);
         Assert.Contains("gateway  down      unit inactive", down);
+    }
+
+    [Fact]
+    public async Task Status_from_the_cli_asks_the_running_proxy_instead_of_its_own_idle_listener()
+    {
+        await using var services = Services(new() { ["Proxy:Host"] = "0.0.0.0", ["Proxy:Port"] = "8013" }, s => s.AddOptions<OpsBot.ProxyCore.Proxy.ProxyOptions>().BindConfiguration("Proxy"));
+        _status.GetStatusAsync(Arg.Any<CancellationToken>()).Returns(Stack(HealthState.Healthy) with
+        {
+            Services = [.. Stack(HealthState.Healthy).Services.Select(s => s.Service == StackService.Proxy ? s with { State = HealthState.Down, Summary = "proxy listener stopped" } : s)],
+        });
+
+        var (upExit, up) = await RunAsync(services, "status");
+        _proxy = new StubHealthHandler(null);
+        var (downExit, down) = await RunAsync(services, "status");
+
+        Assert.Equal(0, upExit);
+        Assert.Contains("proxy    healthy   answering on 127.0.0.1:8013", up);
+        Assert.DoesNotContain("listener stopped", up);
+        Assert.Equal(1, downExit);
+        Assert.Contains("proxy    down      nothing answers on 127.0.0.1:8013", down);
     }
 
     [Fact]

@@ -14,7 +14,8 @@ public sealed class ProxyListenerTests
     private static async Task<(IHost Host, VllmSimulatorServer Simulator)> StartAsync()
     {
         var simulator = await VllmSimulatorServer.StartAsync();
-        var builder = OpsBotHost.CreateBuilder(["--port", "0", "--host", "127.0.0.1", "--vllm-url", simulator.BaseUrl.ToString().TrimEnd('/')]);
+        var builder = OpsBotHost.CreateBuilder(["--port", "0", "--host", "127.0.0.1", "--vllm-url", simulator.BaseUrl.ToString().TrimEnd('/'),
+            "--History:DatabasePath", Path.Combine(Path.GetTempPath(), $"opsbot-listener-{Guid.NewGuid():N}.db"), "--Ops:Monitor:Enabled", "false"]);
         var host = builder.Build();
         await host.StartAsync();
         return (host, simulator);

@@ -25,6 +25,10 @@ public sealed class ExtractorRobustnessTests
     public Property Damaged_fixture_contents_never_throw_and_never_yield_bad_calls()
         => Prop.ForAll(ToolCallFuzzInputs.MutatedFixture, AssertWellFormed);
 
+    [Property(MaxTest = 1000)]
+    public Property Mixed_format_answers_never_throw_and_never_yield_bad_calls()
+        => Prop.ForAll(ToolCallFuzzInputs.Composite, AssertWellFormed);
+
     [Fact]
     public void Exceptions_do_not_reach_the_guard_for_any_fixture_prefix()
     {

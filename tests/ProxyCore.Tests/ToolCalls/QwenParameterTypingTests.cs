@@ -94,6 +94,13 @@ public sealed class QwenParameterTypingTests
         { """{"type":"null"}""", "None", "null" },
         { """{"type":"custom"}""", "true", "\"true\"" },
         { """{"type":"custom"}""", "[1, 'a', False]", """[1,"a",false]""" },
+
+        // literal_eval layout quirks (Python tokenizer): indentation after a line break fails, as does a
+        // last line of only blanks; a leading line break alone is fine.
+        { """{"type":["integer","null"]}""", "\n7", "7" },
+        { """{"type":["integer","null"]}""", "\n 7", "\"\\n 7\"" },
+        { """{"type":["integer","null"]}""", "7\n ", "\"7\\n \"" },
+        { """{"type":["integer","null"]}""", "7 # seven", "7" },
     };
 
     [Theory]
@@ -107,6 +114,20 @@ public sealed class QwenParameterTypingTests
         var call = Assert.Single(result.Calls);
         using var arguments = JsonDocument.Parse(call.ArgumentsJson);
         JsonAssert.Equivalent(expectedJson, arguments.RootElement.GetProperty("p").GetRawText());
+    }
+
+    [Theory]
+    [InlineData(63, true)]
+    [InlineData(64, false)]
+    public void Object_values_are_parsed_only_while_the_arguments_stay_readable_by_default_json_readers(int depth, bool parsed)
+    {
+        var value = new string('[', depth) + new string(']', depth);
+        var content = $"<function=t>\n<parameter=p>\n{value}\n</parameter>\n</function>";
+
+        var result = ToolCallExtractor.ExtractUnguarded(content, TestTools.SingleParameter("""{"type":"array"}"""));
+
+        using var arguments = JsonDocument.Parse(Assert.Single(result.Calls).ArgumentsJson);
+        Assert.Equal(parsed ? JsonValueKind.Array : JsonValueKind.String, arguments.RootElement.GetProperty("p").ValueKind);
     }
 
     [Fact]

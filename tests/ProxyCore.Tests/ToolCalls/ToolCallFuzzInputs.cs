@@ -40,12 +40,31 @@ internal static class ToolCallFuzzInputs
         ])
         .ToArray());
 
-    public static Arbitrary<string> TokenSoup { get; } = Arb.From(
+    public static Arbitrary<string> TokenSoup => Arb.From(
         Gen.ListOf(Gen.Elements(Tokens)).Select(parts => string.Concat(parts)));
 
-    public static Arbitrary<string> MutatedFixture { get; } = Arb.From(
+    /// <summary>Several fixture contents and call snippets glued together: mixed formats in one answer.</summary>
+    public static Arbitrary<string> Composite => Arb.From(
+        from parts in Gen.ListOf(Gen.Elements(FixtureContents.Value.Concat(Snippets).ToArray()), 4)
+        from separator in Gen.Elements("", "\n", " ", "\n\n", "\n```\n", "<tool_call>", "\n{\n")
+        select string.Join(separator, parts));
+
+    private static readonly string[] Snippets =
+    [
+        "<function=get_time>\n</function>",
+        "<tool_call>\n{\"name\": \"nope\", \"arguments\": {}}\n</tool_call>",
+        "{\"name\": \"my-app\", \"version\": 2}",
+        "<tools>\n{\"name\": \"get_time\"}\n</tools>",
+        "```python\nx = {\"name\": \"get_time\"}\n```",
+        "[TOOL_CALLS]get_time[ARGS]{}",
+        "<|python_tag|>{\"name\": \"get_status\", \"parameters\": {}}; {\"name\": \"get_time\", \"parameters\": {}}",
+        "Some prose with a { brace and a [link](x).",
+    ];
+
+    public static Arbitrary<string> MutatedFixture => Arb.From(
         from fixture in Gen.Elements(FixtureContents.Value)
-        from mutations in Gen.ListOf(Mutation(), 4)
+        from count in Gen.Choose(1, 3)
+        from mutations in Gen.ListOf(Mutation(), count)
         select mutations.Aggregate(fixture, (text, mutate) => mutate(text)));
 
     /// <summary>Random splits of a text into consecutive deltas (as cut points).</summary>

@@ -1,0 +1,229 @@
+using System.Diagnostics;
+using System.Text;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using OpsBot.ProxyCore.ToolCalls;
+
+namespace OpsBot.ProxyCore.Tests.ToolCalls;
+
+public sealed class StreamingToolCallScannerTests
+{
+    private static readonly Arbitrary<(string Content, int[] Cuts)> SplitContents = Arb.From(
+        from content in Gen.OneOf(
+            Gen.Elements(ToolCallFuzzInputs.FixtureContents.Value),
+            ToolCallFuzzInputs.TokenSoup.Generator,
+            ToolCallFuzzInputs.MutatedFixture.Generator,
+            ToolCallFuzzInputs.Composite.Generator,
+            ArbMap.Default.GeneratorFor<string>().Select(s => s ?? ""))
+        from cuts in ToolCallFuzzInputs.CutPoints(content.Length)
+        select (content, cuts));
+
+    [Property(MaxTest = 3000)]
+    public Property Any_split_streams_to_exactly_what_extract_returns()
+        => Prop.ForAll(SplitContents, input => AssertStreamingMatchesExtract(input.Content, input.Cuts));
+
+    [Fact]
+    public void Every_fixture_streamed_char_by_char_and_in_two_halves_matches_extract()
+    {
+        foreach (var content in ToolCallFuzzInputs.FixtureContents.Value)
+        {
+            AssertStreamingMatchesExtract(content, Enumerable.Range(1, Math.Max(content.Length - 1, 0)).ToArray());
+            AssertStreamingMatchesExtract(content, [content.Length / 2]);
+            AssertStreamingMatchesExtract(content, []);
+        }
+    }
+
+    [Property(MaxTest = 1000)]
+    public Property Plain_prose_flows_through_with_zero_holdback()
+        => Prop.ForAll(
+            Arb.From(
+                from words in Gen.NonEmptyListOf(Gen.Elements("Hello", "world", "the", "proxy", "x > y", "a]", "b}", ")", "ø", "\n", " ", "- item", "1.", "#", "**bold**"))
+                from cuts in ToolCallFuzzInputs.CutPoints(100)
+                select (Text: "Start " + string.Concat(words), cuts)),
+            input =>
+            {
+                var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+                foreach (var delta in Split(input.Text, input.cuts))
+                {
+                    Assert.Equal(delta, scanner.Feed(delta));
+                }
+
+                Assert.Equal(0, scanner.HeldLength);
+                Assert.Equal("", scanner.Complete().RemainingContent);
+            });
+
+    [Fact]
+    public void Prose_before_a_qwen_call_is_released_before_the_call_and_the_call_is_held()
+    {
+        var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+
+        Assert.Equal("Let me check.\n\n", scanner.Feed("Let me check.\n\n<tool"));
+        Assert.Equal("", scanner.Feed("_call>\n<function=run_command>\n<parameter=command>\nls\n"));
+        Assert.Equal("", scanner.Feed("</parameter>\n</function>\n</tool_call>"));
+        var completion = scanner.Complete();
+
+        Assert.Equal("", completion.RemainingContent);
+        Assert.Equal(ToolCallFormat.QwenXml, completion.Format);
+        Assert.Equal("run_command", Assert.Single(completion.Calls).Name);
+        JsonAssert.Equivalent("""{"command":"ls"}""", completion.Calls[0].ArgumentsJson);
+    }
+
+    [Fact]
+    public void Partial_marker_is_held_and_released_when_it_turns_out_to_be_prose()
+    {
+        var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+
+        Assert.Equal("Use the ", scanner.Feed("Use the <too"));
+        Assert.Equal("<toolbox> tag.", scanner.Feed("lbox> tag."));
+        Assert.Equal(0, scanner.HeldLength);
+    }
+
+    [Fact]
+    public void Brace_line_is_released_once_it_cannot_be_a_call()
+    {
+        var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+
+        Assert.Equal("Code:\n", scanner.Feed("Code:\n{"));
+        Assert.Equal("", scanner.Feed("\n  "));
+        Assert.Equal("{\n  return x;\n}", scanner.Feed("return x;\n}"));
+    }
+
+    [Fact]
+    public void Json_data_that_is_not_a_call_is_released_when_complete()
+    {
+        var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+
+        Assert.Equal("Config:\n", scanner.Feed("Config:\n{\"name\": \"my-app\","));
+        Assert.Equal("{\"name\": \"my-app\", \"port\": 80}\nDone", scanner.Feed(" \"port\": 80}\nDone"));
+    }
+
+    [Fact]
+    public void Fence_in_another_language_is_released_as_soon_as_the_language_is_known()
+    {
+        var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+
+        Assert.Equal("", scanner.Feed("```j"));
+        Assert.Equal("```js\nx = 1;\n", scanner.Feed("s\nx = 1;\n"));
+        Assert.Equal("```py", scanner.Feed("```py"));
+    }
+
+    [Fact]
+    public void Plain_code_fence_is_released_at_its_first_line_of_code()
+    {
+        var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+
+        Assert.Equal("", scanner.Feed("```\n"));
+        Assert.Equal("```\nls -la\n", scanner.Feed("ls -la\n"));
+    }
+
+    [Fact]
+    public void Leading_whitespace_is_held_until_something_visible_arrives()
+    {
+        var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+
+        Assert.Equal("", scanner.Feed("\n\n"));
+        Assert.Equal("\n\nHi", scanner.Feed("Hi"));
+    }
+
+    [Fact]
+    public void Undeclared_tool_in_a_closed_block_is_released()
+    {
+        var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+
+        Assert.Equal("", scanner.Feed("<tool_call>\n<function=nope>\n</function>\n"));
+        Assert.Equal("<tool_call>\n<function=nope>\n</function>\n</tool_call> ok", scanner.Feed("</tool_call> ok"));
+    }
+
+    [Fact]
+    public void Held_bare_function_is_released_when_a_tool_call_block_shows_up_later()
+    {
+        var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+
+        Assert.Equal("", scanner.Feed("<function=get_time>\n</function>\n"));
+        Assert.Equal("<function=get_time>\n</function>\n", scanner.Feed("<tool_call>\n<function=get_status>\n"));
+        var completion = scanner.Complete();
+
+        Assert.Equal("get_status", Assert.Single(completion.Calls).Name);
+        Assert.Equal("", completion.RemainingContent);
+    }
+
+    [Fact]
+    public void Without_declared_tools_everything_passes_through()
+    {
+        var scanner = new StreamingToolCallScanner(ToolCatalog.Empty);
+
+        Assert.Equal("<tool_call>", scanner.Feed("<tool_call>"));
+        Assert.Equal("{\"name\": \"x\"}", scanner.Feed("{\"name\": \"x\"}"));
+        Assert.False(scanner.Complete().Found);
+    }
+
+    [Fact]
+    public void Feeding_after_complete_is_a_usage_error()
+    {
+        var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+        scanner.Complete();
+
+        Assert.Throws<InvalidOperationException>(() => scanner.Feed("x"));
+    }
+
+    [Theory]
+    [InlineData(16)]
+    [InlineData(3)]
+    public void Megabyte_call_streamed_in_small_deltas_stays_linear(int deltaLength)
+    {
+        var content = "Writing.\n<tool_call>\n<function=write_file>\n<parameter=path>\na\n</parameter>\n<parameter=content>\n"
+            + string.Concat(Enumerable.Repeat("line {\"of\": [code]};\n", 1 << 15)) + "</parameter>\n</function>\n</tool_call>";
+        var json = "{\"name\": \"write_file\", \"arguments\": {\"content\": \"" + string.Concat(Enumerable.Repeat("x\\n{[\\\"", 1 << 17)) + "\"}}";
+        foreach (var text in new[] { content, json })
+        {
+            var watch = Stopwatch.StartNew();
+            var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+            for (int i = 0; i < text.Length; i += deltaLength)
+            {
+                scanner.Feed(text.Substring(i, Math.Min(deltaLength, text.Length - i)));
+            }
+
+            var completion = scanner.Complete();
+            watch.Stop();
+
+            Assert.Single(completion.Calls);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"{text.Length} chars in {deltaLength}-char deltas: {watch.ElapsedMilliseconds} ms");
+        }
+    }
+
+    internal static void AssertStreamingMatchesExtract(string content, int[] cuts)
+    {
+        var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+        var released = new StringBuilder();
+        foreach (var delta in Split(content, cuts))
+        {
+            released.Append(scanner.Feed(delta));
+        }
+
+        var completion = scanner.Complete();
+        var expected = ToolCallExtractor.ExtractUnguarded(content, TestTools.Fixtures);
+
+        Assert.False(scanner.CompletedDegraded, $"degraded completion for {System.Text.Json.JsonSerializer.Serialize(content)} cut at [{string.Join(",", cuts)}], released {System.Text.Json.JsonSerializer.Serialize(released.ToString())}");
+        Assert.Equal(expected.Found ? expected.Content ?? "" : content, released + completion.RemainingContent);
+        Assert.Equal(expected.Format, completion.Format);
+        Assert.Equal(expected.Calls.Select(c => c.Name), completion.Calls.Select(c => c.Name));
+        for (int i = 0; i < expected.Calls.Count; i++)
+        {
+            Assert.Equal(expected.Calls[i].ArgumentsJson, completion.Calls[i].ArgumentsJson);
+        }
+    }
+
+    private static IEnumerable<string> Split(string content, int[] cuts)
+    {
+        int previous = 0;
+        foreach (var cut in cuts.Where(c => c > 0 && c < content.Length).Order().Append(content.Length))
+        {
+            if (cut > previous)
+            {
+                yield return content[previous..cut];
+                previous = cut;
+            }
+        }
+    }
+}
