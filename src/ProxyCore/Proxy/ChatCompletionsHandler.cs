@@ -245,8 +245,7 @@ public sealed partial class ChatCompletionsHandler
             await context.Response.Body.WriteAsync(errorBody, context.RequestAborted);
         }
 
-        _events.Publish(new CompletionEvent(_time.GetUtcNow(), request.Model, request.Stream, request.HasTools, CompletionPath.UpstreamError,
-            (int)response.StatusCode, _time.GetElapsedTime(started), _time.GetElapsedTime(started), null, null, 0, null, 0, false, ErrorMessage(errorBody)));
+        PublishFailure(request, CompletionPath.UpstreamError, started, (int)response.StatusCode, ErrorMessage(errorBody), answered: true);
     }
 
     private async Task WriteCompletionAsync(HttpContext context, ChatRequest request, UpstreamCompletion completion, bool preambleSent, CancellationToken cancellationToken)
@@ -285,15 +284,13 @@ public sealed partial class ChatCompletionsHandler
     {
         LogUpstreamFailed(_logger, status, message);
         await OpenAiError.WriteResponseAsync(context, status, message, type, request.Stream, context.RequestAborted);
-        _events.Publish(new CompletionEvent(_time.GetUtcNow(), request.Model, request.Stream, request.HasTools, CompletionPath.UpstreamUnavailable,
-            upstreamStatus, _time.GetElapsedTime(started), _time.GetElapsedTime(started), null, null, 0, null, 0, false, message));
+        PublishFailure(request, CompletionPath.UpstreamUnavailable, started, upstreamStatus, message, answered: true);
     }
 
     private async Task RejectAsync(HttpContext context, long started, int status, string message)
     {
         await OpenAiError.WriteResponseAsync(context, status, message, "invalid_request_error", asSse: false, context.RequestAborted);
-        _events.Publish(new CompletionEvent(_time.GetUtcNow(), null, false, false, CompletionPath.BadRequest, null, _time.GetElapsedTime(started), _time.GetElapsedTime(started),
-            null, null, 0, null, 0, false, message));
+        PublishFailure(request: null, CompletionPath.BadRequest, started, upstreamStatus: null, message, answered: true);
     }
 
     private void Publish(ChatRequest request, CompletionPath path, long started, int? upstreamStatus, UpstreamCompletion completion) =>
@@ -302,8 +299,15 @@ public sealed partial class ChatCompletionsHandler
             completion.ContentLength, completion.IsEmpty, null));
 
     private void PublishAborted(ChatRequest request, long started) =>
-        _events.Publish(new CompletionEvent(_time.GetUtcNow(), request.Model, request.Stream, request.HasTools, CompletionPath.UpstreamUnavailable, null,
-            _time.GetElapsedTime(started), null, null, null, 0, null, 0, false, CompletionEvent.ClientDisconnected));
+        PublishFailure(request, CompletionPath.UpstreamUnavailable, started, upstreamStatus: null, CompletionEvent.ClientDisconnected, answered: false);
+
+    /// <param name="answered">The client got an (error) answer, so its first byte went out when the request ended.</param>
+    private void PublishFailure(ChatRequest? request, CompletionPath path, long started, int? upstreamStatus, string error, bool answered)
+    {
+        var elapsed = _time.GetElapsedTime(started);
+        _events.Publish(new CompletionEvent(_time.GetUtcNow(), request?.Model, request?.Stream ?? false, request?.HasTools ?? false, path, upstreamStatus,
+            elapsed, answered ? elapsed : null, null, null, 0, null, 0, false, error));
+    }
 
     internal static ReadOnlyMemoryContent JsonContent(ReadOnlyMemory<byte> body)
     {
