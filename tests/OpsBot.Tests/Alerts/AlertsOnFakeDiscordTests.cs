@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpsBot.Alerts;
+using OpsBot.FakeDiscord;
+using OpsBot.Hosting;
+using OpsBot.Ops;
+using OpsBot.VllmSimulator;
+
+namespace OpsBot.Tests.Alerts;
+
+/// <summary>
+/// The whole OpsBot host (proxy, alerts, history, Discord client) against the vLLM simulator and the fake
+/// Discord server: a "No reply" incident is posted to the alert channel exactly once, then resolved once.
+/// </summary>
+public sealed class AlertsOnFakeDiscordTests
+{
+    private static readonly string AlertsPath = $"/api/v10/channels/{FakeInteractions.AlertsChannelId}/messages";
+
+    private static async Task<(IHost Host, FakeDiscordServer Discord, VllmSimulatorServer Vllm)> StartAsync(Action<IServiceCollection>? services = null)
+    {
+        var discord = await FakeDiscordServer.StartAsync();
+        var vllm = await VllmSimulatorServer.StartAsync();
+        var builder = OpsBotHost.CreateBuilder(
+        [
+            "--port", "0", "--host", "127.0.0.1", "--vllm-url", vllm.BaseUrl.ToString().TrimEnd('/'),
+            "--History:DatabasePath", Path.Combine(Path.GetTempPath(), $"opsbot-alerts-{Guid.NewGuid():N}.db"),
+            "--Ops:Monitor:Enabled", "false",
+            "--Discord:Token", discord.Options.Token,
+            "--Discord:GuildId", discord.Options.GuildId.ToString(CultureInfo.InvariantCulture),
+            "--Discord:RestBaseUrl", discord.RestBaseUrl.ToString(),
+            "--Discord:AlertChannelId", FakeInteractions.AlertsChannelId.ToString(CultureInfo.InvariantCulture),
+            "--Alerts:TickInterval", "00:00:00.200",
+            "--Alerts:NoReply:ResolveAfter", "00:00:02",
+            "--Alerts:GatewayLog:PollInterval", "00:00:00.200",
+        ]);
+        services?.Invoke(builder.Services);
+        var host = builder.Build();
+        await host.StartAsync();
+        return (host, discord, vllm);
+    }
+
+    private static async Task StopAsync(IHost host, FakeDiscordServer discord, VllmSimulatorServer vllm)
+    {
+        await host.StopAsync();
+        host.Dispose();
+        await discord.DisposeAsync();
+        await vllm.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Zero_token_answer_through_the_proxy_posts_exactly_one_alert_and_one_resolve()
+    {
+        var (host, discord, vllm) = await StartAsync();
+        try
+        {
+            vllm.Enqueue(SimulatedAnswer.Empty());
+            var proxy = host.Services.GetRequiredService<IProxyListener>().LocalAddress!;
+            using var http = new HttpClient { BaseAddress = proxy };
+            using var response = await http.PostAsync("/v1/chat/completions", new StringContent(
+                """{"model":"Qwen/Qwen3-Coder-Next-FP8","stream":true,"messages":[{"role":"user","content":"What is 2+2?"}],"tools":[{"type":"function","function":{"name":"exec"}}]}""",
+                Encoding.UTF8, "application/json"));
+            await response.Content.ReadAsStringAsync();
+
+            var posts = await discord.WaitForRequestAsync("POST", AlertsPath, count: 2, timeout: TimeSpan.FromSeconds(20));
+            await Task.Delay(1000);
+            var all = discord.Requests.Snapshot().Where(r => r.Method == "POST" && r.Path == AlertsPath).ToList();
+
+            Assert.Equal(2, all.Count);
+            Assert.Contains("No reply", all[0].Body, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("resolved", all[1].Body, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(discord.Options.Token, all[0].Body);
+        }
+        finally
+        {
+            await StopAsync(host, discord, vllm);
+        }
+    }
+
+    [Fact]
+    public async Task No_reply_line_in_the_gateway_log_posts_exactly_one_alert_and_one_resolve()
+    {
+        var journal = new ScriptedGatewayLog();
+        var (host, discord, vllm) = await StartAsync(s => s.AddSingleton<IGatewayLogSource>(journal));
+        try
+        {
+            journal.Add("Nov 25 12:00:01 gw openclaw[812]: [agent] No reply from agent.");
+
+            await discord.WaitForRequestAsync("POST", AlertsPath, count: 2, timeout: TimeSpan.FromSeconds(20));
+            await Task.Delay(1000);
+            var all = discord.Requests.Snapshot().Where(r => r.Method == "POST" && r.Path == AlertsPath).ToList();
+
+            Assert.Equal(2, all.Count);
+            Assert.Contains("No reply", all[0].Body, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("resolved", all[1].Body, StringComparison.OrdinalIgnoreCase);
+        }
+        finally
+        {
+            await StopAsync(host, discord, vllm);
+        }
+    }
+
+    /// <summary>An in-memory gateway journal: lines added by the test come back once after the cursor.</summary>
+    private sealed class ScriptedGatewayLog : IGatewayLogSource
+    {
+        private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
+        private int _position;
+
+        public void Add(string line) => _lines.Writer.TryWrite(line);
+
+        public Task<GatewayLogBatch> ReadSinceAsync(string? cursor, CancellationToken cancellationToken)
+        {
+            var lines = new List<string>();
+            if (cursor is not null)
+            {
+                while (_lines.Reader.TryRead(out var line))
+                {
+                    lines.Add(line);
+                }
+            }
+
+            _position += lines.Count;
+            return Task.FromResult(new GatewayLogBatch(lines, _position.ToString(CultureInfo.InvariantCulture)));
+        }
+    }
+}
