@@ -54,8 +54,23 @@ public sealed class OpsWithRealProxyTests : IAsyncLifetime
         Assert.True(result.Passed, $"{result.Failure}: {result.Reply}");
         var request = Assert.Single(_vllm.ChatRequests);
         Assert.Contains("\"stream\":true", request.Body);
-        var tail = await Get<ILogTailService>().TailAsync(StackService.Proxy, 20, CancellationToken.None);
-        Assert.Contains(tail.Lines, l => l.Contains("completion model=") && l.Contains("stream=True"));
+        // The completion event is logged just after the last byte reached the client; allow it a moment.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        LogTail tail;
+        do
+        {
+            tail = await Get<ILogTailService>().TailAsync(StackService.Proxy, 20, CancellationToken.None);
+        }
+        while (!tail.Lines.Any(IsCompletion) && DateTime.UtcNow < deadline && await Delay());
+
+        Assert.Contains(tail.Lines, IsCompletion);
+
+        static bool IsCompletion(string line) => line.Contains("completion model=") && line.Contains("stream=True");
+        static async Task<bool> Delay()
+        {
+            await Task.Delay(50);
+            return true;
+        }
     }
 
     [Fact]
