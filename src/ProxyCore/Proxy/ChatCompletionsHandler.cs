@@ -102,14 +102,14 @@ public sealed partial class ChatCompletionsHandler
             if (request.Stream && !request.HasTools)
             {
                 // Forward the client's bytes untouched unless vLLM needs something changed.
-                await StreamThroughAsync(context, request, report.Any ? UpstreamBodyWriter.Write(request.Root, stream: true, bytes.Length) : bytes, started);
+                await StreamThroughAsync(context, request, report.Any ? UpstreamBodyWriter.Write(request.Root, stream: true, bytes.Length, report: report) : bytes, started);
                 return;
             }
 
             var preambleSent = false;
             if (request.Stream && _options.ToolStreaming == ToolStreamingMode.Stream && request.Choices == 1)
             {
-                var outcome = await _streaming.RunAsync(context, request, bytes.Length, started);
+                var outcome = await _streaming.RunAsync(context, request, bytes.Length, started, report);
                 if (outcome.Completion is { } streamed)
                 {
                     _events.Publish(streamed);
@@ -128,7 +128,7 @@ public sealed partial class ChatCompletionsHandler
                 preambleSent = outcome.PreambleSent;
             }
 
-            await CompleteBufferedAsync(context, request, bytes.Length, started, preambleSent);
+            await CompleteBufferedAsync(context, request, bytes.Length, started, preambleSent, report);
         }
     }
 
@@ -150,10 +150,10 @@ public sealed partial class ChatCompletionsHandler
     }
 
     /// <param name="preambleSent">A streamed answer already sent its role chunk and text; send only what is missing.</param>
-    private async Task CompleteBufferedAsync(HttpContext context, ChatRequest request, int sizeHint, long started, bool preambleSent)
+    private async Task CompleteBufferedAsync(HttpContext context, ChatRequest request, int sizeHint, long started, bool preambleSent, NormalizationReport report)
     {
         var aborted = context.RequestAborted;
-        var upstreamBody = UpstreamBodyWriter.Write(request.Root, stream: false, sizeHint);
+        var upstreamBody = UpstreamBodyWriter.Write(request.Root, stream: false, sizeHint, report: report);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         timeout.CancelAfter(_options.UpstreamTimeout);
 

@@ -32,10 +32,10 @@ public sealed partial class StreamingToolCompletion
         _logger = logger;
     }
 
-    public async Task<StreamingOutcome> RunAsync(HttpContext context, ChatRequest request, int sizeHint, long started)
+    public async Task<StreamingOutcome> RunAsync(HttpContext context, ChatRequest request, int sizeHint, long started, NormalizationReport report)
     {
         var aborted = context.RequestAborted;
-        var body = UpstreamBodyWriter.Write(request.Root, stream: true, sizeHint, forceUsage: true);
+        var body = UpstreamBodyWriter.Write(request.Root, stream: true, sizeHint, forceUsage: true, report);
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         idle.CancelAfter(_options.UpstreamTimeout);
 

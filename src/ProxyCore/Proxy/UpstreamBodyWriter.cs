@@ -36,8 +36,13 @@ public static class UpstreamBodyWriter
 
     /// <summary>Writes the request with <c>stream</c> set to <paramref name="stream"/> and every normalisation applied.</summary>
     /// <param name="forceUsage">Ask a stream for its usage chunk even if the client did not (the proxy reports tokens).</param>
-    public static ReadOnlyMemory<byte> Write(JsonElement root, bool stream, int sizeHint, bool forceUsage = false)
+    /// <param name="report">
+    /// What <see cref="Analyze"/> found, when the caller has it: messages that need no rewrite are then
+    /// copied whole instead of being checked again (history arguments are JSON-parsed to check them).
+    /// </param>
+    public static ReadOnlyMemory<byte> Write(JsonElement root, bool stream, int sizeHint, bool forceUsage = false, NormalizationReport? report = null)
     {
+        var messagesUnchanged = report is { DeveloperRoles: 0, RepairedArguments: 0 };
         // Raw copies keep the size: the client's body plus a little for the rewritten fields fits without regrowth.
         var buffer = new ArrayBufferWriter<byte>(sizeHint + 256);
         using (var writer = new Utf8JsonWriter(buffer, RawJson.WriterOptions))
@@ -61,7 +66,7 @@ public static class UpstreamBodyWriter
                     writer.WritePropertyName("max_tokens");
                     RawJson.Write(writer, maxCompletion);
                 }
-                else if (property.NameEquals("messages") && property.Value.ValueKind == JsonValueKind.Array)
+                else if (property.NameEquals("messages") && property.Value.ValueKind == JsonValueKind.Array && !messagesUnchanged)
                 {
                     WriteMessages(writer, property.Value);
                 }
