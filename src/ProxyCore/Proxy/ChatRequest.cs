@@ -11,7 +11,6 @@ public sealed record ChatRequest(
     bool HasTools,
     ToolCatalog Tools,
     int ToolResultCount,
-    bool HasStreamOptions,
     ToolCallRun RepeatedCalls)
 {
     /// <summary>Requested choices (<c>n</c>); streaming with tool hold-back handles one.</summary>
@@ -30,7 +29,6 @@ public sealed record ChatRequest(
         string? model = root.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
         bool stream = root.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
         bool hasTools = root.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array && tools.GetArrayLength() > 0;
-        bool hasStreamOptions = root.TryGetProperty("stream_options", out var so) && so.ValueKind != JsonValueKind.Null;
 
         int toolResults = 0;
         var run = ToolCallRun.None;
@@ -64,6 +62,6 @@ public sealed record ChatRequest(
         }
 
         error = null;
-        return new ChatRequest(root, model, stream, hasTools, hasTools ? ToolCatalog.FromTools(tools) : ToolCatalog.Empty, toolResults, hasStreamOptions, run);
+        return new ChatRequest(root, model, stream, hasTools, hasTools ? ToolCatalog.FromTools(tools) : ToolCatalog.Empty, toolResults, run);
     }
 }

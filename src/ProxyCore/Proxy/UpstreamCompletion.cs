@@ -36,8 +36,6 @@ public sealed record UpstreamCompletion(JsonElement Root, IReadOnlyList<ChoiceOu
         return new UpstreamCompletion(root, outcomes, prompt, completion);
     }
 
-    public bool HasUsage => Root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object;
-
     public bool IsEmpty => Choices.All(c => c.IsEmpty);
 
     public int ToolCallCount => Choices.Sum(c => c.ToolCalls.Count);

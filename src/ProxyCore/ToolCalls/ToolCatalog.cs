@@ -66,17 +66,6 @@ public sealed class ToolCatalog
         return new ToolCatalog(map, required);
     }
 
-    public static ToolCatalog FromNames(params string[] names)
-    {
-        var map = new Dictionary<string, JsonElement?>(StringComparer.Ordinal);
-        foreach (var name in names)
-        {
-            map[name] = null;
-        }
-
-        return new ToolCatalog(map);
-    }
-
     /// <summary>The JSON schema of one parameter, or null when the tool or parameter is not declared.</summary>
     public JsonElement? GetParameterSchema(string toolName, string parameterName)
     {
