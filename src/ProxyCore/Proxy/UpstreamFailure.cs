@@ -8,7 +8,8 @@ internal static class UpstreamFailure
     public static (int Status, string Type, string Message) Describe(Exception exception, Uri upstream, TimeSpan timeout) => exception switch
     {
         UpstreamUnavailableException { Retried: true } waited => (503, "upstream_unavailable", waited.Message),
-        UpstreamUnavailableException { InnerException: HttpRequestException { InnerException: SocketException socket } } => (502, "upstream_unavailable", $"vLLM at {upstream} is unreachable ({socket.SocketErrorCode}). It may be starting or restarting."),
+        // Not retried: say what the connection attempt itself said.
+        UpstreamUnavailableException { InnerException: HttpRequestException { InnerException: SocketException } refused } => Describe(refused, upstream, timeout),
         UpstreamUnavailableException unavailable => (502, "upstream_unavailable", $"vLLM at {upstream} is unreachable: {unavailable.InnerException?.Message}"),
         OperationCanceledException => (504, "upstream_timeout", $"vLLM at {upstream} did not answer within {timeout.TotalSeconds:0} s."),
         HttpRequestException { InnerException: SocketException socket } => (502, "upstream_unavailable", $"vLLM at {upstream} is unreachable ({socket.SocketErrorCode}). It may be starting or restarting."),
