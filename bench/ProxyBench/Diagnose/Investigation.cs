@@ -16,7 +16,7 @@ internal static class Investigation
     {
         // The answer buffer mode asks vLLM for: the same request with stream:false.
         using var request = JsonDocument.Parse(bodies.OpenClaw);
-        var nonStreaming = UpstreamBodyWriter.Write(request.RootElement, stream: false, bodies.OpenClaw.Length).ToArray();
+        var nonStreaming = UpstreamBodyWriter.Write(request.RootElement, bodies.OpenClaw, stream: false).ToArray();
         var answer = await client.PostForBytesAsync(BenchClient.ChatUri(simulatorUrl), nonStreaming, ct);
         var stages = HotPathProbe.Run(bodies.OpenClaw, bodies.OneMebibyte, answer);
 

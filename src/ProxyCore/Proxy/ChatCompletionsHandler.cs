@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -16,10 +15,9 @@ namespace OpsBot.ProxyCore.Proxy;
 /// </summary>
 public sealed partial class ChatCompletionsHandler
 {
-    private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json") { CharSet = "utf-8" };
-
     private readonly UpstreamSender _sender;
     private readonly UpstreamRequestFactory _requests;
+    private readonly RequestBodyBudget _budget;
     private readonly PassthroughForwarder _passthrough;
     private readonly StreamingToolCompletion _streaming;
     private readonly LoopGuard _loopGuard;
@@ -32,6 +30,7 @@ public sealed partial class ChatCompletionsHandler
     public ChatCompletionsHandler(
         UpstreamSender sender,
         UpstreamRequestFactory requests,
+        RequestBodyBudget budget,
         PassthroughForwarder passthrough,
         StreamingToolCompletion streaming,
         LoopGuard loopGuard,
@@ -43,6 +42,7 @@ public sealed partial class ChatCompletionsHandler
     {
         _sender = sender;
         _requests = requests;
+        _budget = budget;
         _passthrough = passthrough;
         _streaming = streaming;
         _loopGuard = loopGuard;
@@ -58,14 +58,34 @@ public sealed partial class ChatCompletionsHandler
         var started = _time.GetTimestamp();
         var aborted = context.RequestAborted;
 
-        var body = await RequestBodyReader.ReadAsync(context.Request, _options.MaxRequestBodyBytes, aborted);
-        if (body is not { } bytes)
+        RequestBody? body;
+        try
+        {
+            body = await RequestBodyReader.ReadAsync(context.Request, _options.MaxRequestBodyBytes, _budget, aborted);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // Gone while waiting for the budget or sending its body: nothing reached vLLM.
+            PublishFailure(request: null, CompletionPath.UpstreamUnavailable, started, upstreamStatus: null, CompletionEvent.ClientDisconnected, answered: false);
+            return;
+        }
+
+        if (body is null)
         {
             await RejectAsync(context, started, StatusCodes.Status413PayloadTooLarge,
                 $"Request body exceeds the proxy's limit of {_options.MaxRequestBodyBytes} bytes (Proxy:MaxRequestBodyBytes).");
             return;
         }
 
+        using (body)
+        {
+            await HandleBodyAsync(context, body.Memory, started);
+        }
+    }
+
+    private async Task HandleBodyAsync(HttpContext context, ReadOnlyMemory<byte> bytes, long started)
+    {
+        var aborted = context.RequestAborted;
         JsonDocument document;
         try
         {
@@ -102,14 +122,14 @@ public sealed partial class ChatCompletionsHandler
             if (request.Stream && !request.HasTools)
             {
                 // Forward the client's bytes untouched unless vLLM needs something changed.
-                await StreamThroughAsync(context, request, report.Any ? UpstreamBodyWriter.Write(request.Root, stream: true, bytes.Length, report: report) : bytes, started);
+                await StreamThroughAsync(context, request, report.Any ? UpstreamBodyWriter.Write(request.Root, bytes, stream: true, report: report) : new UpstreamBody(bytes), started);
                 return;
             }
 
             var preambleSent = false;
             if (request.Stream && _options.ToolStreaming == ToolStreamingMode.Stream && request.Choices == 1)
             {
-                var outcome = await _streaming.RunAsync(context, request, bytes.Length, started, report);
+                var outcome = await _streaming.RunAsync(context, request, bytes, started, report);
                 if (outcome.Completion is { } streamed)
                 {
                     _events.Publish(streamed);
@@ -128,14 +148,14 @@ public sealed partial class ChatCompletionsHandler
                 preambleSent = outcome.PreambleSent;
             }
 
-            await CompleteBufferedAsync(context, request, bytes.Length, started, preambleSent, report);
+            await CompleteBufferedAsync(context, request, bytes, started, preambleSent, report);
         }
     }
 
-    private async Task StreamThroughAsync(HttpContext context, ChatRequest request, ReadOnlyMemory<byte> body, long started)
+    private async Task StreamThroughAsync(HttpContext context, ChatRequest request, UpstreamBody body, long started)
     {
         var observer = new SseStreamObserver();
-        var status = await _passthrough.SendAndRelayAsync(context, () => JsonContent(body), observer);
+        var status = await _passthrough.SendAndRelayAsync(context, body.CreateContent, observer);
         var path = status switch
         {
             null => CompletionPath.UpstreamUnavailable,
@@ -150,10 +170,10 @@ public sealed partial class ChatCompletionsHandler
     }
 
     /// <param name="preambleSent">A streamed answer already sent its role chunk and text; send only what is missing.</param>
-    private async Task CompleteBufferedAsync(HttpContext context, ChatRequest request, int sizeHint, long started, bool preambleSent, NormalizationReport report)
+    private async Task CompleteBufferedAsync(HttpContext context, ChatRequest request, ReadOnlyMemory<byte> source, long started, bool preambleSent, NormalizationReport report)
     {
         var aborted = context.RequestAborted;
-        var upstreamBody = UpstreamBodyWriter.Write(request.Root, stream: false, sizeHint, report: report);
+        var upstreamBody = UpstreamBodyWriter.Write(request.Root, source, stream: false, report: report);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         timeout.CancelAfter(_options.UpstreamTimeout);
 
@@ -161,7 +181,7 @@ public sealed partial class ChatCompletionsHandler
         try
         {
             // Nothing has reached the client unless a stream fell back here, so waiting for vLLM is safe.
-            response = await _sender.SendAsync(() => _requests.Create(context.Request, JsonContent(upstreamBody)), canRetry: !preambleSent, timeout.Token);
+            response = await _sender.SendAsync(() => _requests.Create(context.Request, upstreamBody.CreateContent()), canRetry: !preambleSent, timeout.Token);
         }
         catch (Exception ex) when (!aborted.IsCancellationRequested && ex is HttpRequestException or OperationCanceledException or UpstreamUnavailableException)
         {
@@ -307,13 +327,6 @@ public sealed partial class ChatCompletionsHandler
         var elapsed = _time.GetElapsedTime(started);
         _events.Publish(new CompletionEvent(_time.GetUtcNow(), request?.Model, request?.Stream ?? false, request?.HasTools ?? false, path, upstreamStatus,
             elapsed, answered ? elapsed : null, null, null, 0, null, 0, false, error));
-    }
-
-    internal static ReadOnlyMemoryContent JsonContent(ReadOnlyMemory<byte> body)
-    {
-        var content = new ReadOnlyMemoryContent(body);
-        content.Headers.ContentType = JsonMediaType;
-        return content;
     }
 
     private static string ErrorMessage(byte[] body)

@@ -27,6 +27,8 @@ public static class ProxyApplication
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            // Bodies wait for RequestBodyBudget in the kernel's socket buffer, not in Kestrel's (1 MiB per connection by default).
+            kestrel.Limits.MaxRequestBufferSize = RequestBodyBudget.KestrelReadAhead;
             // Long generations are silent until the answer is ready (buffered tool requests).
             kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(10);
             // An unparsable host is reported by ProxyOptionsValidator at start; never throw here.

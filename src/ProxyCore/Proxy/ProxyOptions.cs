@@ -47,6 +47,14 @@ public sealed class ProxyOptions
     [Range(1024, long.MaxValue)]
     public long MaxRequestBodyBytes { get; set; } = 32 * 1024 * 1024;
 
+    /// <summary>
+    /// Request bytes held in memory at once across all chat requests; further requests wait before their body is
+    /// read (see <see cref="RequestBodyBudget"/>). Parsing needs about as much again, so memory for bodies peaks
+    /// near twice this. A body larger than the budget is served alone.
+    /// </summary>
+    [Range(64 * 1024, long.MaxValue)]
+    public long MaxBufferedRequestBytes { get; set; } = 16 * 1024 * 1024;
+
     /// <summary>Parses <see cref="VllmUrl"/>; validation guarantees it is an absolute http(s) URL.</summary>
     public Uri VllmBaseUri => new(VllmUrl.TrimEnd('/') + "/", UriKind.Absolute);
 }

@@ -25,6 +25,7 @@ public static class ProxyServiceCollectionExtensions
         services.TryAddSingleton<CompletionEventPublisher>();
         services.TryAddSingleton<UpstreamRequestFactory>();
         services.TryAddSingleton<UpstreamSender>();
+        services.TryAddSingleton<RequestBodyBudget>();
         services.TryAddSingleton<PassthroughForwarder>();
         services.TryAddSingleton<StreamingToolCompletion>();
         services.TryAddSingleton<LoopGuard>();
@@ -32,6 +33,8 @@ public static class ProxyServiceCollectionExtensions
 
         services.AddHttpClient(UpstreamHttp.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(UpstreamHttp.CreateHandler)
+            // Every request is already one completion event; the factory's four log calls and scope per send cost CPU on the hot path.
+            .RemoveAllLoggers()
             // The handler pools connections to one fixed host; recycling it only costs reconnects.
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         return services;

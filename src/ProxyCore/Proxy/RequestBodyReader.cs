@@ -3,11 +3,13 @@ using Microsoft.AspNetCore.Http;
 
 namespace OpsBot.ProxyCore.Proxy;
 
-/// <summary>Reads a whole request body into one contiguous buffer, refusing bodies over the limit.</summary>
+/// <summary>Reads a whole request body into one pooled buffer within the <see cref="RequestBodyBudget"/>, refusing bodies over the limit.</summary>
 internal static class RequestBodyReader
 {
+    private const int UnknownLengthStart = 64 * 1024;
+
     /// <returns>The body, or null when it exceeds <paramref name="limit"/>.</returns>
-    public static async Task<ReadOnlyMemory<byte>?> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    public static async Task<RequestBody?> ReadAsync(HttpRequest request, long limit, RequestBodyBudget budget, CancellationToken cancellationToken)
     {
         if (request.ContentLength is { } length)
         {
@@ -16,27 +18,76 @@ internal static class RequestBodyReader
                 return null;
             }
 
-            // Known length (OpenClaw always sends one): a single exact allocation.
-            var exact = new byte[length];
-            await request.Body.ReadExactlyAsync(exact, cancellationToken);
-            return exact;
+            // Known length (OpenClaw always sends one): wait for the bytes, then read into one buffer of that size.
+            var lease = await budget.AcquireAsync(length, cancellationToken);
+            var exact = Rent((int)length, lease);
+            try
+            {
+                await request.Body.ReadExactlyAsync(exact.AsMemory(0, (int)length), cancellationToken);
+                return new RequestBody(exact, (int)length, lease);
+            }
+            catch
+            {
+                ArrayPool<byte>.Shared.Return(exact);
+                lease.Dispose();
+                throw;
+            }
         }
 
-        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
-        while (true)
-        {
-            var memory = buffer.GetMemory(16 * 1024);
-            var read = await request.Body.ReadAsync(memory, cancellationToken);
-            if (read == 0)
-            {
-                return buffer.WrittenMemory;
-            }
+        return await ReadUnknownLengthAsync(request, limit, budget, cancellationToken);
+    }
 
-            buffer.Advance(read);
-            if (buffer.WrittenCount > limit)
+    private static async Task<RequestBody?> ReadUnknownLengthAsync(HttpRequest request, long limit, RequestBodyBudget budget, CancellationToken cancellationToken)
+    {
+        var lease = await budget.AcquireAsync(UnknownLengthStart, cancellationToken);
+        var buffer = Rent(UnknownLengthStart, lease);
+        var written = 0;
+        try
+        {
+            while (true)
             {
-                return null;
+                if (written == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, written).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    lease.Grow(larger.Length - buffer.Length);
+                    buffer = larger;
+                }
+
+                var read = await request.Body.ReadAsync(buffer.AsMemory(written), cancellationToken);
+                if (read == 0)
+                {
+                    return new RequestBody(buffer, written, lease);
+                }
+
+                written += read;
+                if (written > limit)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    lease.Dispose();
+                    return null;
+                }
             }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            lease.Dispose();
+            throw;
+        }
+    }
+
+    private static byte[] Rent(int length, RequestBodyLease lease)
+    {
+        try
+        {
+            return ArrayPool<byte>.Shared.Rent(length);
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
         }
     }
 }

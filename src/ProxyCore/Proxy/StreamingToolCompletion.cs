@@ -32,17 +32,18 @@ public sealed partial class StreamingToolCompletion
         _logger = logger;
     }
 
-    public async Task<StreamingOutcome> RunAsync(HttpContext context, ChatRequest request, int sizeHint, long started, NormalizationReport report)
+    /// <param name="source">The client's body <paramref name="request"/> was parsed from; must outlive the call.</param>
+    public async Task<StreamingOutcome> RunAsync(HttpContext context, ChatRequest request, ReadOnlyMemory<byte> source, long started, NormalizationReport report)
     {
         var aborted = context.RequestAborted;
-        var body = UpstreamBodyWriter.Write(request.Root, stream: true, sizeHint, forceUsage: true, report);
+        var body = UpstreamBodyWriter.Write(request.Root, source, stream: true, forceUsage: true, report);
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         idle.CancelAfter(_options.UpstreamTimeout);
 
         HttpResponseMessage response;
         try
         {
-            response = await _sender.SendAsync(() => _requests.Create(context.Request, ChatCompletionsHandler.JsonContent(body)), canRetry: true, idle.Token);
+            response = await _sender.SendAsync(() => _requests.Create(context.Request, body.CreateContent()), canRetry: true, idle.Token);
         }
         catch (Exception ex) when (ex is HttpRequestException or UpstreamUnavailableException || (ex is OperationCanceledException && !aborted.IsCancellationRequested))
         {

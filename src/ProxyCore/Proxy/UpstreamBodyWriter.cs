@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using OpsBot.ProxyCore.ToolCalls;
 
@@ -34,15 +36,151 @@ public static class UpstreamBodyWriter
         return new NormalizationReport(store, maxCompletion, developer, streamOptions, repaired);
     }
 
+    private static readonly byte[] OpenBrace = "{"u8.ToArray();
+    private static readonly byte[] Comma = ","u8.ToArray();
+    private static readonly byte[] CloseBrace = "}"u8.ToArray();
+    private static readonly byte[] MaxTokensName = "\"max_tokens\":"u8.ToArray();
+    private static readonly byte[] StreamTrue = "\"stream\":true"u8.ToArray();
+    private static readonly byte[] StreamFalse = "\"stream\":false"u8.ToArray();
+    private static readonly byte[] IncludeUsage = "\"stream_options\":{\"include_usage\":true}"u8.ToArray();
+
     /// <summary>Writes the request with <c>stream</c> set to <paramref name="stream"/> and every normalisation applied.</summary>
+    /// <param name="root">The client's request object.</param>
+    /// <param name="source">
+    /// The body <paramref name="root"/> was parsed from. When no message needs rewriting the result is made of
+    /// slices of it (it must outlive the result); otherwise, or when <paramref name="root"/> is not from it, a copy.
+    /// </param>
     /// <param name="forceUsage">Ask a stream for its usage chunk even if the client did not (the proxy reports tokens).</param>
     /// <param name="report">
     /// What <see cref="Analyze"/> found, when the caller has it: messages that need no rewrite are then
     /// copied whole instead of being checked again (history arguments are JSON-parsed to check them).
     /// </param>
-    public static ReadOnlyMemory<byte> Write(JsonElement root, bool stream, int sizeHint, bool forceUsage = false, NormalizationReport? report = null)
+    public static UpstreamBody Write(JsonElement root, ReadOnlyMemory<byte> source, bool stream, bool forceUsage = false, NormalizationReport? report = null)
     {
         var messagesUnchanged = report is { DeveloperRoles: 0, RepairedArguments: 0 };
+        if (messagesUnchanged && Splice(root, source, stream, forceUsage) is { } spliced)
+        {
+            return spliced;
+        }
+
+        var sizeHint = source.IsEmpty ? JsonMarshal.GetRawUtf8Value(root).Length : source.Length;
+        return new UpstreamBody(Copy(root, stream, sizeHint, forceUsage, messagesUnchanged));
+    }
+
+    /// <summary>
+    /// The client's top-level properties as runs of its own bytes, with the dropped ones cut out and the rewritten
+    /// ones appended; null when a part of <paramref name="root"/> does not lie in <paramref name="source"/>.
+    /// </summary>
+    private static UpstreamBody? Splice(JsonElement root, ReadOnlyMemory<byte> source, bool stream, bool forceUsage)
+    {
+        if (root.ValueKind != JsonValueKind.Object || !TryGetOffset(source.Span, JsonMarshal.GetRawUtf8Value(root), out var rootStart))
+        {
+            return null;
+        }
+
+        var hasMaxCompletion = root.TryGetProperty("max_completion_tokens", out var maxCompletion);
+        var pieces = new List<ReadOnlyMemory<byte>>(8);
+        var opened = false;
+        var skipped = false;
+        int runStart = -1, runEnd = -1;
+        foreach (var property in root.EnumerateObject())
+        {
+            if (IsReplaced(property, stream, forceUsage, hasMaxCompletion))
+            {
+                CloseRun();
+                skipped = true;
+                continue;
+            }
+
+            if (!TryGetOffset(source.Span, JsonMarshal.GetRawUtf8PropertyName(property), out var nameStart)
+                || !TryGetOffset(source.Span, JsonMarshal.GetRawUtf8Value(property.Value), out var valueStart))
+            {
+                return null;
+            }
+
+            if (runStart < 0)
+            {
+                // The first property, when nothing before it was cut, takes the client's opening brace with it.
+                runStart = opened || skipped ? nameStart - 1 : rootStart;
+            }
+
+            runEnd = valueStart + JsonMarshal.GetRawUtf8Value(property.Value).Length;
+        }
+
+        CloseRun();
+
+        // The rewritten fields and the closing brace go out as one small piece.
+        var tail = new ArrayBufferWriter<byte>(96);
+        if (hasMaxCompletion)
+        {
+            // vLLM prefers max_completion_tokens when both are sent; keep that value under the name every version knows.
+            AppendField(tail, MaxTokensName);
+            tail.Write(JsonMarshal.GetRawUtf8Value(maxCompletion));
+        }
+
+        AppendField(tail, stream ? StreamTrue : StreamFalse);
+        if (stream && forceUsage)
+        {
+            AppendField(tail, IncludeUsage);
+        }
+
+        tail.Write(CloseBrace);
+        pieces.Add(tail.WrittenMemory);
+        return new UpstreamBody([.. pieces]);
+
+        void CloseRun()
+        {
+            if (runStart < 0)
+            {
+                return;
+            }
+
+            if (runStart != rootStart)
+            {
+                pieces.Add(opened ? Comma : OpenBrace);
+            }
+
+            pieces.Add(source[runStart..runEnd]);
+            opened = true;
+            runStart = -1;
+        }
+
+        void AppendField(ArrayBufferWriter<byte> buffer, byte[] field)
+        {
+            buffer.Write(opened ? Comma : OpenBrace);
+            buffer.Write(field);
+            opened = true;
+        }
+    }
+
+    /// <summary>Properties the proxy drops or writes itself instead of copying.</summary>
+    private static bool IsReplaced(JsonProperty property, bool stream, bool forceUsage, bool hasMaxCompletion) =>
+        property.NameEquals("stream") || property.NameEquals("store")
+        // vLLM rejects stream_options unless streaming (400).
+        || ((!stream || forceUsage) && property.NameEquals("stream_options"))
+        || property.NameEquals("max_completion_tokens")
+        || (hasMaxCompletion && property.NameEquals("max_tokens"));
+
+    private static bool TryGetOffset(ReadOnlySpan<byte> source, ReadOnlySpan<byte> part, out int offset)
+    {
+        offset = 0;
+        if (source.IsEmpty)
+        {
+            return false;
+        }
+
+        var distance = (long)Unsafe.ByteOffset(ref MemoryMarshal.GetReference(source), ref MemoryMarshal.GetReference(part));
+        if (distance < 0 || distance + part.Length > source.Length)
+        {
+            return false;
+        }
+
+        offset = (int)distance;
+        return true;
+    }
+
+    private static ReadOnlyMemory<byte> Copy(JsonElement root, bool stream, int sizeHint, bool forceUsage, bool messagesUnchanged)
+    {
         // Raw copies keep the size: the client's body plus a little for the rewritten fields fits without regrowth.
         var buffer = new ArrayBufferWriter<byte>(sizeHint + 256);
         using (var writer = new Utf8JsonWriter(buffer, RawJson.WriterOptions))
@@ -52,19 +190,14 @@ public static class UpstreamBodyWriter
             writer.WriteStartObject();
             foreach (var property in root.EnumerateObject())
             {
-                if (property.NameEquals("stream") || property.NameEquals("store")
-                    // vLLM rejects stream_options unless streaming (400).
-                    || ((!stream || forceUsage) && property.NameEquals("stream_options"))
-                    || property.NameEquals("max_completion_tokens"))
-                {
-                    continue;
-                }
-
                 if (property.NameEquals("max_tokens") && hasMaxCompletion)
                 {
-                    // vLLM prefers max_completion_tokens when both are sent; keep that value under the name every version knows.
                     writer.WritePropertyName("max_tokens");
                     RawJson.Write(writer, maxCompletion);
+                }
+                else if (IsReplaced(property, stream, forceUsage, hasMaxCompletion))
+                {
+                    continue;
                 }
                 else if (property.NameEquals("messages") && property.Value.ValueKind == JsonValueKind.Array && !messagesUnchanged)
                 {

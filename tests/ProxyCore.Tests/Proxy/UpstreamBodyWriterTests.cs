@@ -10,7 +10,7 @@ public sealed class UpstreamBodyWriterTests
     {
         using var doc = JsonDocument.Parse("""{"model":"m","messages":[{"role":"user","content":"hi \u00e9 \ud83d\ude00"}],"stream":true,"stream_options":{"include_usage":true},"max_tokens":8192,"tools":[{"type":"function","function":{"name":"exec"}}]}""");
 
-        var written = UpstreamBodyWriter.Write(doc.RootElement, stream: false, sizeHint: 256);
+        var written = UpstreamBodyWriter.Write(doc.RootElement, ReadOnlyMemory<byte>.Empty, stream: false).ToArray();
 
         using var result = JsonDocument.Parse(written);
         var root = result.RootElement;
@@ -26,7 +26,7 @@ public sealed class UpstreamBodyWriterTests
     {
         using var doc = JsonDocument.Parse("""{"model":"m","messages":[],"stream_options":{"include_usage":true}}""");
 
-        using var result = JsonDocument.Parse(UpstreamBodyWriter.Write(doc.RootElement, stream: true, sizeHint: 64));
+        using var result = JsonDocument.Parse(UpstreamBodyWriter.Write(doc.RootElement, ReadOnlyMemory<byte>.Empty, stream: true).ToArray());
 
         Assert.True(result.RootElement.GetProperty("stream").GetBoolean());
         Assert.True(result.RootElement.GetProperty("stream_options").GetProperty("include_usage").GetBoolean());

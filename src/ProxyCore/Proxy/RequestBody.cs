@@ -1,0 +1,33 @@
+using System.Buffers;
+
+namespace OpsBot.ProxyCore.Proxy;
+
+/// <summary>
+/// A request body read whole into a pooled buffer, holding its share of <see cref="RequestBodyBudget"/>.
+/// Everything parsed from it (the request's <c>JsonDocument</c>, slices sent upstream) must be done before it is disposed.
+/// </summary>
+public sealed class RequestBody : IDisposable
+{
+    private byte[]? _buffer;
+    private readonly RequestBodyLease _lease;
+
+    internal RequestBody(byte[] buffer, int length, RequestBodyLease lease)
+    {
+        _buffer = buffer;
+        Length = length;
+        _lease = lease;
+    }
+
+    public int Length { get; }
+
+    public ReadOnlyMemory<byte> Memory => new(_buffer ?? throw new ObjectDisposedException(nameof(RequestBody)), 0, Length);
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _buffer, null) is { } buffer)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            _lease.Dispose();
+        }
+    }
+}
