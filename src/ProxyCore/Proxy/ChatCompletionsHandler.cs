@@ -18,6 +18,7 @@ public sealed partial class ChatCompletionsHandler
     private readonly UpstreamSender _sender;
     private readonly UpstreamRequestFactory _requests;
     private readonly RequestBodyBudget _budget;
+    private readonly RequestBufferPool _buffers;
     private readonly PassthroughForwarder _passthrough;
     private readonly StreamingToolCompletion _streaming;
     private readonly LoopGuard _loopGuard;
@@ -31,6 +32,7 @@ public sealed partial class ChatCompletionsHandler
         UpstreamSender sender,
         UpstreamRequestFactory requests,
         RequestBodyBudget budget,
+        RequestBufferPool buffers,
         PassthroughForwarder passthrough,
         StreamingToolCompletion streaming,
         LoopGuard loopGuard,
@@ -43,6 +45,7 @@ public sealed partial class ChatCompletionsHandler
         _sender = sender;
         _requests = requests;
         _budget = budget;
+        _buffers = buffers;
         _passthrough = passthrough;
         _streaming = streaming;
         _loopGuard = loopGuard;
@@ -61,7 +64,7 @@ public sealed partial class ChatCompletionsHandler
         RequestBody? body;
         try
         {
-            body = await RequestBodyReader.ReadAsync(context.Request, _options.MaxRequestBodyBytes, _budget, aborted);
+            body = await RequestBodyReader.ReadAsync(context.Request, _options.MaxRequestBodyBytes, _budget, _buffers, aborted);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {

@@ -38,6 +38,9 @@ public static class ProxyApplication
             kestrel.Listen(address, options.Port);
         });
 
+        // The socket transport reads ahead on its own (1 MiB per connection by default) whatever the limit above says.
+        builder.WebHost.UseSockets(sockets => sockets.MaxReadBufferSize = RequestBodyBudget.KestrelReadAhead);
+
         builder.Services.AddOptions<ProxyOptions>().Configure(configure);
         configureServices?.Invoke(builder.Services);
         builder.Services.AddOpsBotProxy();

@@ -40,8 +40,10 @@ public static class ProxyEndpoints
             context.Response.ContentType = PrometheusConstants.ExporterContentTypeValue.ToString();
             await metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
         });
-        endpoints.MapPost("/v1/chat/completions", (HttpContext context, ChatCompletionsHandler handler) => handler.HandleAsync(context));
-        endpoints.Map("/v1/{**path}", (HttpContext context, PassthroughForwarder forwarder) => forwarder.ForwardAsync(context));
+        // Plain RequestDelegates on the hot routes: a lambda with service parameters goes through the minimal-API
+        // binder (an expression tree compiled at start, parameter binding on every request).
+        endpoints.MapPost("/v1/chat/completions", static context => context.RequestServices.GetRequiredService<ChatCompletionsHandler>().HandleAsync(context));
+        endpoints.Map("/v1/{**path}", static context => context.RequestServices.GetRequiredService<PassthroughForwarder>().ForwardAsync(context));
         return endpoints;
     }
 }

@@ -26,6 +26,7 @@ public static class ProxyServiceCollectionExtensions
         services.TryAddSingleton<UpstreamRequestFactory>();
         services.TryAddSingleton<UpstreamSender>();
         services.TryAddSingleton<RequestBodyBudget>();
+        services.TryAddSingleton<RequestBufferPool>();
         services.TryAddSingleton<PassthroughForwarder>();
         services.TryAddSingleton<StreamingToolCompletion>();
         services.TryAddSingleton<LoopGuard>();

@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace OpsBot.ProxyCore.Proxy;
 
 /// <summary>
@@ -8,11 +6,13 @@ namespace OpsBot.ProxyCore.Proxy;
 /// </summary>
 public sealed class RequestBody : IDisposable
 {
-    private byte[]? _buffer;
+    private readonly RequestBufferPool _pool;
     private readonly RequestBodyLease _lease;
+    private byte[]? _buffer;
 
-    internal RequestBody(byte[] buffer, int length, RequestBodyLease lease)
+    internal RequestBody(RequestBufferPool pool, byte[] buffer, int length, RequestBodyLease lease)
     {
+        _pool = pool;
         _buffer = buffer;
         Length = length;
         _lease = lease;
@@ -26,7 +26,7 @@ public sealed class RequestBody : IDisposable
     {
         if (Interlocked.Exchange(ref _buffer, null) is { } buffer)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            _pool.Return(buffer);
             _lease.Dispose();
         }
     }

@@ -1,15 +1,14 @@
-using System.Buffers;
 using Microsoft.AspNetCore.Http;
 
 namespace OpsBot.ProxyCore.Proxy;
 
-/// <summary>Reads a whole request body into one pooled buffer within the <see cref="RequestBodyBudget"/>, refusing bodies over the limit.</summary>
+/// <summary>Reads a whole request body into one pooled buffer (<see cref="RequestBufferPool"/>) within the <see cref="RequestBodyBudget"/>, refusing bodies over the limit.</summary>
 internal static class RequestBodyReader
 {
     private const int UnknownLengthStart = 64 * 1024;
 
     /// <returns>The body, or null when it exceeds <paramref name="limit"/>.</returns>
-    public static async Task<RequestBody?> ReadAsync(HttpRequest request, long limit, RequestBodyBudget budget, CancellationToken cancellationToken)
+    public static async Task<RequestBody?> ReadAsync(HttpRequest request, long limit, RequestBodyBudget budget, RequestBufferPool pool, CancellationToken cancellationToken)
     {
         if (request.ContentLength is { } length)
         {
@@ -20,27 +19,27 @@ internal static class RequestBodyReader
 
             // Known length (OpenClaw always sends one): wait for the bytes, then read into one buffer of that size.
             var lease = await budget.AcquireAsync(length, cancellationToken);
-            var exact = Rent((int)length, lease);
+            var exact = Rent(pool, (int)length, lease);
             try
             {
                 await request.Body.ReadExactlyAsync(exact.AsMemory(0, (int)length), cancellationToken);
-                return new RequestBody(exact, (int)length, lease);
+                return new RequestBody(pool, exact, (int)length, lease);
             }
             catch
             {
-                ArrayPool<byte>.Shared.Return(exact);
+                pool.Return(exact);
                 lease.Dispose();
                 throw;
             }
         }
 
-        return await ReadUnknownLengthAsync(request, limit, budget, cancellationToken);
+        return await ReadUnknownLengthAsync(request, limit, budget, pool, cancellationToken);
     }
 
-    private static async Task<RequestBody?> ReadUnknownLengthAsync(HttpRequest request, long limit, RequestBodyBudget budget, CancellationToken cancellationToken)
+    private static async Task<RequestBody?> ReadUnknownLengthAsync(HttpRequest request, long limit, RequestBodyBudget budget, RequestBufferPool pool, CancellationToken cancellationToken)
     {
         var lease = await budget.AcquireAsync(UnknownLengthStart, cancellationToken);
-        var buffer = Rent(UnknownLengthStart, lease);
+        var buffer = Rent(pool, UnknownLengthStart, lease);
         var written = 0;
         try
         {
@@ -48,9 +47,9 @@ internal static class RequestBodyReader
             {
                 if (written == buffer.Length)
                 {
-                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    var larger = pool.Rent(buffer.Length * 2);
                     buffer.AsSpan(0, written).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    pool.Return(buffer);
                     lease.Grow(larger.Length - buffer.Length);
                     buffer = larger;
                 }
@@ -58,13 +57,13 @@ internal static class RequestBodyReader
                 var read = await request.Body.ReadAsync(buffer.AsMemory(written), cancellationToken);
                 if (read == 0)
                 {
-                    return new RequestBody(buffer, written, lease);
+                    return new RequestBody(pool, buffer, written, lease);
                 }
 
                 written += read;
                 if (written > limit)
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    pool.Return(buffer);
                     lease.Dispose();
                     return null;
                 }
@@ -72,17 +71,17 @@ internal static class RequestBodyReader
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            pool.Return(buffer);
             lease.Dispose();
             throw;
         }
     }
 
-    private static byte[] Rent(int length, RequestBodyLease lease)
+    private static byte[] Rent(RequestBufferPool pool, int length, RequestBodyLease lease)
     {
         try
         {
-            return ArrayPool<byte>.Shared.Rent(length);
+            return pool.Rent(length);
         }
         catch
         {
