@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpsBot.ProxyCore.Events;
 using OpsBot.ProxyCore.Metrics;
+using OpsBot.ProxyCore.ToolCalls;
 
 namespace OpsBot.ProxyCore.Proxy;
 
@@ -19,6 +20,7 @@ public sealed partial class ChatCompletionsHandler
     private readonly UpstreamRequestFactory _requests;
     private readonly RequestBodyBudget _budget;
     private readonly RequestBufferPool _buffers;
+    private readonly ToolCatalogCache _catalogs;
     private readonly PassthroughForwarder _passthrough;
     private readonly StreamingToolCompletion _streaming;
     private readonly LoopGuard _loopGuard;
@@ -33,6 +35,7 @@ public sealed partial class ChatCompletionsHandler
         UpstreamRequestFactory requests,
         RequestBodyBudget budget,
         RequestBufferPool buffers,
+        ToolCatalogCache catalogs,
         PassthroughForwarder passthrough,
         StreamingToolCompletion streaming,
         LoopGuard loopGuard,
@@ -46,6 +49,7 @@ public sealed partial class ChatCompletionsHandler
         _requests = requests;
         _budget = budget;
         _buffers = buffers;
+        _catalogs = catalogs;
         _passthrough = passthrough;
         _streaming = streaming;
         _loopGuard = loopGuard;
@@ -102,7 +106,7 @@ public sealed partial class ChatCompletionsHandler
 
         using (document)
         {
-            if (ChatRequest.TryParse(document, out var error) is not { } request)
+            if (ChatRequest.TryParse(document, out var error, _catalogs) is not { } request)
             {
                 await RejectAsync(context, started, StatusCodes.Status400BadRequest, error!);
                 return;
@@ -243,7 +247,7 @@ public sealed partial class ChatCompletionsHandler
                 }
 
                 var completion = UpstreamCompletion.Read(answer.RootElement, request.Tools);
-                if (completion.Format is { } format && format != ToolCalls.ToolCallFormat.Native)
+                if (completion.Format is { } format && format != ToolCallFormat.Native)
                 {
                     LogExtracted(_logger, completion.ToolCallCount, format);
                 }
@@ -354,7 +358,7 @@ public sealed partial class ChatCompletionsHandler
     private static partial void LogLoopGuard(ILogger logger, LoopGuardVerdict verdict, int toolResults, int repeats);
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "Recovered {Count} tool call(s) left as {Format} text in content")]
-    private static partial void LogExtracted(ILogger logger, int count, ToolCalls.ToolCallFormat format);
+    private static partial void LogExtracted(ILogger logger, int count, ToolCallFormat format);
 
     [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "Chat completion failed with {Status}: {Reason}")]
     private static partial void LogUpstreamFailed(ILogger logger, int status, string reason);

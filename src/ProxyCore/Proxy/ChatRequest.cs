@@ -17,7 +17,8 @@ public sealed record ChatRequest(
     public int Choices => Root.TryGetProperty("n", out var n) && n.ValueKind == JsonValueKind.Number && n.TryGetInt32(out var count) ? count : 1;
 
     /// <summary>Parses the request; returns null with a client-facing message when it is not a JSON object.</summary>
-    public static ChatRequest? TryParse(JsonDocument document, out string? error)
+    /// <param name="catalogs">Reuses the catalog of a tool set seen before (every OpenClaw request repeats its tools).</param>
+    public static ChatRequest? TryParse(JsonDocument document, out string? error, ToolCatalogCache? catalogs = null)
     {
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
@@ -62,6 +63,6 @@ public sealed record ChatRequest(
         }
 
         error = null;
-        return new ChatRequest(root, model, stream, hasTools, hasTools ? ToolCatalog.FromTools(tools) : ToolCatalog.Empty, toolResults, run);
+        return new ChatRequest(root, model, stream, hasTools, !hasTools ? ToolCatalog.Empty : catalogs?.Get(tools) ?? ToolCatalog.FromTools(tools), toolResults, run);
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpsBot.ProxyCore.Events;
 using OpsBot.ProxyCore.Metrics;
+using OpsBot.ProxyCore.ToolCalls;
 
 namespace OpsBot.ProxyCore.Proxy;
 
@@ -27,6 +28,7 @@ public static class ProxyServiceCollectionExtensions
         services.TryAddSingleton<UpstreamSender>();
         services.TryAddSingleton<RequestBodyBudget>();
         services.TryAddSingleton<RequestBufferPool>();
+        services.TryAddSingleton<ToolCatalogCache>();
         services.TryAddSingleton<PassthroughForwarder>();
         services.TryAddSingleton<StreamingToolCompletion>();
         services.TryAddSingleton<LoopGuard>();
