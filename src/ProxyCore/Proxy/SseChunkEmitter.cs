@@ -7,18 +7,30 @@ namespace OpsBot.ProxyCore.Proxy;
 /// <summary>
 /// Writes <c>chat.completion.chunk</c> events to a client, one reused buffer and writer per response.
 /// Every chunk repeats the upstream answer's id, created and model, as OpenAI streams do.
+/// Each event goes out in one write: Kestrel flushes every write (one HTTP chunk and one send each), so
+/// prefix, JSON and terminator written separately tripled the sends.
 /// </summary>
 public sealed class SseChunkEmitter : IDisposable
 {
+    private static ReadOnlySpan<byte> DataPrefix => "data: "u8;
+    private static ReadOnlySpan<byte> EventEnd => "\n\n"u8;
+    private static ReadOnlySpan<byte> Done => "data: [DONE]\n\n"u8;
+
     private readonly Stream _body;
     private readonly ChunkHeader _header;
+    private readonly bool _batch;
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
     private readonly Utf8JsonWriter _writer;
 
-    public SseChunkEmitter(Stream body, ChunkHeader header)
+    /// <param name="batch">
+    /// Keep every event until <see cref="DoneAsync"/> and send them in one write: for an answer that is complete
+    /// already (the re-wrap), where nothing is gained by sending its chunks apart.
+    /// </param>
+    public SseChunkEmitter(Stream body, ChunkHeader header, bool batch = false)
     {
         _body = body;
         _header = header;
+        _batch = batch;
         _writer = new Utf8JsonWriter(_buffer, RawJson.WriterOptions);
     }
 
@@ -75,15 +87,15 @@ public sealed class SseChunkEmitter : IDisposable
 
     public async ValueTask DoneAsync(CancellationToken cancellationToken)
     {
-        await SseWriter.WriteDoneAsync(_body, cancellationToken);
-        await _body.FlushAsync(cancellationToken);
+        _buffer.Write(Done);
+        await SendAsync(cancellationToken);
     }
 
     public void Dispose() => _writer.Dispose();
 
     private void Begin()
     {
-        _buffer.ResetWrittenCount();
+        _buffer.Write(DataPrefix);
         _writer.Reset(_buffer);
         _writer.WriteStartObject();
         _header.Write(_writer);
@@ -106,13 +118,20 @@ public sealed class SseChunkEmitter : IDisposable
         _writer.WriteEndArray();
     }
 
-    private async ValueTask EndAsync(CancellationToken cancellationToken)
+    private ValueTask EndAsync(CancellationToken cancellationToken)
     {
         _writer.WriteEndObject();
         _writer.Flush();
+        _buffer.Write(EventEnd);
         Written++;
-        await SseWriter.WriteEventAsync(_body, _buffer.WrittenMemory, cancellationToken);
-        // Flush per chunk: a streamed token that sits in a buffer is a token the user does not see.
+        // Flush per chunk when streaming: a token that sits in a buffer is a token the user does not see.
+        return _batch ? ValueTask.CompletedTask : SendAsync(cancellationToken);
+    }
+
+    private async ValueTask SendAsync(CancellationToken cancellationToken)
+    {
+        await _body.WriteAsync(_buffer.WrittenMemory, cancellationToken);
         await _body.FlushAsync(cancellationToken);
+        _buffer.ResetWrittenCount();
     }
 }

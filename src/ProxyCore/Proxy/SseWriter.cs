@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Http;
 
 namespace OpsBot.ProxyCore.Proxy;
@@ -5,9 +6,8 @@ namespace OpsBot.ProxyCore.Proxy;
 /// <summary>Server-sent-event framing as vLLM and OpenAI use it: <c>data: &lt;json&gt;\n\n</c>, ending in <c>data: [DONE]</c>.</summary>
 public static class SseWriter
 {
-    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
-    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
-    private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
+    private static ReadOnlySpan<byte> DataPrefix => "data: "u8;
+    private static ReadOnlySpan<byte> ErrorEnd => "\n\ndata: [DONE]\n\n"u8;
 
     public static void SetHeaders(HttpResponse response)
     {
@@ -17,19 +17,22 @@ public static class SseWriter
         response.Headers["X-Accel-Buffering"] = "no";
     }
 
-    public static async ValueTask WriteEventAsync(Stream body, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
-    {
-        await body.WriteAsync(DataPrefix, cancellationToken);
-        await body.WriteAsync(json, cancellationToken);
-        await body.WriteAsync(EventEnd, cancellationToken);
-    }
-
-    public static ValueTask WriteDoneAsync(Stream body, CancellationToken cancellationToken) => body.WriteAsync(Done, cancellationToken);
-
+    /// <summary>An error event and <c>[DONE]</c>, in one write (Kestrel sends every write on its own).</summary>
     public static async Task WriteErrorAndDoneAsync(HttpResponse response, ReadOnlyMemory<byte> errorJson, CancellationToken cancellationToken)
     {
-        await WriteEventAsync(response.Body, errorJson, cancellationToken);
-        await WriteDoneAsync(response.Body, cancellationToken);
-        await response.Body.FlushAsync(cancellationToken);
+        var length = DataPrefix.Length + errorJson.Length + ErrorEnd.Length;
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            DataPrefix.CopyTo(buffer);
+            errorJson.Span.CopyTo(buffer.AsSpan(DataPrefix.Length));
+            ErrorEnd.CopyTo(buffer.AsSpan(DataPrefix.Length + errorJson.Length));
+            await response.Body.WriteAsync(buffer.AsMemory(0, length), cancellationToken);
+            await response.Body.FlushAsync(cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }
