@@ -37,6 +37,16 @@ public sealed class SseChunkEmitter : IDisposable
     /// <summary>Number of chunks written so far.</summary>
     public int Written { get; private set; }
 
+    /// <summary>
+    /// Keep events instead of sending them, while more of the upstream stream is already at hand; the next event
+    /// written with this off (or <see cref="SendPendingAsync"/>) sends them all. Nothing is delayed: it only
+    /// saves a send per event when vLLM delivers several at once.
+    /// </summary>
+    public bool Defer { get; set; }
+
+    /// <summary>Whether events are kept that have not been sent.</summary>
+    public bool HasPending => _buffer.WrittenCount > 0;
+
     public ValueTask RoleAsync(int index, CancellationToken cancellationToken)
     {
         Begin();
@@ -125,8 +135,12 @@ public sealed class SseChunkEmitter : IDisposable
         _buffer.Write(EventEnd);
         Written++;
         // Flush per chunk when streaming: a token that sits in a buffer is a token the user does not see.
-        return _batch ? ValueTask.CompletedTask : SendAsync(cancellationToken);
+        return _batch || Defer ? ValueTask.CompletedTask : SendAsync(cancellationToken);
     }
+
+    /// <summary>Sends the events kept by <see cref="Defer"/>.</summary>
+    public ValueTask SendPendingAsync(CancellationToken cancellationToken) =>
+        HasPending ? SendAsync(cancellationToken) : ValueTask.CompletedTask;
 
     private async ValueTask SendAsync(CancellationToken cancellationToken)
     {

@@ -10,7 +10,7 @@ public static class SseEventReader
     private static ReadOnlySpan<byte> DataPrefix => "data:"u8;
 
     /// <summary>Yields each data payload; the memory is only valid until the next item is requested.</summary>
-    public static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<SseData> ReadAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true));
         byte[]? lineBuffer = null;
@@ -27,7 +27,7 @@ public static class SseEventReader
                         continue;
                     }
 
-                    yield return data;
+                    yield return new SseData(data, HasAnotherLine(buffer));
                 }
 
                 reader.AdvanceTo(buffer.Start, buffer.End);
@@ -46,6 +46,14 @@ public static class SseEventReader
 
             await reader.CompleteAsync();
         }
+    }
+
+    /// <summary>Whether a further non-empty line is already complete in <paramref name="rest"/> (the blank line ending an event does not count).</summary>
+    private static bool HasAnotherLine(ReadOnlySequence<byte> rest)
+    {
+        var reader = new SequenceReader<byte>(rest);
+        reader.AdvancePastAny((byte)'\r', (byte)'\n');
+        return reader.TryAdvanceTo((byte)'\n', advancePastDelimiter: false);
     }
 
     private static bool TryReadLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)

@@ -67,22 +67,31 @@ public sealed partial class StreamingToolCompletion
             try
             {
                 await using var stream = await response.Content.ReadAsStreamAsync(idle.Token);
-                await foreach (var data in SseEventReader.ReadAsync(stream, idle.Token))
+                await foreach (var sse in SseEventReader.ReadAsync(stream, idle.Token))
                 {
                     idle.CancelAfter(_options.UpstreamTimeout);
-                    if (data.Span.SequenceEqual(DoneMarker))
+                    if (sse.Data.Span.SequenceEqual(DoneMarker))
                     {
                         state.SawDone = true;
                         break;
                     }
 
-                    using var chunk = JsonDocument.Parse(data);
+                    state.MoreBuffered = sse.MoreBuffered;
+                    using var chunk = JsonDocument.Parse(sse.Data);
                     if (await OnChunkAsync(context, state, chunk.RootElement, started, aborted) is { } upstreamError)
                     {
                         state.Error = upstreamError;
                         break;
                     }
+
+                    if (!sse.MoreBuffered && state.Emitter is { } emitter)
+                    {
+                        // The last chunk at hand may have produced nothing (held back); what earlier ones produced goes now.
+                        await emitter.SendPendingAsync(aborted);
+                    }
                 }
+
+                await SendPendingAsync(state, aborted);
             }
             catch (Exception ex) when (aborted.IsCancellationRequested && ex is OperationCanceledException or IOException)
             {
@@ -91,6 +100,14 @@ public sealed partial class StreamingToolCompletion
             catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException or JsonException)
             {
                 state.Error = ex is JsonException ? $"vLLM sent a chunk that is not JSON: {ex.Message}" : $"vLLM stream broke: {ex.Message}";
+                try
+                {
+                    await SendPendingAsync(state, aborted);
+                }
+                catch (Exception sendFailure) when (aborted.IsCancellationRequested && sendFailure is OperationCanceledException or IOException)
+                {
+                    return StreamingOutcome.Done(Aborted(request, started, state));
+                }
             }
 
             if (state.Error is null && !state.SawDone)
@@ -119,6 +136,8 @@ public sealed partial class StreamingToolCompletion
             var extraction = state.Holdback.Complete();
             var allCalls = calls.Concat(extraction.Calls).ToList();
             state.Format = calls.Count > 0 ? ToolCallFormat.Native : extraction.Format;
+            // The end of the answer is known whole: one send at [DONE].
+            state.MoreBuffered = true;
             await EnsureStartedAsync(context, state, aborted);
             if (!string.IsNullOrEmpty(extraction.RemainingContent))
             {
@@ -137,6 +156,7 @@ public sealed partial class StreamingToolCompletion
                 await state.Emitter.UsageAsync(usage, aborted);
             }
 
+            state.Emitter.Defer = false;
             await state.Emitter.DoneAsync(aborted);
             state.ToolCalls = allCalls.Count;
             if (extraction.Found)
@@ -212,6 +232,18 @@ public sealed partial class StreamingToolCompletion
         return null;
     }
 
+    /// <summary>Whatever comes next (error event, fallback, the final chunks) must follow the text the client was sent.</summary>
+    private static ValueTask SendPendingAsync(StreamState state, CancellationToken cancellationToken)
+    {
+        if (state.Emitter is not { } emitter)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        emitter.Defer = false;
+        return emitter.SendPendingAsync(cancellationToken);
+    }
+
     private static async Task EnsureStartedAsync(HttpContext context, StreamState state, CancellationToken cancellationToken)
     {
         if (state.Emitter is not null)
@@ -222,7 +254,7 @@ public sealed partial class StreamingToolCompletion
         // Headers wait for the first text: until then a failed stream can still be retried invisibly.
         context.Response.StatusCode = StatusCodes.Status200OK;
         SseWriter.SetHeaders(context.Response);
-        state.Emitter = new SseChunkEmitter(context.Response.Body, state.Header!);
+        state.Emitter = new SseChunkEmitter(context.Response.Body, state.Header!) { Defer = state.MoreBuffered };
         await state.Emitter.RoleAsync(0, cancellationToken);
     }
 
@@ -240,6 +272,8 @@ public sealed partial class StreamingToolCompletion
 
     private sealed class StreamState(ToolCatalog tools) : IDisposable
     {
+        private bool _moreBuffered;
+
         public ChunkHeader? Header { get; set; }
         public SseChunkEmitter? Emitter { get; set; }
         public StreamingToolCallScanner Holdback { get; } = new(tools);
@@ -253,6 +287,20 @@ public sealed partial class StreamingToolCompletion
         public ToolCallFormat? Format { get; set; }
         public TimeSpan? FirstByte { get; set; }
         public bool SawDone { get; set; }
+
+        /// <summary>More upstream data is already at hand: the emitter keeps its events for one send.</summary>
+        public bool MoreBuffered
+        {
+            get => Emitter?.Defer ?? _moreBuffered;
+            set
+            {
+                _moreBuffered = value;
+                if (Emitter is not null)
+                {
+                    Emitter.Defer = value;
+                }
+            }
+        }
         public string? Error { get; set; }
 
         public void Dispose() => Emitter?.Dispose();
