@@ -8,7 +8,7 @@ namespace OpsBot.Bench.Diagnose;
 
 /// <summary>
 /// Measures where the proxy's time and memory go: the hot steps in-process, then the proxy in its own
-/// process with allocation sampling, under server GC (as opsbot ships) and workstation GC.
+/// process with allocation sampling, under server GC and workstation GC (as opsbot ships).
 /// </summary>
 internal static class Investigation
 {

@@ -30,7 +30,7 @@ internal static class ResultsReport
         md.AppendLine();
         md.AppendLine(F($"Workload: the captured OpenClaw 2026.2.12 request \"What is 2+2?\" ({bodies.OpenClaw.Length} B compact JSON, stream:true, 22 tools) against the vLLM simulator answering ")
             + F($"\"{BenchAnswers.FastText}\" with zero think time; time to first token with the simulator decoding {BenchAnswers.PacedTokens} tokens at {BenchAnswers.PacedTokensPerSecond:0} tok/s; ")
-            + F($"peak RSS with the system prompt padded to {RequestBodies.LargeBodyBytes / MiB:0} MiB. Simulator, opsbot (Release, server GC as shipped) and the load generator are separate processes on 127.0.0.1; ")
+            + F($"peak RSS with the system prompt padded to {RequestBodies.LargeBodyBytes / MiB:0} MiB. Simulator, opsbot (Release, workstation GC as shipped) and the load generator are separate processes on 127.0.0.1; ")
             + F($"latency is measured to the last byte of the response. {settings}."));
         md.AppendLine();
 
@@ -48,8 +48,8 @@ internal static class ResultsReport
             t => F($"{Ms(Percentiles.Of(t.TtftMs, 0.5))} ({t.TtftMs.DefaultIfEmpty(double.NaN).Max():0.0})"),
             t => Delta(Percentiles.Of(t.TtftMs, 0.5) - Percentiles.Of(direct.TtftMs, 0.5)));
         Row(md, "paced response complete, p50", targets, t => Ms(Percentiles.Of(t.TtftTotalMs, 0.5)), t => Delta(Percentiles.Of(t.TtftTotalMs, 0.5) - Percentiles.Of(direct.TtftTotalMs, 0.5)));
-        Row(md, F($"proxy peak RSS, c={settings.RssConcurrency}, 1 MiB bodies (RSS before)"), targets,
-            t => t.Target.Proxy is null || t.Rss is null ? "n/a" : F($"{t.Rss.PeakBytes / MiB:0} MiB ({t.Rss.BeforeBytes / MiB:0})"), _ => null);
+        Row(md, F($"proxy peak RSS, c={settings.RssConcurrency}, 1 MiB bodies (RSS before; growth)"), targets,
+            t => t.Target.Proxy is null || t.Rss is null ? "n/a" : F($"{t.Rss.PeakBytes / MiB:0} MiB ({t.Rss.BeforeBytes / MiB:0}; +{(t.Rss.PeakBytes - t.Rss.BeforeBytes) / MiB:0})"), _ => null);
         Row(md, F($"throughput, c={settings.RssConcurrency}, 1 MiB bodies"), targets,
             t => Rps(t.Rss?.Load.RequestsPerSecond ?? double.NaN), t => Ratio(t.Rss?.Load.RequestsPerSecond ?? double.NaN, direct.Rss?.Load.RequestsPerSecond ?? double.NaN));
         md.AppendLine();
@@ -110,7 +110,7 @@ internal static class ResultsReport
             foreach (var gc in new[] { run.Small, run.Large })
             {
                 var top = string.Join(", ", gc.After.TopAllocations.Take(4).Select(a => F($"{Short(a.Type)} {a.Heap} {Bytes((double)a.Bytes / gc.Requests)}")));
-                md.AppendLine(F($"| {run.Configuration}, {(gc.After.ServerGc ? "server GC (as opsbot ships)" : "workstation GC")} | {gc.Workload}, {gc.Requests} req at c={gc.Concurrency} | {gc.Load.Percentile(0.5):0.0} / {gc.Load.Percentile(0.99):0.0} ms | {gc.CpuPerRequestMs:0.00} ms | {Bytes(gc.AllocatedPerRequest)} | {gc.Gen0}/{gc.Gen1}/{gc.Gen2} | {gc.PauseMilliseconds:0} ms | {gc.PeakRssBytes / MiB:0} MiB | {top} |"));
+                md.AppendLine(F($"| {run.Configuration}, {(gc.After.ServerGc ? "server GC" : "workstation GC (as opsbot ships)")} | {gc.Workload}, {gc.Requests} req at c={gc.Concurrency} | {gc.Load.Percentile(0.5):0.0} / {gc.Load.Percentile(0.99):0.0} ms | {gc.CpuPerRequestMs:0.00} ms | {Bytes(gc.AllocatedPerRequest)} | {gc.Gen0}/{gc.Gen1}/{gc.Gen2} | {gc.PauseMilliseconds:0} ms | {gc.PeakRssBytes / MiB:0} MiB | {top} |"));
             }
         }
     }
