@@ -18,19 +18,13 @@ public sealed class SseChunkEmitter : IDisposable
 
     private readonly Stream _body;
     private readonly ChunkHeader _header;
-    private readonly bool _batch;
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
     private readonly Utf8JsonWriter _writer;
 
-    /// <param name="batch">
-    /// Keep every event until <see cref="DoneAsync"/> and send them in one write: for an answer that is complete
-    /// already (the re-wrap), where nothing is gained by sending its chunks apart.
-    /// </param>
-    public SseChunkEmitter(Stream body, ChunkHeader header, bool batch = false)
+    public SseChunkEmitter(Stream body, ChunkHeader header)
     {
         _body = body;
         _header = header;
-        _batch = batch;
         _writer = new Utf8JsonWriter(_buffer, RawJson.WriterOptions);
     }
 
@@ -38,9 +32,9 @@ public sealed class SseChunkEmitter : IDisposable
     public int Written { get; private set; }
 
     /// <summary>
-    /// Keep events instead of sending them, while more of the upstream stream is already at hand; the next event
-    /// written with this off (or <see cref="SendPendingAsync"/>) sends them all. Nothing is delayed: it only
-    /// saves a send per event when vLLM delivers several at once.
+    /// Keep events instead of sending them; the next event written with this off, <see cref="SendPendingAsync"/>
+    /// or <see cref="DoneAsync"/> sends them all in one write. For what is already at hand: a complete answer
+    /// being re-wrapped, or several chunks vLLM delivered at once. Nothing the client could see sooner waits.
     /// </summary>
     public bool Defer { get; set; }
 
@@ -135,7 +129,7 @@ public sealed class SseChunkEmitter : IDisposable
         _buffer.Write(EventEnd);
         Written++;
         // Flush per chunk when streaming: a token that sits in a buffer is a token the user does not see.
-        return _batch || Defer ? ValueTask.CompletedTask : SendAsync(cancellationToken);
+        return Defer ? ValueTask.CompletedTask : SendAsync(cancellationToken);
     }
 
     /// <summary>Sends the events kept by <see cref="Defer"/>.</summary>

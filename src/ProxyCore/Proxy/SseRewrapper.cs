@@ -14,7 +14,7 @@ public static class SseRewrapper
     /// </param>
     public static async Task WriteAsync(Stream body, UpstreamCompletion completion, TimeProvider time, CancellationToken cancellationToken, bool preambleSent = false)
     {
-        using var emitter = new SseChunkEmitter(body, ChunkHeader.From(completion.Root, time), batch: true);
+        using var emitter = new SseChunkEmitter(body, ChunkHeader.From(completion.Root, time)) { Defer = true };
         foreach (var choice in completion.Choices)
         {
             if (!preambleSent)

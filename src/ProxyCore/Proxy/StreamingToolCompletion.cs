@@ -84,10 +84,10 @@ public sealed partial class StreamingToolCompletion
                         break;
                     }
 
-                    if (!sse.MoreBuffered && state.Emitter is { } emitter)
+                    if (!sse.MoreBuffered)
                     {
                         // The last chunk at hand may have produced nothing (held back); what earlier ones produced goes now.
-                        await emitter.SendPendingAsync(aborted);
+                        await SendPendingAsync(state, aborted);
                     }
                 }
 
@@ -156,7 +156,6 @@ public sealed partial class StreamingToolCompletion
                 await state.Emitter.UsageAsync(usage, aborted);
             }
 
-            state.Emitter.Defer = false;
             await state.Emitter.DoneAsync(aborted);
             state.ToolCalls = allCalls.Count;
             if (extraction.Found)
@@ -291,7 +290,7 @@ public sealed partial class StreamingToolCompletion
         /// <summary>More upstream data is already at hand: the emitter keeps its events for one send.</summary>
         public bool MoreBuffered
         {
-            get => Emitter?.Defer ?? _moreBuffered;
+            get => _moreBuffered;
             set
             {
                 _moreBuffered = value;

@@ -92,8 +92,9 @@ public static class UpstreamBodyWriter
                 continue;
             }
 
+            var value = JsonMarshal.GetRawUtf8Value(property.Value);
             if (!TryGetOffset(source.Span, JsonMarshal.GetRawUtf8PropertyName(property), out var nameStart)
-                || !TryGetOffset(source.Span, JsonMarshal.GetRawUtf8Value(property.Value), out var valueStart))
+                || !TryGetOffset(source.Span, value, out var valueStart))
             {
                 return null;
             }
@@ -104,7 +105,7 @@ public static class UpstreamBodyWriter
                 runStart = opened || skipped ? nameStart - 1 : rootStart;
             }
 
-            runEnd = valueStart + JsonMarshal.GetRawUtf8Value(property.Value).Length;
+            runEnd = valueStart + value.Length;
         }
 
         CloseRun();

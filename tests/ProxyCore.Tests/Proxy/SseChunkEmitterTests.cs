@@ -23,10 +23,10 @@ public sealed class SseChunkEmitterTests
     }
 
     [Fact]
-    public async Task A_batched_answer_goes_out_in_one_write_at_done()
+    public async Task A_deferred_answer_goes_out_in_one_write_at_done()
     {
         var body = new WriteCountingStream();
-        using var emitter = new SseChunkEmitter(body, new ChunkHeader("chatcmpl-1", 1700000000, "m"), batch: true);
+        using var emitter = new SseChunkEmitter(body, new ChunkHeader("chatcmpl-1", 1700000000, "m")) { Defer = true };
 
         await emitter.RoleAsync(0, CancellationToken.None);
         await emitter.ContentAsync(0, "4", CancellationToken.None);
