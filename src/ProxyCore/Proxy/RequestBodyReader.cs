@@ -19,16 +19,16 @@ internal static class RequestBodyReader
 
             // Known length (OpenClaw always sends one): wait for the bytes, then read into one buffer of that size.
             var lease = await budget.AcquireAsync(length, cancellationToken);
-            var exact = Rent(pool, (int)length, lease);
+            byte[]? exact = null;
             try
             {
+                exact = pool.Rent((int)length);
                 await request.Body.ReadExactlyAsync(exact.AsMemory(0, (int)length), cancellationToken);
                 return new RequestBody(pool, exact, (int)length, lease);
             }
             catch
             {
-                pool.Return(exact);
-                lease.Dispose();
+                GiveBack(pool, exact, lease);
                 throw;
             }
         }
@@ -39,10 +39,12 @@ internal static class RequestBodyReader
     private static async Task<RequestBody?> ReadUnknownLengthAsync(HttpRequest request, long limit, RequestBodyBudget budget, RequestBufferPool pool, CancellationToken cancellationToken)
     {
         var lease = await budget.AcquireAsync(UnknownLengthStart, cancellationToken);
-        var buffer = Rent(pool, UnknownLengthStart, lease);
-        var written = 0;
+        byte[]? buffer = null;
+        RequestBody? body = null;
         try
         {
+            buffer = pool.Rent(UnknownLengthStart);
+            var written = 0;
             while (true)
             {
                 if (written == buffer.Length)
@@ -57,36 +59,33 @@ internal static class RequestBodyReader
                 var read = await request.Body.ReadAsync(buffer.AsMemory(written), cancellationToken);
                 if (read == 0)
                 {
-                    return new RequestBody(pool, buffer, written, lease);
+                    return body = new RequestBody(pool, buffer, written, lease);
                 }
 
                 written += read;
                 if (written > limit)
                 {
-                    pool.Return(buffer);
-                    lease.Dispose();
                     return null;
                 }
             }
         }
-        catch
+        finally
         {
-            pool.Return(buffer);
-            lease.Dispose();
-            throw;
+            // Over the limit or failed: nothing was handed over, so the buffer and the bytes go back.
+            if (body is null)
+            {
+                GiveBack(pool, buffer, lease);
+            }
         }
     }
 
-    private static byte[] Rent(RequestBufferPool pool, int length, RequestBodyLease lease)
+    private static void GiveBack(RequestBufferPool pool, byte[]? buffer, RequestBodyLease lease)
     {
-        try
+        if (buffer is not null)
         {
-            return pool.Rent(length);
+            pool.Return(buffer);
         }
-        catch
-        {
-            lease.Dispose();
-            throw;
-        }
+
+        lease.Dispose();
     }
 }

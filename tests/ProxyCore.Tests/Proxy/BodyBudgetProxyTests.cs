@@ -99,6 +99,41 @@ public sealed class BodyBudgetProxyTests
         Assert.False(JsonNode.Parse(received)!["stream"]!.GetValue<bool>());
     }
 
+    [Fact]
+    public async Task A_body_without_a_length_grows_its_share_as_it_arrives_and_gives_it_back()
+    {
+        await using var harness = await ProxyHarness.StartAsync(o => o.MaxBufferedRequestBytes = Budget);
+        harness.Simulator.DefaultAnswer = SimulatedAnswer.Text("4");
+        var budget = harness.Services.GetRequiredService<RequestBodyBudget>();
+        // 200 KB sent chunked: past the first 64 KiB buffer, so it grows twice.
+        using var response = await harness.Http.SendAsync(Chunked(Padded(200_000)));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var forwarded = harness.Simulator.ChatRequests.Single().Json!.Value.GetProperty("messages")[0].GetProperty("content").GetString();
+        Assert.Equal(200_000, forwarded!.Length);
+        await WaitUntilAsync(() => budget.InUse == 0);
+    }
+
+    [Fact]
+    public async Task A_body_without_a_length_over_the_limit_gets_413_and_gives_its_share_back()
+    {
+        await using var harness = await ProxyHarness.StartAsync(o => { o.MaxBufferedRequestBytes = Budget; o.MaxRequestBodyBytes = 100_000; });
+        var budget = harness.Services.GetRequiredService<RequestBodyBudget>();
+        using var response = await harness.Http.SendAsync(Chunked(Padded(200_000)));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Empty(harness.Simulator.ChatRequests);
+        await WaitUntilAsync(() => budget.InUse == 0);
+    }
+
+    /// <summary>A request sent with <c>Transfer-Encoding: chunked</c> and no Content-Length.</summary>
+    private static HttpRequestMessage Chunked(JsonObject body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = ChatBodies.Content(body) };
+        request.Headers.TransferEncodingChunked = true;
+        return request;
+    }
+
     private static JsonObject Padded(int bytes)
     {
         var body = ChatBodies.Create(stream: true, "exec");
