@@ -4,23 +4,20 @@ using OpsBot.Hosting;
 
 try
 {
-    if (CliApp.IsCliInvocation(args))
+    var commandLine = new OpsBotCommandLine().Parse(args);
+    if (!commandLine.RunsService)
     {
-        // The CLI twin: same services, nothing started, results printed instead of posted.
-        var cliBuilder = OpsBotHost.CreateBuilder(CliApp.HostArguments(args));
-        // The terminal shows the command's output; the service's informational log lines would drown it.
-        cliBuilder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning", ["Logging:LogLevel:OpsBot"] = "Warning" });
-        using var cli = cliBuilder.Build();
+        // A CLI verb, help, or a mistake on the command line (the service's own flags included).
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
             e.Cancel = true;
             cancel.Cancel();
         };
-        return await CliApp.TryRunAsync(args, cli.Services, Console.Out, cancel.Token) ?? CliApp.ExitUsage;
+        return await CliApp.RunAsync(commandLine, CliConsole.FromSystem(Environment.GetEnvironmentVariable), cancel.Token);
     }
 
-    using var host = OpsBotHost.CreateBuilder(args).Build();
+    using var host = OpsBotHost.CreateBuilder([.. commandLine.HostArguments]).Build();
     await host.RunAsync();
     return 0;
 }

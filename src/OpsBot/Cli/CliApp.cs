@@ -1,4 +1,6 @@
-using System.Globalization;
+using System.CommandLine;
+using Microsoft.Extensions.Options;
+using OpsBot.Admin;
 using OpsBot.History;
 using OpsBot.Hosting;
 using OpsBot.Ops;
@@ -6,239 +8,101 @@ using OpsBot.Ops;
 namespace OpsBot.Cli;
 
 /// <summary>
-/// The CLI twin: <c>opsbot status|logs|smoke|history|check-config</c> print what the Discord commands post,
-/// for when Discord itself is the problem. Same <see cref="OpsCommands"/>, plain-text renderer.
+/// The CLI twin: <c>opsbot status|logs|smoke|history|check-config</c> print what the Discord commands post, for
+/// when Discord itself is the problem. Each verb asks the running service over its admin socket first (its proxy
+/// log, its history, its monitors) and, when no service answers, says so on one line and probes directly.
 /// </summary>
-public static class CliApp
+/// <remarks>
+/// Results go to standard output, fitted to the terminal (80 columns at most); notes, heartbeats and usage errors
+/// to standard error. Exit codes: 0 fine, 1 the thing checked is not (unhealthy, a smoke test failed), 2 invalid
+/// configuration, 64 a usage error (EX_USAGE).
+/// </remarks>
+public sealed class CliApp
 {
     public const int ExitOk = 0;
     public const int ExitFailed = 1;
     public const int ExitConfigProblems = 2;
     public const int ExitUsage = 64;
 
-    private static readonly string[] Verbs = ["status", "logs", "smoke", "history", "check-config", "help"];
+    private readonly CliConsole _console;
+    private readonly Func<IReadOnlyList<string>, IServiceProvider> _services;
+    private readonly TimeProvider _time;
+    private readonly PlainTextRenderer _renderer;
 
-    public static string Usage { get; } = """
-        usage: opsbot [--port N --vllm-url URL --host ADDR]   run the proxy and bot (the service)
-               opsbot status                                  stack status, uptime, last incidents (exit 1 unless healthy)
-               opsbot logs <vllm|proxy|gateway> [-n N]        last N log lines (default 50, at most 500)
-               opsbot smoke [proxy|2+2|tmp|all]               run smoke tests with progress (exit 1 on failure)
-               opsbot history [incidents|alerts|restarts|smoke|traffic|all] [--hours H] [-n N]
-               opsbot check-config                            validate all settings (exit 2 on problems)
-        """;
-
-    /// <summary>True when <paramref name="args"/> name a CLI verb (or help) rather than the service's flags.</summary>
-    public static bool IsCliInvocation(string[] args) =>
-        args.Length > 0 && (!args[0].StartsWith('-') || args[0] is "--help" or "-h");
-
-    /// <summary>
-    /// The arguments to build the host with for a CLI invocation: only the service's own flags
-    /// (e.g. <c>--vllm-url</c>), so CLI options like <c>-n 20</c> never reach configuration.
-    /// </summary>
-    public static string[] HostArguments(string[] args)
+    /// <param name="services">Builds the services a verb needs from the host arguments (only called for a verb).</param>
+    public CliApp(CliConsole console, Func<IReadOnlyList<string>, IServiceProvider> services, TimeProvider? time = null)
     {
-        if (!IsCliInvocation(args))
-        {
-            return args;
-        }
-
-        var kept = new List<string>();
-        for (var i = 1; i < args.Length; i++)
-        {
-            var (name, inlineValue) = args[i].Split('=', 2) is [var n, var v] ? (n, v) : (args[i], null);
-            if (!CommandLine.SwitchMappings.ContainsKey(name))
-            {
-                continue;
-            }
-
-            if (inlineValue is not null)
-            {
-                kept.Add(args[i]);
-            }
-            else if (i + 1 < args.Length)
-            {
-                kept.Add(args[i]);
-                kept.Add(args[++i]);
-            }
-        }
-
-        return [.. kept];
+        _console = console;
+        _services = services;
+        _time = time ?? TimeProvider.System;
+        _renderer = new PlainTextRenderer(console.Style);
     }
 
-    /// <summary>The verb's own arguments: what follows the verb, less the service flags <see cref="HostArguments"/> passed to the host.</summary>
-    private static string[] CommandArguments(string[] args)
+    /// <summary>For Program: runs a command line that is not the service, with the real host behind the verbs.</summary>
+    public static async Task<int> RunAsync(ParsedCommandLine commandLine, CliConsole console, CancellationToken cancellationToken)
     {
-        var hostFlags = HostArguments(args);
-        var rest = new List<string>();
-        for (var i = 1; i < args.Length; i++)
-        {
-            var name = args[i].Split('=', 2)[0];
-            if (CommandLine.SwitchMappings.ContainsKey(name) && hostFlags.Contains(args[i]))
-            {
-                i += args[i].Contains('=') ? 0 : 1;
-                continue;
-            }
-
-            rest.Add(args[i]);
-        }
-
-        return [.. rest];
-    }
-
-    /// <summary>Runs a CLI verb and answers its exit code, or null when <paramref name="args"/> mean "run the service".</summary>
-    public static async Task<int?> TryRunAsync(string[] args, IServiceProvider services, TextWriter output, CancellationToken cancellationToken)
-    {
-        if (!IsCliInvocation(args))
-        {
-            return null;
-        }
-
-        var verb = args[0].ToLowerInvariant();
-        var rest = CommandArguments(args);
-        var renderer = new PlainTextRenderer();
-        var commands = services.GetService<OpsCommands>() ?? ActivatorUtilities.CreateInstance<OpsCommands>(services);
-        var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
+        IHost? host = null;
         try
         {
-            switch (verb)
-            {
-                case "help" or "--help" or "-h":
-                    await output.WriteLineAsync(Usage);
-                    return ExitOk;
-                case "status":
-                    return await StatusAsync(rest, commands, renderer, output, cancellationToken);
-                case "logs":
-                    return await LogsAsync(rest, commands, renderer, output, cancellationToken);
-                case "smoke":
-                    return await SmokeAsync(rest, commands, renderer, output, time, cancellationToken);
-                case "history":
-                    return await HistoryAsync(rest, commands, renderer, output, cancellationToken);
-                case "check-config":
-                    return await CheckConfigAsync(rest, commands, renderer, output);
-                default:
-                    return await UsageErrorAsync(output, $"unknown command '{args[0]}' (commands: {string.Join(", ", Verbs)})");
-            }
+            return await new CliApp(console, arguments => (host ??= BuildHost(arguments)).Services).RunAsync(commandLine, cancellationToken);
         }
-        catch (CliUsageException ex)
+        finally
         {
-            return await UsageErrorAsync(output, ex.Message);
+            host?.Dispose();
         }
     }
 
-    private static async Task<int> StatusAsync(string[] args, OpsCommands commands, PlainTextRenderer renderer, TextWriter output, CancellationToken cancellationToken)
+    /// <summary>The service's composition, built but not started, and quiet: the terminal shows the command's output.</summary>
+    public static IHost BuildHost(IReadOnlyList<string> hostArguments)
     {
-        NoMoreArguments(args, "status");
-        var report = await commands.GetStatusAsync(inService: false, cancellationToken);
-        await output.WriteAsync(renderer.RenderStatus(report));
-        return report.Overall == HealthState.Healthy ? ExitOk : ExitFailed;
+        var builder = OpsBotHost.CreateBuilder([.. hostArguments]);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning", ["Logging:LogLevel:OpsBot"] = "Warning" });
+        return builder.Build();
     }
 
-    private static async Task<int> LogsAsync(string[] args, OpsCommands commands, PlainTextRenderer renderer, TextWriter output, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(ParsedCommandLine commandLine, CancellationToken cancellationToken)
     {
-        StackService? service = null;
-        var lines = OpsCommands.DefaultLogLines;
-        for (var i = 0; i < args.Length; i++)
+        if (commandLine.IsInformational)
         {
-            if (args[i] is "-n" or "--lines")
-            {
-                lines = ParseCount(i + 1 < args.Length ? args[++i] : null, args[i], OpsCommands.MaxLogLines);
-            }
-            else if (args[i].StartsWith("-n", StringComparison.Ordinal) && args[i].Length > 2)
-            {
-                lines = ParseCount(args[i][2..], "-n", OpsCommands.MaxLogLines);
-            }
-            else if (service is null && ParseService(args[i]) is { } parsed)
-            {
-                service = parsed;
-            }
-            else
-            {
-                throw new CliUsageException($"logs: unexpected '{args[i]}' (want: logs <vllm|proxy|gateway> [-n N])");
-            }
+            return commandLine.Result.Invoke(new InvocationConfiguration { Output = _console.Out, Error = _console.Error, EnableDefaultExceptionHandler = false });
         }
 
-        if (service is null)
+        if (commandLine.HasErrors)
         {
-            throw new CliUsageException("logs: which service? (vllm, proxy or gateway)");
+            return UsageError(commandLine);
         }
 
-        var tail = await commands.GetLogsAsync(service.Value, lines, cancellationToken);
-        await output.WriteAsync(renderer.RenderLogs(tail));
-        return tail.Error is null ? ExitOk : ExitFailed;
-    }
-
-    private static async Task<int> SmokeAsync(string[] args, OpsCommands commands, PlainTextRenderer renderer, TextWriter output, TimeProvider time, CancellationToken cancellationToken)
-    {
-        if (args.Length > 1 || !SmokeTests.TryParse(args.FirstOrDefault(), out var kinds))
+        var definition = commandLine.Definition;
+        var result = commandLine.Result;
+        var command = commandLine.Command;
+        if (command == definition.Status)
         {
-            throw new CliUsageException($"smoke: unknown test '{string.Join(' ', args)}' (tests: {string.Join(", ", SmokeTests.Names)})");
+            return await StatusAsync(Verb.For(this, commandLine), cancellationToken);
         }
 
-        var progress = new TerminalProgress(output, renderer, time);
-        var report = await commands.RunSmokeAsync(kinds, $"cli:{Environment.UserName}", progress, cancellationToken);
-        await output.WriteAsync(renderer.RenderSmoke(report));
-        return report.Passed ? ExitOk : ExitFailed;
-    }
-
-    private static async Task<int> HistoryAsync(string[] args, OpsCommands commands, PlainTextRenderer renderer, TextWriter output, CancellationToken cancellationToken)
-    {
-        var kind = HistoryKind.All;
-        var hours = 24;
-        var limit = 10;
-        for (var i = 0; i < args.Length; i++)
+        if (command == definition.Logs)
         {
-            switch (args[i])
-            {
-                case "--hours":
-                    hours = ParseCount(i + 1 < args.Length ? args[++i] : null, "--hours", (int)HistoryQuery.MaxWindow.TotalHours);
-                    break;
-                case "-n" or "--limit":
-                    limit = ParseCount(i + 1 < args.Length ? args[++i] : null, args[i], HistoryQuery.MaxLimit);
-                    break;
-                default:
-                    kind = ParseHistoryKind(args[i]) ?? throw new CliUsageException($"history: unexpected '{args[i]}' (kinds: incidents, alerts, restarts, smoke, traffic, all)");
-                    break;
-            }
+            return await LogsAsync(Verb.For(this, commandLine), definition.LogsServiceOf(result), result.GetValue(definition.LogsLines), cancellationToken);
         }
 
-        var report = await commands.GetHistoryAsync(new HistoryQuery(kind, TimeSpan.FromHours(hours), limit), cancellationToken);
-        if (report is null)
+        if (command == definition.Smoke)
         {
-            await output.WriteLineAsync("History is not part of this build.");
-            return ExitFailed;
+            return await SmokeAsync(Verb.For(this, commandLine), result.GetValue(definition.SmokeTest) ?? "all", cancellationToken);
         }
 
-        await output.WriteAsync(renderer.RenderHistory(report));
-        return report.Health.IsAvailable ? ExitOk : ExitFailed;
-    }
-
-    private static async Task<int> CheckConfigAsync(string[] args, OpsCommands commands, PlainTextRenderer renderer, TextWriter output)
-    {
-        NoMoreArguments(args, "check-config");
-        var report = commands.CheckConfiguration();
-        await output.WriteAsync(renderer.RenderConfigCheck(report));
-        return report.Ok ? ExitOk : ExitConfigProblems;
-    }
-
-    private static async Task<int> UsageErrorAsync(TextWriter output, string message)
-    {
-        await output.WriteLineAsync($"opsbot: {message}");
-        await output.WriteLineAsync(Usage);
-        return ExitUsage;
-    }
-
-    private static void NoMoreArguments(string[] args, string verb)
-    {
-        if (args.Length > 0)
+        if (command == definition.History)
         {
-            throw new CliUsageException($"{verb}: unexpected '{args[0]}'");
+            var query = new HistoryQuery(definition.HistoryKindOf(result), TimeSpan.FromHours(result.GetValue(definition.HistoryHours)), result.GetValue(definition.HistoryLimit));
+            return await HistoryAsync(Verb.For(this, commandLine), query, cancellationToken);
         }
-    }
 
-    private static int ParseCount(string? text, string option, int max) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 1 && value <= max
-            ? value
-            : throw new CliUsageException($"{option} wants a number from 1 to {max} (got '{text}')");
+        if (command == definition.CheckConfig)
+        {
+            return CheckConfig(Verb.For(this, commandLine));
+        }
+
+        throw new InvalidOperationException($"{commandLine.CommandPath} is the service, not a CLI verb");
+    }
 
     internal static StackService? ParseService(string text) => text.ToLowerInvariant() switch
     {
@@ -248,7 +112,7 @@ public static class CliApp
         _ => null,
     };
 
-    private static HistoryKind? ParseHistoryKind(string text) => text.ToLowerInvariant() switch
+    internal static HistoryKind? ParseHistoryKind(string text) => text.ToLowerInvariant() switch
     {
         "all" => HistoryKind.All,
         "incidents" => HistoryKind.Incidents,
@@ -258,4 +122,151 @@ public static class CliApp
         "traffic" => HistoryKind.Traffic,
         _ => null,
     };
+
+    private int UsageError(ParsedCommandLine commandLine)
+    {
+        var (messages, isConfiguration) = commandLine.Errors();
+        if (isConfiguration)
+        {
+            foreach (var message in messages)
+            {
+                _console.Note($"invalid configuration: {message}");
+            }
+
+            return ExitConfigProblems;
+        }
+
+        foreach (var message in messages)
+        {
+            _console.Note(ReferenceEquals(commandLine.Command, commandLine.Definition.Root) ? message : $"{commandLine.Command.Name}: {message}");
+        }
+
+        _console.Error.WriteLine($"Try '{commandLine.CommandPath} --help'.");
+        return ExitUsage;
+    }
+
+    private async Task<int> StatusAsync(Verb verb, CancellationToken cancellationToken)
+    {
+        StatusReport report;
+        using (var heartbeat = new Heartbeat(_console, _time, "asking the service"))
+        {
+            report = await verb.FromServiceAsync(
+                admin => admin.GetStatusAsync(cancellationToken),
+                () =>
+                {
+                    heartbeat.Step("probing vLLM, the proxy and the gateway");
+                    return verb.Commands.GetStatusAsync(inService: false, cancellationToken);
+                });
+        }
+
+        _console.WriteResult(_renderer.RenderStatus(report));
+        return report.Overall == HealthState.Healthy ? ExitOk : ExitFailed;
+    }
+
+    private async Task<int> LogsAsync(Verb verb, StackService service, int lines, CancellationToken cancellationToken)
+    {
+        LogTail tail;
+        using (var heartbeat = new Heartbeat(_console, _time, $"reading the {AdminRoutes.ServiceWord(service)} log"))
+        {
+            tail = await verb.FromServiceAsync(
+                admin => admin.GetLogsAsync(service, lines, cancellationToken),
+                () => service == StackService.Proxy
+                    // The proxy's lines live in the service's memory; this process has none to show.
+                    ? Task.FromResult(new LogTail(service, lines, [], "the proxy log is kept in the running service's memory, and no service answered"))
+                    : verb.Commands.GetLogsAsync(service, lines, cancellationToken));
+        }
+
+        _console.WriteResult(_renderer.RenderLogs(tail with { Lines = [] }));
+        if (tail.Lines.Count > 0)
+        {
+            // Log lines are data: whole in a pipe (for grep), fitted on a terminal.
+            var body = string.Join('\n', tail.Lines) + "\n";
+            if (_console.OutputIsTerminal)
+            {
+                _console.WriteResult(body);
+            }
+            else
+            {
+                _console.WriteOut(body);
+            }
+        }
+
+        return tail.Error is null ? ExitOk : ExitFailed;
+    }
+
+    private async Task<int> SmokeAsync(Verb verb, string test, CancellationToken cancellationToken)
+    {
+        SmokeTests.TryParse(test, out var kinds);
+        var requestedBy = $"cli:{Environment.UserName}";
+        SmokeReport report;
+        using (var heartbeat = new Heartbeat(_console, _time, "starting the smoke tests"))
+        {
+            var progress = new TerminalProgress(_console, _renderer, _time, heartbeat);
+            report = await verb.FromServiceAsync(
+                admin => admin.RunSmokeAsync(test, requestedBy, progress, cancellationToken),
+                () => verb.Commands.RunSmokeAsync(kinds, requestedBy, progress, cancellationToken));
+        }
+
+        _console.WriteResult(_renderer.RenderSmoke(report));
+        return report.Passed ? ExitOk : ExitFailed;
+    }
+
+    private async Task<int> HistoryAsync(Verb verb, HistoryQuery query, CancellationToken cancellationToken)
+    {
+        HistoryReport report;
+        using (new Heartbeat(_console, _time, "reading history"))
+        {
+            report = await verb.FromServiceAsync(
+                admin => admin.GetHistoryAsync(query, cancellationToken),
+                async () => await verb.Commands.GetHistoryAsync(query, cancellationToken) ?? NoHistory(query));
+        }
+
+        _console.WriteResult(_renderer.RenderHistory(report));
+        return report.Health.IsAvailable ? ExitOk : ExitFailed;
+    }
+
+    private HistoryReport NoHistory(HistoryQuery query)
+    {
+        var now = _time.GetUtcNow();
+        return new HistoryReport(query, now - query.Window, now, new HistoryHealth(HistoryState.Disabled, "-", "history is not part of this build"), null, [], [], [], [], null);
+    }
+
+    private int CheckConfig(Verb verb)
+    {
+        var report = verb.Commands.CheckConfiguration();
+        _console.WriteResult(_renderer.RenderConfigCheck(report));
+        return report.Ok ? ExitOk : ExitConfigProblems;
+    }
+
+    /// <summary>A verb's services, built from its host arguments, and the service-first rule.</summary>
+    private sealed class Verb(CliApp app, IServiceProvider services)
+    {
+        public OpsCommands Commands { get; } = services.GetService<OpsCommands>() ?? ActivatorUtilities.CreateInstance<OpsCommands>(services);
+
+        public static Verb For(CliApp app, ParsedCommandLine commandLine) => new(app, app._services(commandLine.HostArguments));
+
+        /// <summary>The running service's answer; without one, a one-line note on standard error and <paramref name="direct"/>.</summary>
+        public async Task<T> FromServiceAsync<T>(Func<AdminClient, Task<AdminAnswer<T>>> ask, Func<Task<T>> direct)
+            where T : class
+        {
+            if (Client() is not { } client)
+            {
+                return await direct();
+            }
+
+            var answer = await ask(client);
+            if (answer.Value is { } value)
+            {
+                return value;
+            }
+
+            app._console.Note(answer.Connected
+                ? $"the service did not answer: probing directly ({answer.Problem})"
+                : $"service not running: probing directly ({answer.Problem})");
+            return await direct();
+        }
+
+        // Null when the endpoint is turned off (Admin:Enabled=false): nothing to ask, nothing to note.
+        private AdminClient? Client() => services.GetService<IOptions<AdminOptions>>()?.Value.Enabled == false ? null : services.GetService<AdminClient>();
+    }
 }

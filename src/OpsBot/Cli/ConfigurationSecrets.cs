@@ -15,11 +15,18 @@ public static partial class ConfigurationSecrets
 
     public static IReadOnlyList<string> Values(IConfiguration configuration) =>
         configuration.AsEnumerable()
-            .Where(kv => kv.Value is { Length: >= MinSecretLength } && SecretKey().IsMatch(kv.Key))
+            .Where(kv => kv.Value is { Length: >= MinSecretLength } && IsSecretKey(kv.Key))
             .Select(kv => kv.Value!)
             .Distinct(StringComparer.Ordinal)
             .OrderByDescending(v => v.Length)
             .ToList();
+
+    /// <summary>
+    /// A key that names a secret (<c>Discord:Token</c>, <c>Ops:Gateway:PrivateKeyPassphrase</c>, <c>Proxy:ApiKeys:0</c>),
+    /// but not one that names where a secret is kept (<c>Ops:Gateway:PrivateKeyPath</c>): a path helps whoever reads
+    /// check-config and gives nothing away.
+    /// </summary>
+    public static bool IsSecretKey(string key) => SecretKey().IsMatch(key) && !LocationKey().IsMatch(key);
 
     public static string Redact(string text, IReadOnlyList<string> secrets)
     {
@@ -33,4 +40,7 @@ public static partial class ConfigurationSecrets
 
     [GeneratedRegex(@"(token|secret|password|passphrase|apikey|api_key|api-key|privatekey|private_key|credential|webhook)", RegexOptions.IgnoreCase)]
     private static partial Regex SecretKey();
+
+    [GeneratedRegex(@"(path|file|directory|dir)$", RegexOptions.IgnoreCase)]
+    private static partial Regex LocationKey();
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
+using OpsBot.Admin;
 using OpsBot.Alerts;
 using OpsBot.History;
 using OpsBot.Ops;
@@ -16,6 +17,9 @@ public sealed class OpsCommands
 {
     public const int DefaultLogLines = 50;
     public const int MaxLogLines = 500;
+
+    /// <summary>The one wording for a line count out of range, from the CLI's parser and the admin endpoint alike.</summary>
+    public static string LinesOutOfRange(long lines) => $"lines must be 1–{MaxLogLines} (got {lines})";
 
     private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan AvailabilityWindow = TimeSpan.FromHours(24);
@@ -154,19 +158,48 @@ public sealed class OpsCommands
             }
         }
 
-        var notes = new List<string>();
+        var notes = new List<string>(WhatIsOff(configuration));
         if (Optional<HistoryDatabase>() is { } database)
         {
             notes.Add($"history database: {database.DatabasePath}");
         }
 
         var environment = _services.GetService<IHostEnvironment>();
+        if (_services.GetService<IOptions<AdminOptions>>() is { } admin)
+        {
+            notes.Add(admin.Value.Enabled ? $"admin socket: {AdminSocketPath.Resolve(admin.Value, environment)}" : "admin socket: off (Admin:Enabled is false)");
+        }
+
         if (environment is not null)
         {
             notes.Add($"environment: {environment.EnvironmentName}, settings from {environment.ContentRootPath}");
         }
 
         return new ConfigCheckReport(problems, notes);
+    }
+
+    /// <summary>Parts that are off because nothing configures them: not errors, but worth knowing before relying on them.</summary>
+    private static IEnumerable<string> WhatIsOff(IConfiguration configuration)
+    {
+        if (string.IsNullOrWhiteSpace(configuration["Discord:Token"]))
+        {
+            yield return "Discord bot: off (Discord:Token is not set); alerts go to the log only";
+        }
+
+        if (string.IsNullOrWhiteSpace(configuration["Ops:Gateway:Host"]))
+        {
+            yield return "gateway: not configured (Ops:Gateway:Host is not set): no gateway status, logs, restarts or agent smoke tests";
+        }
+
+        if (string.IsNullOrWhiteSpace(configuration["Ops:Vllm:ContainerName"]))
+        {
+            yield return "vLLM container: not configured (Ops:Vllm:ContainerName is not set): no vLLM logs or restarts";
+        }
+
+        if (string.Equals(configuration["Ops:Monitor:Enabled"], "false", StringComparison.OrdinalIgnoreCase))
+        {
+            yield return "monitors: off (Ops:Monitor:Enabled is false): no health alerts";
+        }
     }
 
     // A part whose options are invalid cannot be built; the command still answers with what it has

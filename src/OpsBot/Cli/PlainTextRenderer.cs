@@ -6,18 +6,25 @@ using OpsBot.Ops;
 
 namespace OpsBot.Cli;
 
-/// <summary>Renders reports as plain terminal text (no markdown, no colour), one fact per line.</summary>
+/// <summary>
+/// Renders reports as terminal text, one fact per line, no markdown. Colour only through <see cref="TextStyle"/>
+/// (plain for Discord, pipes and <c>NO_COLOR</c>); fitting lines to the terminal is the console's job.
+/// </summary>
 public sealed class PlainTextRenderer : IOpsRenderer<string>
 {
+    private readonly TextStyle _style;
+
+    public PlainTextRenderer(TextStyle? style = null) => _style = style ?? TextStyle.Plain;
+
     public string RenderStatus(StatusReport report)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"OpsBot status at {AlertText.DateTime(report.TakenAt)}: {StateWord(report.Overall).ToUpperInvariant()}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"OpsBot status at {AlertText.DateTime(report.TakenAt)}: {State(report.Overall, StateWord(report.Overall).ToUpperInvariant())}");
         if (report.Stack is { } stack)
         {
             foreach (var service in stack.Services)
             {
-                text.AppendLine(CultureInfo.InvariantCulture, $"  {ServiceName(service.Service),-8} {StateWord(service.State),-9} {service.Summary}");
+                text.AppendLine(CultureInfo.InvariantCulture, $"  {ServiceName(service.Service),-8} {TextLayout.PadRight(State(service.State, StateWord(service.State)), 9)} {service.Summary}");
                 foreach (var (label, value) in service.Details)
                 {
                     text.AppendLine(CultureInfo.InvariantCulture, $"  {"",-8} {"",-9} {label}: {value}");
@@ -31,7 +38,7 @@ public sealed class PlainTextRenderer : IOpsRenderer<string>
 
         if (report.Proxy is { } proxy)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"Proxy: {proxy.TotalRequests} requests since {AlertText.DateTime(proxy.StartedAt)} (up {AlertText.Duration(proxy.Uptime)}); "
+            text.AppendLine(CultureInfo.InvariantCulture, $"Proxy: {AlertText.Plural(proxy.TotalRequests, "request", "requests")} since {AlertText.DateTime(proxy.StartedAt)} (up {AlertText.Duration(proxy.Uptime)}); "
                 + $"last hour: {AlertText.Plural(proxy.RequestsLastHour, "request", "requests")}, {AlertText.Plural(proxy.ErrorsLastHour, "error", "errors")}, "
                 + $"{AlertText.Plural(proxy.EmptyAnswersLastHour, "empty answer", "empty answers")}");
             if (proxy.LastFailureAt is { } lastFailure)
@@ -42,7 +49,7 @@ public sealed class PlainTextRenderer : IOpsRenderer<string>
 
         if (report.Availability is { } availability)
         {
-            text.AppendLine(Uptime(availability));
+            text.AppendLine(Uptime(availability, report.Stack));
         }
 
         if (report.RecentIncidents.Count > 0)
@@ -85,7 +92,7 @@ public sealed class PlainTextRenderer : IOpsRenderer<string>
             return text.ToString();
         }
 
-        text.AppendLine(CultureInfo.InvariantCulture, $"Last {tail.Lines.Count} of {tail.RequestedLines} requested lines of the {ServiceName(tail.Service)} log:");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Last {tail.Lines.Count} of {AlertText.Plural(tail.RequestedLines, "requested line", "requested lines")} of the {ServiceName(tail.Service)} log:");
         foreach (var line in tail.Lines)
         {
             text.AppendLine(line);
@@ -110,7 +117,7 @@ public sealed class PlainTextRenderer : IOpsRenderer<string>
         text.AppendLine(CultureInfo.InvariantCulture, $"Smoke tests: {passed} of {report.Results.Count} passed in {report.Elapsed.TotalSeconds:0.0} s");
         foreach (var result in report.Results)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  {(result.Passed ? "PASS" : "FAIL")}  {SmokeTests.Describe(result.Kind)} ({result.Elapsed.TotalSeconds:0.0} s)");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {(result.Passed ? _style.Good("PASS") : _style.Bad("FAIL"))}  {SmokeTests.Describe(result.Kind)} ({result.Elapsed.TotalSeconds:0.0} s)");
             if (result.Failure is not null)
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"        why: {result.Failure}");
@@ -130,11 +137,11 @@ public sealed class PlainTextRenderer : IOpsRenderer<string>
         var text = new StringBuilder();
         if (report.Ok)
         {
-            text.AppendLine("configuration OK");
+            text.AppendLine(_style.Good("configuration OK"));
         }
         else
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"configuration has {AlertText.Plural(report.Problems.Count, "problem", "problems")}:");
+            text.AppendLine(CultureInfo.InvariantCulture, $"configuration has {_style.Bad(AlertText.Plural(report.Problems.Count, "problem", "problems"))}:");
             foreach (var problem in report.Problems)
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"  - {problem}");
@@ -143,7 +150,7 @@ public sealed class PlainTextRenderer : IOpsRenderer<string>
 
         foreach (var note in report.Notes)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  ({note})");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {note}");
         }
 
         return text.ToString();
@@ -191,10 +198,11 @@ public sealed class PlainTextRenderer : IOpsRenderer<string>
 
         if ((all || report.Query.Kind == HistoryKind.Traffic) && report.Traffic is { } traffic)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"Proxy traffic: {traffic.Requests} requests, {traffic.Failed} failed, {traffic.EmptyAnswers} empty answers, {traffic.LoopGuard} loop-guard aborts");
+            text.AppendLine(CultureInfo.InvariantCulture, $"Proxy traffic: {AlertText.Plural(traffic.Requests, "request", "requests")}, {traffic.Failed} failed, "
+                + $"{AlertText.Plural(traffic.EmptyAnswers, "empty answer", "empty answers")}, {AlertText.Plural(traffic.LoopGuard, "loop-guard abort", "loop-guard aborts")}");
             if (traffic.Requests > 0)
             {
-                text.AppendLine(CultureInfo.InvariantCulture, $"  tokens: {traffic.PromptTokens} prompt, {traffic.CompletionTokens} completion; latency avg {traffic.AverageLatency!.Value.TotalSeconds:0.0} s, max {traffic.MaxLatency!.Value.TotalSeconds:0.0} s; busiest minute {traffic.BusiestMinuteRequests} requests");
+                text.AppendLine(CultureInfo.InvariantCulture, $"  tokens: {traffic.PromptTokens} prompt, {traffic.CompletionTokens} completion; latency avg {traffic.AverageLatency!.Value.TotalSeconds:0.0} s, max {traffic.MaxLatency!.Value.TotalSeconds:0.0} s; busiest minute {AlertText.Plural(traffic.BusiestMinuteRequests, "request", "requests")}");
             }
         }
 
@@ -216,13 +224,25 @@ public sealed class PlainTextRenderer : IOpsRenderer<string>
         }
     }
 
-    private static string Uptime(AvailabilityReport availability)
+    /// <summary>
+    /// Uptime from history, squared with the state now: a service that is down right now is said to be down,
+    /// never "100 %" (its outage may not be recorded yet, or history is not the service's), and the headline
+    /// "up N %" is left out while anything is down.
+    /// </summary>
+    private string Uptime(AvailabilityReport availability, StackStatus? now = null)
     {
         var over = availability.Covered >= availability.RequestedWindow - TimeSpan.FromMinutes(1)
             ? AlertText.Duration(availability.RequestedWindow)
             : $"{AlertText.Duration(availability.Covered)} (history starts {AlertText.DateTime(availability.From)})";
-        var services = string.Join(", ", availability.Services.Select(s => $"{ServiceName(s.Service)} {Percent(s.UptimePercent)}"));
-        return $"Uptime: up {Percent(availability.UptimePercent)} over {over} ({services})";
+        var downNow = now?.Services.Where(s => s.State == HealthState.Down).Select(s => s.Service).ToHashSet() ?? [];
+        var services = string.Join(", ", availability.Services.Select(s => !downNow.Contains(s.Service)
+            ? $"{ServiceName(s.Service)} {Percent(s.UptimePercent)}"
+            : s.UptimePercent < 100.0
+                ? $"{ServiceName(s.Service)} {Percent(s.UptimePercent)}, {_style.Bad("down now")}"
+                : $"{ServiceName(s.Service)} {_style.Bad("down now")} (no outage recorded yet)"));
+        return downNow.Count == 0
+            ? $"Uptime: up {Percent(availability.UptimePercent)} over {over} ({services})"
+            : $"Uptime over {over}: {services}";
     }
 
     private static string Incident(IncidentRecord incident, DateTimeOffset now)
@@ -235,7 +255,16 @@ public sealed class PlainTextRenderer : IOpsRenderer<string>
         return $"  {AlertText.DateTime(incident.OpenedAt)}  {incident.Severity.ToString().ToLowerInvariant(),-8} {incident.Title} ({state}{count}{maintenance})";
     }
 
-    private static string Percent(double value) => value.ToString("0.0", CultureInfo.InvariantCulture) + " %";
+    /// <summary>One decimal, but never "100.0 %" for anything short of 100 (a 10-second outage in a day is 99.99 %).</summary>
+    private static string Percent(double value) =>
+        (value < 100.0 ? Math.Min(value, 99.9) : value).ToString("0.0", CultureInfo.InvariantCulture) + " %";
+
+    private string State(HealthState state, string word) => state switch
+    {
+        HealthState.Healthy => _style.Good(word),
+        HealthState.Degraded or HealthState.Unknown => _style.Warning(word),
+        _ => _style.Bad(word),
+    };
 
     private static string StateWord(HealthState state) => state.ToString().ToLowerInvariant();
 

@@ -1,31 +1,30 @@
 namespace OpsBot.Cli;
 
 /// <summary>
-/// Writes progress lines as they are reported. Synchronous on purpose: <see cref="Progress{T}"/> posts to the
-/// thread pool without a synchronization context, which would print steps out of order.
+/// Writes progress lines as they are reported and points the heartbeat at the step now running. Synchronous on
+/// purpose: <see cref="Progress{T}"/> posts to the thread pool without a synchronization context, which would
+/// print steps out of order.
 /// </summary>
 public sealed class TerminalProgress : IProgress<string>
 {
-    private readonly TextWriter _output;
+    private readonly CliConsole _console;
     private readonly IOpsRenderer<string> _renderer;
     private readonly TimeProvider _time;
+    private readonly Heartbeat? _heartbeat;
     private readonly long _started;
-    private readonly Lock _lock = new();
 
-    public TerminalProgress(TextWriter output, IOpsRenderer<string> renderer, TimeProvider time)
+    public TerminalProgress(CliConsole console, IOpsRenderer<string> renderer, TimeProvider time, Heartbeat? heartbeat = null)
     {
-        _output = output;
+        _console = console;
         _renderer = renderer;
         _time = time;
+        _heartbeat = heartbeat;
         _started = time.GetTimestamp();
     }
 
     public void Report(string value)
     {
-        lock (_lock)
-        {
-            _output.Write(_renderer.RenderSmokeProgress(value, _time.GetElapsedTime(_started)));
-            _output.Flush();
-        }
+        _console.WriteResult(_renderer.RenderSmokeProgress(value, _time.GetElapsedTime(_started)));
+        _heartbeat?.Step(value.EndsWith("running…", StringComparison.Ordinal) ? value[..^"running…".Length].TrimEnd(' ', ':') : value);
     }
 }

@@ -28,8 +28,8 @@ public sealed partial class HistoryDatabase : IAsyncDisposable, IDisposable
     private DateTimeOffset _retryAt;
     private bool _disposed;
 
-    public HistoryDatabase(IOptions<HistoryOptions> options, TimeProvider time, ILogger<HistoryDatabase> logger)
-        : this(options.Value, HistoryPaths.ResolveDatabasePath(options.Value.DatabasePath, Environment.GetEnvironmentVariable), time, logger)
+    public HistoryDatabase(IOptions<HistoryOptions> options, TimeProvider time, ILogger<HistoryDatabase> logger, IHostEnvironment? environment = null)
+        : this(options.Value, HistoryPaths.ResolveDatabasePath(options.Value.DatabasePath, Environment.GetEnvironmentVariable, HistoryPaths.DevelopmentDirectory(environment)), time, logger)
     {
     }
 
@@ -152,6 +152,8 @@ public sealed partial class HistoryDatabase : IAsyncDisposable, IDisposable
                 }
             }
 
+            CreatePrivateFile(DatabasePath);
+
             var connection = new SqliteConnection(new SqliteConnectionStringBuilder
             {
                 DataSource = DatabasePath,
@@ -254,6 +256,32 @@ public sealed partial class HistoryDatabase : IAsyncDisposable, IDisposable
         {
             MarkUnavailable(ex.Message);
             LogOperationFailed(_logger, operation, DatabasePath, ex.Message, _options.RetryAfter);
+        }
+    }
+
+    /// <summary>
+    /// Creates an empty database file readable by its owner only (SQLite gives its -wal and -shm files the
+    /// same mode); left to SQLite, the file would get the umask's 0644.
+    /// </summary>
+    private static void CreatePrivateFile(string path)
+    {
+        if (OperatingSystem.IsWindows() || File.Exists(path))
+        {
+            return;
+        }
+
+        try
+        {
+            using var file = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another process (the CLI or the service) created it first: same mode, same file.
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpsBot.Admin;
 using OpsBot.Alerts;
 using OpsBot.Cli;
 using OpsBot.Discord;
@@ -50,6 +51,7 @@ public static class OpsBotHost
         services.AddAlerts(configuration);
         services.AddOpsCommands();
         services.AddDiscordBot(configuration);
+        services.AddAdmin(configuration);
         AddAdapters(services, configuration);
     }
 

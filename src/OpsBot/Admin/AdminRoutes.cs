@@ -1,0 +1,25 @@
+using System.Globalization;
+using OpsBot.History;
+using OpsBot.Ops;
+
+namespace OpsBot.Admin;
+
+/// <summary>The admin endpoint's routes, in one place for the service that maps them and the CLI that calls them.</summary>
+public static class AdminRoutes
+{
+    public const string Status = "/admin/status";
+    public const string Logs = "/admin/logs/{service}";
+    public const string History = "/admin/history";
+    public const string Smoke = "/admin/smoke";
+
+    public static string LogsFor(StackService service, int lines) =>
+        string.Create(CultureInfo.InvariantCulture, $"/admin/logs/{ServiceWord(service)}?lines={lines}");
+
+    public static string HistoryFor(HistoryQuery query) =>
+        string.Create(CultureInfo.InvariantCulture, $"{History}?kind={query.Kind}&hours={(int)query.Window.TotalHours}&limit={query.Limit}");
+
+    public static string SmokeFor(string test, string requestedBy) =>
+        $"{Smoke}?test={Uri.EscapeDataString(test)}&by={Uri.EscapeDataString(requestedBy)}";
+
+    public static string ServiceWord(StackService service) => service.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,251 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using OpsBot.History;
+using OpsBot.Hosting;
+using OpsBot.Ops;
+
+namespace OpsBot.Cli;
+
+/// <summary>
+/// The opsbot command line, service and CLI verbs alike, defined with System.CommandLine: standard
+/// <c>--help</c> on every verb, unknown options and missing values rejected.
+/// </summary>
+/// <remarks>
+/// The service's flags (<c>--port</c>, <c>--vllm-url</c>, <c>--host</c>, <c>--max-tool-calls</c>, as the Python proxy had)
+/// stay strings here: configuration binding and validation report a bad value naming its key, like the same value
+/// coming from appsettings or the environment. Any configuration key can also be set as <c>--Section:Key value</c>
+/// (the .NET host convention, used by tests and the bench); those are taken out before System.CommandLine parses.
+/// </remarks>
+public sealed partial class OpsBotCommandLine
+{
+    public OpsBotCommandLine()
+    {
+        ServiceOptions =
+        [
+            (Option("--port", "N", "Proxy listen port (default 8003)"), "Proxy:Port"),
+            (Option("--vllm-url", "URL", "vLLM base URL, without /v1 (default http://localhost:8000)"), "Proxy:VllmUrl"),
+            (Option("--host", "ADDR", "Proxy listen address (default 0.0.0.0)"), "Proxy:Host"),
+            (Option("--max-tool-calls", "N", "Tool results in one conversation that end the turn (default 20)"), "Proxy:MaxToolCalls"),
+        ];
+
+        LogsService = new Argument<string>("service")
+        {
+            Description = "vllm (from Docker), proxy (from the service's memory) or gateway (journald over SSH)",
+            HelpName = "service",
+        };
+        LogsService.Validators.Add(result =>
+        {
+            if (result.Tokens is [var token] && CliApp.ParseService(token.Value) is null)
+            {
+                result.AddError($"unknown service '{token.Value}' (vllm, proxy or gateway)");
+            }
+        });
+        LogsService.CompletionSources.Add("vllm", "proxy", "gateway");
+        LogsLines = new Option<int>("--lines", "-n")
+        {
+            Description = $"How many lines, 1–{OpsCommands.MaxLogLines}",
+            HelpName = "N",
+            DefaultValueFactory = _ => OpsCommands.DefaultLogLines,
+            CustomParser = result => ParseCount(result, 1, OpsCommands.MaxLogLines, "lines", OpsCommands.LinesOutOfRange),
+        };
+        SmokeTest = new Argument<string>("test")
+        {
+            Description = "proxy (the proxy straight to vLLM), 2+2 (an agent turn), tmp (an agent turn with a tool) or all",
+            HelpName = "test",
+            Arity = ArgumentArity.ZeroOrOne,
+            DefaultValueFactory = _ => "all",
+        };
+        SmokeTest.Validators.Add(result =>
+        {
+            if (result.Tokens is [var token] && !SmokeTests.TryParse(token.Value, out _))
+            {
+                result.AddError($"unknown smoke test '{token.Value}' (tests: {string.Join(", ", SmokeTests.Names)})");
+            }
+        });
+        SmokeTest.CompletionSources.Add([.. SmokeTests.Names]);
+        HistoryKindArgument = new Argument<string>("kind")
+        {
+            Description = "incidents, alerts, restarts, smoke, traffic or all",
+            HelpName = "kind",
+            Arity = ArgumentArity.ZeroOrOne,
+            DefaultValueFactory = _ => "all",
+        };
+        HistoryKindArgument.Validators.Add(result =>
+        {
+            if (result.Tokens is [var token] && CliApp.ParseHistoryKind(token.Value) is null)
+            {
+                result.AddError($"unknown history kind '{token.Value}' (incidents, alerts, restarts, smoke, traffic or all)");
+            }
+        });
+        HistoryKindArgument.CompletionSources.Add("incidents", "alerts", "restarts", "smoke", "traffic", "all");
+        var maxHours = (int)HistoryQuery.MaxWindow.TotalHours;
+        HistoryHours = new Option<int>("--hours")
+        {
+            Description = $"How far back, 1–{maxHours} hours",
+            HelpName = "H",
+            DefaultValueFactory = _ => 24,
+            CustomParser = result => ParseCount(result, 1, maxHours, "hours", v => $"hours must be 1–{maxHours} (got {v})"),
+        };
+        HistoryLimit = new Option<int>("--limit", "-n")
+        {
+            Description = $"At most this many rows per list, 1–{HistoryQuery.MaxLimit}",
+            HelpName = "N",
+            DefaultValueFactory = _ => 10,
+            CustomParser = result => ParseCount(result, 1, HistoryQuery.MaxLimit, "limit", v => $"limit must be 1–{HistoryQuery.MaxLimit} (got {v})"),
+        };
+
+        Status = new Command("status", "Stack status, uptime and last incidents (exit 1 unless healthy)");
+        Logs = new Command("logs", "The last lines of a service's log") { LogsService, LogsLines };
+        Smoke = new Command("smoke", "Run smoke tests with progress (exit 1 on failure)") { SmokeTest };
+        History = new Command("history", "Incidents, alerts, restarts, smoke tests and traffic from the history database")
+        {
+            HistoryKindArgument, HistoryHours, HistoryLimit,
+        };
+        CheckConfig = new Command("check-config", "Validate every setting without starting anything (exit 2 on problems)");
+
+        Root = new RootCommand("OpsBot: the tool-call proxy in front of vLLM, its monitors and Discord bot. Without a command, runs the service.")
+        {
+            Status, Logs, Smoke, History, CheckConfig,
+        };
+        foreach (var (option, _) in ServiceOptions)
+        {
+            Root.Options.Add(option);
+        }
+
+        // The service runs from Program (so its host outlives the parse); this action only marks "no verb".
+        Root.SetAction(_ => CliApp.ExitOk);
+        foreach (var help in Root.Options.OfType<HelpOption>())
+        {
+            ((HelpAction)help.Action!).MaxWidth = TextLayout.DefaultWidth;
+        }
+    }
+
+    public const string ProgramName = "opsbot";
+
+    public RootCommand Root { get; }
+
+    /// <summary>The service's flags and the configuration key each one sets.</summary>
+    public IReadOnlyList<(Option<string> Option, string Key)> ServiceOptions { get; }
+
+    public Command Status { get; }
+
+    public Command Logs { get; }
+
+    public Argument<string> LogsService { get; }
+
+    /// <summary>The service given to <c>logs</c> (validated by the parser).</summary>
+    public StackService LogsServiceOf(ParseResult result) => CliApp.ParseService(result.GetValue(LogsService) ?? "") ?? StackService.Proxy;
+
+    public Option<int> LogsLines { get; }
+
+    public Command Smoke { get; }
+
+    public Argument<string> SmokeTest { get; }
+
+    public Command History { get; }
+
+    public Argument<string> HistoryKindArgument { get; }
+
+    /// <summary>The history kind given (validated by the parser).</summary>
+    public HistoryKind HistoryKindOf(ParseResult result) => CliApp.ParseHistoryKind(result.GetValue(HistoryKindArgument) ?? "all") ?? HistoryKind.All;
+
+    public Option<int> HistoryHours { get; }
+
+    public Option<int> HistoryLimit { get; }
+
+    public Command CheckConfig { get; }
+
+    public ParsedCommandLine Parse(IReadOnlyList<string> args)
+    {
+        var (rest, overrides, overrideError) = SplitConfigurationOverrides(args);
+        var result = Root.Parse(rest, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        var hostArguments = new List<string>();
+        foreach (var (option, _) in ServiceOptions)
+        {
+            // Tokens rather than GetValue: a flag given without its value is reported, not thrown.
+            if (result.GetResult(option) is { Tokens: [.., var last] })
+            {
+                hostArguments.Add(option.Name);
+                hostArguments.Add(last.Value);
+            }
+        }
+
+        hostArguments.AddRange(overrides);
+        return new ParsedCommandLine(this, result, hostArguments, overrideError);
+    }
+
+    /// <summary>The configuration key a service flag sets (<c>--port</c> → <c>Proxy:Port</c>), or null for any other option.</summary>
+    public string? KeyOf(Option option) => ServiceOptions.FirstOrDefault(o => ReferenceEquals(o.Option, option)).Key;
+
+    /// <summary>
+    /// Takes <c>--Section:Key value</c> and <c>--Section:Key=value</c> out of the arguments as host configuration
+    /// (<c>--Section:Key=value</c>), leaving the rest for System.CommandLine.
+    /// </summary>
+    private static (List<string> Remaining, List<string> Overrides, string? Error) SplitConfigurationOverrides(IReadOnlyList<string> args)
+    {
+        var rest = new List<string>();
+        var overrides = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args[i] == "--")
+            {
+                rest.AddRange(args.Skip(i));
+                break;
+            }
+
+            var match = ConfigurationOverride().Match(args[i]);
+            if (!match.Success)
+            {
+                rest.Add(args[i]);
+                continue;
+            }
+
+            var key = match.Groups["key"].Value;
+            if (match.Groups["value"].Success)
+            {
+                overrides.Add($"--{key}={match.Groups["value"].Value}");
+            }
+            else if (i + 1 < args.Count)
+            {
+                overrides.Add($"--{key}={args[++i]}");
+            }
+            else
+            {
+                return (rest, overrides, $"--{key} needs a value (--{key}=VALUE or --{key} VALUE)");
+            }
+        }
+
+        return (rest, overrides, null);
+    }
+
+    private static Option<string> Option(string name, string helpName, string description) => new(name)
+    {
+        Description = description,
+        HelpName = helpName,
+        Recursive = true,
+    };
+
+    private static int ParseCount(ArgumentResult result, int min, int max, string what, Func<long, string> outOfRange)
+    {
+        var text = result.Tokens.Single().Value;
+        if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        {
+            result.AddError($"{what} must be a whole number, {min}–{max} (got '{text}')");
+            return 0;
+        }
+
+        if (value < min || value > max)
+        {
+            result.AddError(outOfRange(value));
+            return 0;
+        }
+
+        return (int)value;
+    }
+
+    [GeneratedRegex(@"^--(?<key>[A-Za-z][A-Za-z0-9_]*(?::[A-Za-z0-9_]+)+)(?:=(?<value>.*))?$", RegexOptions.Singleline)]
+    private static partial Regex ConfigurationOverride();
+}
