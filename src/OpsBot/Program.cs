@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OpsBot.Admin;
 using OpsBot.Cli;
 using OpsBot.Hosting;
 
@@ -17,7 +18,9 @@ try
         return await CliApp.RunAsync(commandLine, CliConsole.FromSystem(Environment.GetEnvironmentVariable), cancel.Token);
     }
 
-    using var host = OpsBotHost.CreateBuilder([.. commandLine.HostArguments]).Build();
+    var builder = OpsBotHost.CreateBuilder([.. commandLine.HostArguments]);
+    builder.Services.AddAdminEndpoint(builder.Configuration);
+    using var host = builder.Build();
     await host.RunAsync();
     return 0;
 }

@@ -176,7 +176,7 @@ public sealed class CliApp
                     : verb.Commands.GetLogsAsync(service, lines, cancellationToken));
         }
 
-        _console.WriteResult(_renderer.RenderLogs(tail with { Lines = [] }));
+        _console.WriteResult(_renderer.LogsHeader(tail) + "\n");
         if (tail.Lines.Count > 0)
         {
             // Log lines are data: whole in a pipe (for grep), fitted on a terminal.

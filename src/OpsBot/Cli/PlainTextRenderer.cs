@@ -86,13 +86,7 @@ public sealed class PlainTextRenderer : IOpsRenderer<string>
     public string RenderLogs(LogTail tail)
     {
         var text = new StringBuilder();
-        if (tail.Error is not null)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"Cannot read the {ServiceName(tail.Service)} log: {tail.Error}");
-            return text.ToString();
-        }
-
-        text.AppendLine(CultureInfo.InvariantCulture, $"Last {tail.Lines.Count} of {AlertText.Plural(tail.RequestedLines, "requested line", "requested lines")} of the {ServiceName(tail.Service)} log:");
+        text.AppendLine(LogsHeader(tail));
         foreach (var line in tail.Lines)
         {
             text.AppendLine(line);
@@ -100,6 +94,11 @@ public sealed class PlainTextRenderer : IOpsRenderer<string>
 
         return text.ToString();
     }
+
+    /// <summary>The line above the log lines, or why there are none.</summary>
+    public string LogsHeader(LogTail tail) => tail.Error is not null
+        ? $"Cannot read the {ServiceName(tail.Service)} log: {tail.Error}"
+        : $"Last {tail.Lines.Count} of {AlertText.Plural(tail.RequestedLines, "requested line", "requested lines")} of the {ServiceName(tail.Service)} log:";
 
     public string RenderSmokeProgress(string step, TimeSpan elapsed) =>
         string.Create(CultureInfo.InvariantCulture, $"[{elapsed.TotalSeconds,6:0.0}s] {step}{Environment.NewLine}");

@@ -3,9 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using NSubstitute;
 using NSubstitute.ExceptionExtensions;
+using OpsBot.Admin;
 using OpsBot.Cli;
 using OpsBot.History;
-using OpsBot.Hosting;
 using OpsBot.Ops;
 using OpsBot.Tests.History;
 
@@ -46,6 +46,8 @@ public sealed class CliAppTests : IDisposable
         var clients = Substitute.For<IHttpClientFactory>();
         clients.CreateClient(Arg.Any<string>()).Returns(_ => new HttpClient(_proxy, disposeHandler: false));
         services.AddSingleton(clients);
+        // No service listens here: every verb falls back to probing directly, as with the service stopped.
+        services.AddSingleton(new AdminClient(_dir.File("admin.sock")));
         if (withOps)
         {
             services.AddSingleton(_status);
@@ -59,10 +61,22 @@ public sealed class CliAppTests : IDisposable
 
     private static async Task<(int? Exit, string Output)> RunAsync(ServiceProvider services, params string[] args)
     {
-        var output = new StringWriter();
-        var exit = await CliApp.TryRunAsync(args, services, output, CancellationToken.None);
-        return (exit, output.ToString());
+        var (exit, output, _) = await RunWithErrorsAsync(services, args);
+        return (exit, output);
     }
+
+    /// <summary>Parses and runs like Program does; a null exit code means "this runs the service".</summary>
+    private static async Task<(int? Exit, string Output, string Error)> RunWithErrorsAsync(IServiceProvider services, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var commandLine = new OpsBotCommandLine().Parse(args);
+        int? exit = commandLine.RunsService ? null : await new CliApp(new CliConsole(output, error), _ => services).RunAsync(commandLine, CancellationToken.None);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    /// <summary>The output with lines fitted to 80 columns joined again, for assertions on whole sentences.</summary>
+    private static string Unwrapped(string output) => System.Text.RegularExpressions.Regex.Replace(output, @"\n {3,}", " ");
 
     private static StackStatus Stack(HealthState gateway) => new(DateTimeOffset.UtcNow,
     [
@@ -134,15 +148,15 @@ public sealed class CliAppTests : IDisposable
         var (missingExit, missingOutput) = await RunAsync(missing, "status");
 
         Assert.Equal(1, brokenExit);
-        Assert.Contains("stack status unavailable: ssh: connection refused", brokenOutput);
+        Assert.Contains("stack status unavailable: ssh: connection refused", Unwrapped(brokenOutput));
         Assert.Equal(1, missingExit);
-        Assert.Contains("the status service is unavailable: it is not part of this build", missingOutput);
+        Assert.Contains("the status service is unavailable: it is not part of this build", Unwrapped(missingOutput));
     }
 
     [Theory]
     [InlineData(new[] { "logs", "gateway", "-n", "20" }, StackService.Gateway, 20)]
     [InlineData(new[] { "logs", "-n20", "vllm" }, StackService.Vllm, 20)]
-    [InlineData(new[] { "logs", "proxy" }, StackService.Proxy, 50)]
+    [InlineData(new[] { "logs", "gateway" }, StackService.Gateway, 50)]
     public async Task Logs_asks_for_the_service_and_line_count_given(string[] args, StackService service, int lines)
     {
         await using var services = Services();
@@ -160,18 +174,21 @@ public sealed class CliAppTests : IDisposable
     [InlineData("logs", "database")]
     [InlineData("logs", "gateway", "-n", "0")]
     [InlineData("logs", "gateway", "-n", "many")]
+    [InlineData("logs", "gateway", "--verbose")]
     [InlineData("status", "now")]
     [InlineData("smoke", "everything")]
+    [InlineData("history", "--hours")]
     [InlineData("deploy")]
-    public async Task Mistakes_get_the_usage_and_exit_64(params string[] args)
+    public async Task Mistakes_go_to_stderr_with_a_pointer_to_help_and_exit_64(params string[] args)
     {
         await using var services = Services();
 
-        var (exit, output) = await RunAsync(services, args);
+        var (exit, output, error) = await RunWithErrorsAsync(services, args);
 
         Assert.Equal(CliApp.ExitUsage, exit);
-        Assert.StartsWith("opsbot: ", output);
-        Assert.Contains("usage: opsbot", output);
+        Assert.Empty(output);
+        Assert.StartsWith("opsbot: ", error);
+        Assert.Contains("Try 'opsbot", error);
         await _logs.DidNotReceiveWithAnyArgs().TailAsync(default, default, default);
     }
 
@@ -264,28 +281,32 @@ public sealed class CliAppTests : IDisposable
 
         Assert.True(exit == 0, output);
         Assert.Contains("Restarts:", output);
-        Assert.Contains("gateway  by alice: ok in 1 min, healthy after 40 s (gateway active again)", output, StringComparison.Ordinal);
+        Assert.Contains("gateway  by alice: ok in 1 min, healthy after 40 s (gateway active again)", Unwrapped(output), StringComparison.Ordinal);
         Assert.DoesNotContain("Incidents:", output);
     }
 
     [Fact]
-    public void Only_the_service_flags_reach_the_host_configuration()
+    public void Only_the_service_flags_and_settings_reach_the_host_configuration()
     {
-        Assert.Equal(["--vllm-url", "http://10.0.0.5:8000", "--port=9000"],
-            CliApp.HostArguments(["status", "--vllm-url", "http://10.0.0.5:8000", "-n", "5", "--port=9000", "--verbose"]));
-        Assert.Equal(["--port", "8003"], CliApp.HostArguments(["--port", "8003"]));
+        var commandLine = new OpsBotCommandLine();
+
+        Assert.Equal(["--port", "9000", "--vllm-url", "http://10.0.0.5:8000", "--Ops:Monitor:Enabled=false"],
+            commandLine.Parse(["logs", "gateway", "--vllm-url", "http://10.0.0.5:8000", "-n", "5", "--port=9000", "--Ops:Monitor:Enabled", "false"]).HostArguments);
+        Assert.Equal(["--port", "8003", "--Proxy:ToolStreaming=buffer"], commandLine.Parse(["--port", "8003", "--Proxy:ToolStreaming=buffer"]).HostArguments);
     }
 
     [Fact]
     public async Task The_real_host_runs_a_cli_verb_without_starting_the_service()
     {
-        using var host = OpsBotHost.CreateBuilder(CliApp.HostArguments(["check-config", "--vllm-url", "http://127.0.0.1:9"])).Build();
-
+        var commandLine = new OpsBotCommandLine().Parse(["check-config", "--vllm-url", "http://127.0.0.1:9", "--History:DatabasePath", _dir.File("real.db")]);
+        using var host = CliApp.BuildHost(commandLine.HostArguments);
         var output = new StringWriter();
-        var exit = await CliApp.TryRunAsync(["check-config", "--vllm-url", "http://127.0.0.1:9"], host.Services, output, CancellationToken.None);
+
+        var exit = await new CliApp(new CliConsole(output, new StringWriter()), _ => host.Services).RunAsync(commandLine, CancellationToken.None);
 
         Assert.Equal(0, exit);
         Assert.StartsWith("configuration OK", output.ToString());
+        Assert.Contains($"history database: {_dir.File("real.db")}", output.ToString());
         Assert.Equal("http://127.0.0.1:9", host.Services.GetRequiredService<IOptions<OpsBot.ProxyCore.Proxy.ProxyOptions>>().Value.VllmUrl);
     }
 }
