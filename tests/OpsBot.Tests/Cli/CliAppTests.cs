@@ -270,6 +270,62 @@ public sealed class CliAppTests : IDisposable
     }
 
     [Fact]
+    public async Task Check_config_says_what_is_off_and_masks_secrets_but_not_file_paths()
+    {
+        const string KeyPath = "/home/ops/.ssh/opsbot_gateway_ed25519";
+        const string Passphrase = "correct-horse-battery";
+        await using var services = Services(new() { ["Ops:Gateway:PrivateKeyPath"] = KeyPath, ["Ops:Gateway:PrivateKeyPassphrase"] = Passphrase }, s =>
+            s.AddOptions<SampleBotOptions>().BindConfiguration("Bot")
+                .Validate(_ => false, $"Ops:Gateway:PrivateKeyPath {KeyPath} is encrypted and the passphrase '{Passphrase}' does not open it")
+                .ValidateOnStart());
+
+        var (exit, output) = await RunAsync(services, "check-config");
+
+        var text = Unwrapped(output);
+        Assert.Equal(CliApp.ExitConfigProblems, exit);
+        Assert.Contains($"Ops:Gateway:PrivateKeyPath {KeyPath} is encrypted and the passphrase '***' does not open it", text);
+        Assert.Contains("Discord bot: off (Discord:Token is not set); alerts go to the log only", text);
+        Assert.Contains("gateway: not configured (Ops:Gateway:Host is not set)", text);
+        Assert.Contains("vLLM container: not configured (Ops:Vllm:ContainerName is not set)", text);
+        Assert.DoesNotContain(Passphrase, output);
+    }
+
+    [Fact]
+    public async Task A_smoke_test_that_hangs_gets_a_heartbeat_on_the_terminal_until_it_ends()
+    {
+        await using var services = Services();
+        var started = new TaskCompletionSource();
+        var release = new TaskCompletionSource<SmokeTestResult>();
+        _smoke.RunAsync(SmokeTestKind.ProxyDirect, Arg.Any<IProgress<string>?>(), Arg.Any<CancellationToken>()).Returns(_ =>
+        {
+            started.SetResult();
+            return release.Task;
+        });
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var console = new CliConsole(output, error, errorIsTerminal: true);
+
+        var run = new CliApp(console, _ => services, time).RunAsync(new OpsBotCommandLine().Parse(["smoke", "proxy"]), CancellationToken.None);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        for (var i = 0; i < 45; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var whileHanging = error.ToString();
+        release.SetResult(new SmokeTestResult(SmokeTestKind.ProxyDirect, false, TimeSpan.FromSeconds(45), "", "no complete answer"));
+        var exit = await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("… proxy direct (1 s)", whileHanging);
+        Assert.Contains("… proxy direct (45 s)", whileHanging);
+        Assert.EndsWith("\r\e[K", error.ToString());
+        Assert.DoesNotContain("…  (", output.ToString());
+        Assert.Contains("FAIL  proxy direct", output.ToString());
+    }
+
+    [Fact]
     public async Task History_prints_what_was_recorded()
     {
         await using var services = Services();
