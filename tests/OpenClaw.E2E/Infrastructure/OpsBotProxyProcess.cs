@@ -15,12 +15,14 @@ public sealed class OpsBotProxyProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly List<string> _lines = [];
     private readonly Action<string> _log;
+    private readonly string _state;
 
-    private OpsBotProxyProcess(Process process, Uri baseUrl, Action<string> log)
+    private OpsBotProxyProcess(Process process, Uri baseUrl, Action<string> log, string state)
     {
         _process = process;
         BaseUrl = baseUrl;
         _log = log;
+        _state = state;
     }
 
     /// <summary>http://127.0.0.1:PORT (OpenClaw's baseUrl is this plus /v1).</summary>
@@ -70,12 +72,16 @@ public sealed class OpsBotProxyProcess : IAsyncDisposable
         startInfo.Environment["Logging__Console__FormatterName"] = "simple";
         startInfo.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
         startInfo.Environment["Logging__Console__FormatterOptions__ColorBehavior"] = "Disabled";
+        // State of its own: never the user's history database or admin socket (several of these run at once).
+        var state = Directory.CreateTempSubdirectory("opsbot-e2e-state-").FullName;
+        startInfo.Environment["History__DatabasePath"] = Path.Combine(state, "opsbot.db");
+        startInfo.Environment["Admin__SocketPath"] = Path.Combine(state, "admin.sock");
         // The suite is about the proxy; the bot part must not try to reach Discord.
         startInfo.Environment.Remove("DISCORD_TOKEN");
         startInfo.Environment.Remove("OpsBot__Discord__Token");
 
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
-        var proxy = new OpsBotProxyProcess(process, new Uri($"http://127.0.0.1:{port}"), log);
+        var proxy = new OpsBotProxyProcess(process, new Uri($"http://127.0.0.1:{port}"), log, state);
         process.OutputDataReceived += (_, e) => proxy.Append(e.Data);
         process.ErrorDataReceived += (_, e) => proxy.Append(e.Data);
         process.Start();
@@ -189,5 +195,6 @@ public sealed class OpsBotProxyProcess : IAsyncDisposable
 
         _log($"--- opsbot log ({BaseUrl}):{Environment.NewLine}{string.Join(Environment.NewLine, LogLines)}");
         _process.Dispose();
+        Directory.Delete(_state, recursive: true);
     }
 }

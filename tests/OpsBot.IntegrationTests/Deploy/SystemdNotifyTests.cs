@@ -71,7 +71,8 @@ public sealed class SystemdNotifyTests : IDisposable
             WorkingDirectory = _dir.FullName,
         };
         start.Environment["NOTIFY_SOCKET"] = notifySocket;
-        start.Environment["STATE_DIRECTORY"] = Directory.CreateDirectory(Path.Combine(_dir.FullName, "state")).FullName;
+        start.Environment["History__DatabasePath"] = Path.Combine(_dir.FullName, "state", "opsbot.db");
+        start.Environment["Admin__SocketPath"] = Path.Combine(_dir.FullName, "run", "admin.sock");
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         return new ChildRun(Process.Start(start)!);
     }
