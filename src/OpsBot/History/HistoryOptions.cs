@@ -6,8 +6,8 @@ public sealed class HistoryOptions
     public const string SectionName = "History";
 
     /// <summary>
-    /// SQLite file. Empty means the service's state directory: <c>$STATE_DIRECTORY/opsbot.db</c> under systemd
-    /// (<c>StateDirectory=opsbot</c>), else <c>$XDG_STATE_HOME/opsbot/opsbot.db</c>, else <c>~/.local/state/opsbot/opsbot.db</c>.
+    /// SQLite file, the same for the service and the CLI. Empty means <c>$XDG_STATE_HOME/opsbot/opsbot.db</c>, else
+    /// <c>~/.local/state/opsbot/opsbot.db</c> (in a development run, <c>dev-state/opsbot.db</c>): see <see cref="HistoryPaths"/>.
     /// </summary>
     public string? DatabasePath { get; set; }
 
