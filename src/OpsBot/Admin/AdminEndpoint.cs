@@ -74,8 +74,9 @@ public sealed partial class AdminEndpoint : IHostedService, IAsyncDisposable
             SocketPath = path;
             LogListening(_logger, path);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SocketException or InvalidOperationException)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            // Whatever went wrong (bind, permissions, Kestrel), the service starts without the socket.
             LogNotListening(_logger, path, ex.Message);
             await DisposeAppAsync();
         }

@@ -67,7 +67,7 @@ public static class AdminSocketPath
                 Directory.CreateDirectory(directory, OwnerOnly);
             }
 
-            var owner = FileOwner(directory);
+            var owner = UnixFileOwner.Of(directory);
             if (owner != CurrentUserId())
             {
                 return $"{directory} belongs to uid {owner}, not to this user (uid {CurrentUserId()})";
@@ -90,6 +90,4 @@ public static class AdminSocketPath
     public static string Octal(UnixFileMode mode) => "0" + Convert.ToString((int)mode, 8);
 
     private static uint CurrentUserId() => OperatingSystem.IsWindows() ? 0 : UnixFileOwner.CurrentUserId();
-
-    private static uint FileOwner(string path) => UnixFileOwner.Of(path);
 }

@@ -25,10 +25,10 @@ public sealed partial class OpsBotCommandLine
     {
         ServiceOptions =
         [
-            (Option("--port", "N", "Proxy listen port (default 8003)"), "Proxy:Port"),
-            (Option("--vllm-url", "URL", "vLLM base URL, without /v1 (default http://localhost:8000)"), "Proxy:VllmUrl"),
-            (Option("--host", "ADDR", "Proxy listen address (default 0.0.0.0)"), "Proxy:Host"),
-            (Option("--max-tool-calls", "N", "Tool results in one conversation that end the turn (default 20)"), "Proxy:MaxToolCalls"),
+            (ServiceFlag("--port", "N", "Proxy listen port (default 8003)"), "Proxy:Port"),
+            (ServiceFlag("--vllm-url", "URL", "vLLM base URL, without /v1 (default http://localhost:8000)"), "Proxy:VllmUrl"),
+            (ServiceFlag("--host", "ADDR", "Proxy listen address (default 0.0.0.0)"), "Proxy:Host"),
+            (ServiceFlag("--max-tool-calls", "N", "Tool results in one conversation that end the turn (default 20)"), "Proxy:MaxToolCalls"),
         ];
 
         LogsService = new Argument<string>("service")
@@ -36,14 +36,7 @@ public sealed partial class OpsBotCommandLine
             Description = "vllm (from Docker), proxy (from the service's memory) or gateway (journald over SSH)",
             HelpName = "service",
         };
-        LogsService.Validators.Add(result =>
-        {
-            if (result.Tokens is [var token] && CliApp.ParseService(token.Value) is null)
-            {
-                result.AddError($"unknown service '{token.Value}' (vllm, proxy or gateway)");
-            }
-        });
-        LogsService.CompletionSources.Add("vllm", "proxy", "gateway");
+        AcceptOnly(LogsService, text => CliApp.ParseService(text) is not null, text => $"unknown service '{text}' (vllm, proxy or gateway)", "vllm", "proxy", "gateway");
         LogsLines = new Option<int>("--lines", "-n")
         {
             Description = $"How many lines, 1–{OpsCommands.MaxLogLines}",
@@ -58,14 +51,7 @@ public sealed partial class OpsBotCommandLine
             Arity = ArgumentArity.ZeroOrOne,
             DefaultValueFactory = _ => "all",
         };
-        SmokeTest.Validators.Add(result =>
-        {
-            if (result.Tokens is [var token] && !SmokeTests.TryParse(token.Value, out _))
-            {
-                result.AddError($"unknown smoke test '{token.Value}' (tests: {string.Join(", ", SmokeTests.Names)})");
-            }
-        });
-        SmokeTest.CompletionSources.Add([.. SmokeTests.Names]);
+        AcceptOnly(SmokeTest, text => SmokeTests.TryParse(text, out _), text => $"unknown smoke test '{text}' (tests: {string.Join(", ", SmokeTests.Names)})", [.. SmokeTests.Names]);
         HistoryKindArgument = new Argument<string>("kind")
         {
             Description = "incidents, alerts, restarts, smoke, traffic or all",
@@ -73,14 +59,11 @@ public sealed partial class OpsBotCommandLine
             Arity = ArgumentArity.ZeroOrOne,
             DefaultValueFactory = _ => "all",
         };
-        HistoryKindArgument.Validators.Add(result =>
-        {
-            if (result.Tokens is [var token] && CliApp.ParseHistoryKind(token.Value) is null)
-            {
-                result.AddError($"unknown history kind '{token.Value}' (incidents, alerts, restarts, smoke, traffic or all)");
-            }
-        });
-        HistoryKindArgument.CompletionSources.Add("incidents", "alerts", "restarts", "smoke", "traffic", "all");
+        AcceptOnly(
+            HistoryKindArgument,
+            text => CliApp.ParseHistoryKind(text) is not null,
+            text => $"unknown history kind '{text}' (incidents, alerts, restarts, smoke, traffic or all)",
+            "incidents", "alerts", "restarts", "smoke", "traffic", "all");
         var maxHours = (int)HistoryQuery.MaxWindow.TotalHours;
         HistoryHours = new Option<int>("--hours")
         {
@@ -221,12 +204,28 @@ public sealed partial class OpsBotCommandLine
         return (rest, overrides, null);
     }
 
-    private static Option<string> Option(string name, string helpName, string description) => new(name)
+    private static Option<string> ServiceFlag(string name, string helpName, string description) => new(name)
     {
         Description = description,
         HelpName = helpName,
         Recursive = true,
     };
+
+    /// <summary>
+    /// Words the argument accepts (with their aliases, hence a predicate rather than a fixed list), the error for
+    /// any other, and the canonical words for shell completion.
+    /// </summary>
+    private static void AcceptOnly(Argument<string> argument, Func<string, bool> accepts, Func<string, string> error, params string[] completions)
+    {
+        argument.Validators.Add(result =>
+        {
+            if (result.Tokens is [var token] && !accepts(token.Value))
+            {
+                result.AddError(error(token.Value));
+            }
+        });
+        argument.CompletionSources.Add(completions);
+    }
 
     private static int ParseCount(ArgumentResult result, int min, int max, string what, Func<long, string> outOfRange)
     {

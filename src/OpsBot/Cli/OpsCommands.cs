@@ -2,8 +2,10 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using OpsBot.Admin;
 using OpsBot.Alerts;
+using OpsBot.Discord;
 using OpsBot.History;
 using OpsBot.Ops;
+using OpsBot.Ops.Configuration;
 using OpsBot.ProxyCore.Events;
 
 namespace OpsBot.Cli;
@@ -181,22 +183,22 @@ public sealed class OpsCommands
     /// <summary>Parts that are off because nothing configures them: not errors, but worth knowing before relying on them.</summary>
     private static IEnumerable<string> WhatIsOff(IConfiguration configuration)
     {
-        if (string.IsNullOrWhiteSpace(configuration["Discord:Token"]))
+        if (string.IsNullOrWhiteSpace(configuration[$"{DiscordOptions.SectionName}:{nameof(DiscordOptions.Token)}"]))
         {
             yield return "Discord bot: off (Discord:Token is not set); alerts go to the log only";
         }
 
-        if (string.IsNullOrWhiteSpace(configuration["Ops:Gateway:Host"]))
+        if (string.IsNullOrWhiteSpace(configuration[$"{GatewayOpsOptions.SectionName}:{nameof(GatewayOpsOptions.Host)}"]))
         {
             yield return "gateway: not configured (Ops:Gateway:Host is not set): no gateway status, logs, restarts or agent smoke tests";
         }
 
-        if (string.IsNullOrWhiteSpace(configuration["Ops:Vllm:ContainerName"]))
+        if (string.IsNullOrWhiteSpace(configuration[$"{VllmOpsOptions.SectionName}:{nameof(VllmOpsOptions.ContainerName)}"]))
         {
             yield return "vLLM container: not configured (Ops:Vllm:ContainerName is not set): no vLLM logs or restarts";
         }
 
-        if (string.Equals(configuration["Ops:Monitor:Enabled"], "false", StringComparison.OrdinalIgnoreCase))
+        if (string.Equals(configuration[$"{MonitorOptions.SectionName}:{nameof(MonitorOptions.Enabled)}"], "false", StringComparison.OrdinalIgnoreCase))
         {
             yield return "monitors: off (Ops:Monitor:Enabled is false): no health alerts";
         }

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Completions;
-using System.CommandLine.Help;
+using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 
 namespace OpsBot.Cli;
@@ -31,8 +31,11 @@ public sealed class ParsedCommandLine
 
     public Command Command => Result.CommandResult.Command;
 
-    /// <summary>Help or version was asked for: System.CommandLine prints it.</summary>
-    public bool IsInformational => Result.Action is HelpAction || Result.Action?.GetType().Name == "VersionOptionAction";
+    /// <summary>
+    /// Help, version (or a completion directive) was asked for: System.CommandLine answers it. Verbs have no
+    /// action of their own and the root's only marks "run the service", so any other action is one of these.
+    /// </summary>
+    public bool IsInformational => Result.Action is { } action && action is not ParseErrorAction && !ReferenceEquals(action, Definition.Root.Action);
 
     public bool HasErrors => _overrideError is not null || (Result.Errors.Count > 0 && !IsInformational);
 

@@ -82,9 +82,9 @@ public static class TextLayout
                 currentLength++;
             }
 
-            // A word wider than the whole line (a URL, a token) has to be cut somewhere.
+            // Only a word wider than a whole line (a URL, a token) is cut; a coloured word is always short.
             var rest = word;
-            while (currentLength + VisibleLength(rest) > width && rest.Length > width - currentLength && width - currentLength > 0 && !rest.Contains('\e'))
+            while (width > currentLength && rest.Length > width - currentLength && !rest.Contains('\e'))
             {
                 var take = width - currentLength;
                 result.Append(current).Append(rest.AsSpan(0, take)).Append('\n');

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using OpsBot.IntegrationTests.Deploy;
 using OpsBot.IntegrationTests.Infrastructure;
 
@@ -15,9 +14,7 @@ public sealed class OpsBotServiceProcess : IAsyncDisposable
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(40);
     private static readonly TimeSpan CliLimit = TimeSpan.FromSeconds(120);
 
-    private readonly StringBuilder _output = new();
-    private readonly Lock _lock = new();
-    private Process? _process;
+    private ChildRun? _run;
 
     public OpsBotServiceProcess(string directory, Uri vllm)
     {
@@ -47,21 +44,17 @@ public sealed class OpsBotServiceProcess : IAsyncDisposable
 
     public IReadOnlyList<string> Arguments { get; }
 
-    public string Output
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _run?.Output ?? "";
 
     public async Task StartAsync()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        start.ArgumentList.Add(RepositoryPaths.OpsBotDll);
+        // A shell starts opsbot as its child (ChildRun signals the child itself, as systemd would).
+        var start = new ProcessStartInfo("/bin/bash")
+        {
+            ArgumentList = { "-c", "\"$@\" & child=$!; echo \"child=$child\"; wait $child", "opsbot", "dotnet", RepositoryPaths.OpsBotDll },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
         foreach (var argument in Arguments)
         {
             start.ArgumentList.Add(argument);
@@ -72,13 +65,8 @@ public sealed class OpsBotServiceProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        _process = Process.Start(start)!;
-        _process.StandardInput.Close();
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        if (!await WaitForOutputAsync("Admin endpoint listening on", StartLimit))
+        _run = new ChildRun(Process.Start(start)!);
+        if (!await _run.WaitForOutputAsync("Admin endpoint listening on", StartLimit))
         {
             throw new TimeoutException($"opsbot did not open its admin socket within {StartLimit.TotalSeconds} s:\n{Output}");
         }
@@ -89,55 +77,19 @@ public sealed class OpsBotServiceProcess : IAsyncDisposable
         ProcessRunner.RunAsync("dotnet", [RepositoryPaths.OpsBotDll, .. args], CliLimit, Environment);
 
     /// <summary>SIGTERM, as systemd stops it; answers the exit code.</summary>
-    public async Task<int> StopAsync()
+    public Task<int> StopAsync()
     {
-        using (var kill = Process.Start("kill", ["-TERM", _process!.Id.ToString(CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
-
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await _process.WaitForExitAsync(limit.Token);
-        return _process.ExitCode;
+        _run!.Terminate();
+        return _run.WaitForExitAsync(TimeSpan.FromSeconds(20));
     }
 
-    public async Task<bool> WaitForOutputAsync(string text, TimeSpan limit)
-    {
-        var deadline = DateTime.UtcNow + limit;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (Output.Contains(text, StringComparison.Ordinal))
-            {
-                return true;
-            }
-
-            await Task.Delay(100);
-        }
-
-        return false;
-    }
+    public Task<bool> WaitForOutputAsync(string text, TimeSpan limit) => _run!.WaitForOutputAsync(text, limit);
 
     public async ValueTask DisposeAsync()
     {
-        if (_process is { HasExited: false })
+        if (_run is not null)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process?.Dispose();
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_lock)
-        {
-            _output.AppendLine(line);
+            await _run.DisposeAsync();
         }
     }
 }
