@@ -24,6 +24,9 @@ public sealed class CliApp
     public const int ExitConfigProblems = 2;
     public const int ExitUsage = 64;
 
+    /// <summary>Interrupted (Ctrl+C): 128 + SIGINT, as shells report it.</summary>
+    public const int ExitInterrupted = 130;
+
     private readonly CliConsole _console;
     private readonly Func<IReadOnlyList<string>, IServiceProvider> _services;
     private readonly TimeProvider _time;
@@ -72,6 +75,19 @@ public sealed class CliApp
             return UsageError(commandLine);
         }
 
+        try
+        {
+            return await RunVerbAsync(commandLine, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            _console.Note("interrupted");
+            return ExitInterrupted;
+        }
+    }
+
+    private async Task<int> RunVerbAsync(ParsedCommandLine commandLine, CancellationToken cancellationToken)
+    {
         var definition = commandLine.Definition;
         var result = commandLine.Result;
         var command = commandLine.Command;

@@ -326,6 +326,30 @@ public sealed class CliAppTests : IDisposable
     }
 
     [Fact]
+    public async Task Ctrl_c_ends_a_verb_quietly_with_exit_130()
+    {
+        await using var services = Services();
+        var probing = new TaskCompletionSource();
+        _status.GetStatusAsync(Arg.Any<CancellationToken>()).Returns(async call =>
+        {
+            probing.SetResult();
+            await Task.Delay(Timeout.Infinite, call.Arg<CancellationToken>());
+            return Stack(HealthState.Healthy);
+        });
+        using var interrupt = new CancellationTokenSource();
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var run = new CliApp(new CliConsole(output, error), _ => services).RunAsync(new OpsBotCommandLine().Parse(["status"]), interrupt.Token);
+        await probing.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        interrupt.Cancel();
+
+        Assert.Equal(CliApp.ExitInterrupted, await run.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.EndsWith("opsbot: interrupted\n", error.ToString());
+        Assert.Equal("", output.ToString());
+    }
+
+    [Fact]
     public async Task History_prints_what_was_recorded()
     {
         await using var services = Services();
