@@ -87,7 +87,7 @@ public static class AdminSocketPath
         }
     }
 
-    public static string Octal(UnixFileMode mode) => "0" + Convert.ToString((int)mode, 8);
+    private static string Octal(UnixFileMode mode) => "0" + Convert.ToString((int)mode, 8);
 
     private static uint CurrentUserId() => OperatingSystem.IsWindows() ? 0 : UnixFileOwner.CurrentUserId();
 }
