@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using OpsBot.Components;
 
 namespace OpsBot.History;
 
@@ -19,6 +20,7 @@ public sealed partial class HistoryDatabase : IAsyncDisposable, IDisposable
     private readonly HistoryOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<HistoryDatabase> _logger;
+    private readonly ComponentStates? _components;
     // One connection, one operation at a time: history traffic is a few writes a minute, and a single
     // writer keeps SQLite's own locking out of the hot path.
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -28,17 +30,24 @@ public sealed partial class HistoryDatabase : IAsyncDisposable, IDisposable
     private DateTimeOffset _retryAt;
     private bool _disposed;
 
-    public HistoryDatabase(IOptions<HistoryOptions> options, TimeProvider time, ILogger<HistoryDatabase> logger)
-        : this(options.Value, HistoryPaths.ResolveDatabasePath(options.Value.DatabasePath, Environment.GetEnvironmentVariable), time, logger)
+    public HistoryDatabase(IOptions<HistoryOptions> options, TimeProvider time, ILogger<HistoryDatabase> logger, ComponentStates? components = null)
+        : this(options.Value, HistoryPaths.ResolveDatabasePath(options.Value.DatabasePath, Environment.GetEnvironmentVariable), time, logger, components)
     {
     }
 
-    public HistoryDatabase(HistoryOptions options, string databasePath, TimeProvider time, ILogger<HistoryDatabase> logger)
+    /// <param name="components">Where history reports its state; when it says history is disabled by its configuration, no file is touched.</param>
+    public HistoryDatabase(HistoryOptions options, string databasePath, TimeProvider time, ILogger<HistoryDatabase> logger, ComponentStates? components = null)
     {
         _options = options;
         DatabasePath = databasePath;
         _time = time;
         _logger = logger;
+        _components = components;
+        if (components?.Get(ComponentNames.History) is { State: ComponentState.Disabled } disabled)
+        {
+            _state = HistoryState.Disabled;
+            _problem = $"disabled by its configuration: {disabled.Reason}";
+        }
     }
 
     public string DatabasePath { get; }
@@ -174,6 +183,7 @@ public sealed partial class HistoryDatabase : IAsyncDisposable, IDisposable
             var wasUnavailable = _state == HistoryState.Unavailable;
             _state = HistoryState.Available;
             _problem = null;
+            _components?.Report(ComponentNames.History, ComponentState.Running);
             if (wasUnavailable)
             {
                 LogRecovered(_logger, DatabasePath);
@@ -263,6 +273,7 @@ public sealed partial class HistoryDatabase : IAsyncDisposable, IDisposable
     {
         _state = HistoryState.Disabled;
         _problem = problem;
+        _components?.Report(ComponentNames.History, ComponentState.Failed, $"{DatabasePath} is {problem}");
         CloseConnection();
     }
 
@@ -270,6 +281,7 @@ public sealed partial class HistoryDatabase : IAsyncDisposable, IDisposable
     {
         _state = HistoryState.Unavailable;
         _problem = problem;
+        _components?.Report(ComponentNames.History, ComponentState.Degraded, $"{DatabasePath}: {problem}; retried every {_options.RetryAfter}");
         _retryAt = _time.GetUtcNow() + _options.RetryAfter;
         CloseConnection();
     }

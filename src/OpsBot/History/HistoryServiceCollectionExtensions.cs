@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
+using OpsBot.Components;
+using OpsBot.Hosting;
 using OpsBot.ProxyCore.Events;
 
 namespace OpsBot.History;
@@ -18,8 +19,17 @@ public static class HistoryServiceCollectionExtensions
             return services;
         }
 
-        services.AddOptions<HistoryOptions>().Bind(configuration.GetSection(HistoryOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HistoryOptions>, HistoryOptionsValidator>());
+        // An invalid section disables history (nothing is opened or written; alerts still work, unpersisted) and nothing else.
+        var states = services.GetComponentStates();
+        var (_, problems) = ConfigurationCheck.Bind(configuration, HistoryOptions.SectionName, new HistoryOptionsValidator());
+        states.Disable(ComponentNames.History, problems);
+        var options = services.AddOptions<HistoryOptions>();
+        if (problems.Count == 0)
+        {
+            options.Bind(configuration.GetSection(HistoryOptions.SectionName));
+            states.Report(ComponentNames.History, ComponentState.Starting, "opening the database");
+        }
+
         services.TryAddSingleton(TimeProvider.System);
 
         services.TryAddSingleton<HistoryDatabase>();
@@ -34,10 +44,14 @@ public static class HistoryServiceCollectionExtensions
         services.TryAddSingleton<HistoryQueryService>();
         services.TryAddSingleton<IHistoryQueryService>(sp => sp.GetRequiredService<HistoryQueryService>());
 
-        services.TryAddSingleton<TrafficRollupObserver>();
-        services.AddSingleton<ICompletionObserver>(sp => sp.GetRequiredService<TrafficRollupObserver>());
-        services.AddHostedService<HistoryInitializer>();
-        services.AddHostedService<TrafficRollupWriter>();
+        if (problems.Count == 0)
+        {
+            services.TryAddSingleton<TrafficRollupObserver>();
+            services.AddSingleton<ICompletionObserver>(sp => sp.GetRequiredService<TrafficRollupObserver>());
+            services.AddComponentService<HistoryInitializer>(ComponentNames.History);
+            services.AddComponentService<TrafficRollupWriter>(ComponentNames.History);
+        }
+
         return services;
     }
 }

@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpsBot.Components;
+using OpsBot.Hosting;
 using OpsBot.Ops.Configuration;
 using OpsBot.Ops.Docker;
 using OpsBot.Ops.Logs;
@@ -12,6 +14,7 @@ using OpsBot.Ops.Restarts;
 using OpsBot.Ops.Security;
 using OpsBot.Ops.SmokeTests;
 using OpsBot.Ops.Ssh;
+using OpsBot.ProxyCore.Proxy;
 
 namespace OpsBot.Ops;
 
@@ -27,13 +30,46 @@ public static class OpsServiceCollectionExtensions
     public static IServiceCollection AddOps(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
+        var states = services.GetComponentStates();
 
-        AddValidatedOptions<VllmOpsOptions, VllmOpsOptionsValidator>(services, configuration, VllmOpsOptions.SectionName);
-        AddValidatedOptions<DockerOpsOptions, DockerOpsOptionsValidator>(services, configuration, DockerOpsOptions.SectionName);
-        AddValidatedOptions<GatewayOpsOptions, GatewayOpsOptionsValidator>(services, configuration, GatewayOpsOptions.SectionName);
-        AddValidatedOptions<ProxyOpsOptions, ProxyOpsOptionsValidator>(services, configuration, ProxyOpsOptions.SectionName);
-        AddValidatedOptions<MonitorOptions, MonitorOptionsValidator>(services, configuration, MonitorOptions.SectionName);
-        AddValidatedOptions<RestartOptions, RestartOptionsValidator>(services, configuration, RestartOptions.SectionName);
+        // Each section is checked here, once: an invalid one disables its component (its options stay at the defaults,
+        // which mean "not configured") and the rest of Ops runs. Nothing in Ops can stop the proxy from starting.
+        var vllm = BindSection<VllmOpsOptions>(services, configuration, VllmOpsOptions.SectionName, new VllmOpsOptionsValidator(), out var vllmProblems);
+        var docker = BindSection<DockerOpsOptions>(services, configuration, DockerOpsOptions.SectionName, new DockerOpsOptionsValidator(), out var dockerProblems);
+        states.Disable(ComponentNames.VllmContainer, [.. vllmProblems, .. dockerProblems]);
+        if (vllmProblems.Count > 0 || dockerProblems.Count > 0)
+        {
+            // The container part must not run on half of its settings (e.g. a good name with a bad Docker endpoint).
+            services.Configure<VllmOpsOptions>(o => o.ContainerName = null);
+        }
+        else if (!vllm.ContainerConfigured)
+        {
+            states.SwitchOff(ComponentNames.VllmContainer, $"no {VllmOpsOptions.SectionName}:ContainerName configured");
+        }
+
+        // One source of truth for vLLM's address: unless Ops:Vllm:BaseUrl says otherwise, the monitor probes where the proxy forwards.
+        if (vllmProblems.Count > 0 || string.IsNullOrWhiteSpace(configuration[$"{VllmOpsOptions.SectionName}:{nameof(VllmOpsOptions.BaseUrl)}"]))
+        {
+            services.AddOptions<VllmOpsOptions>().Configure<IOptions<ProxyOptions>>((o, proxy) => o.BaseUrl = ProxyVllmUrl(proxy) ?? o.BaseUrl);
+        }
+
+        var gateway = BindSection<GatewayOpsOptions>(services, configuration, GatewayOpsOptions.SectionName, new GatewayOpsOptionsValidator(), out var gatewayProblems);
+        states.Disable(ComponentNames.GatewaySsh, gatewayProblems);
+        if (gatewayProblems.Count == 0 && !gateway.IsConfigured)
+        {
+            states.SwitchOff(ComponentNames.GatewaySsh, $"no {GatewayOpsOptions.SectionName}:Host configured");
+        }
+
+        BindSection<ProxyOpsOptions>(services, configuration, ProxyOpsOptions.SectionName, new ProxyOpsOptionsValidator(), out var proxyOpsProblems);
+        BindSection<RestartOptions>(services, configuration, RestartOptions.SectionName, new RestartOptionsValidator(), out var restartProblems);
+        states.Disable(ComponentNames.Ops, [.. proxyOpsProblems, .. restartProblems]);
+
+        var monitor = BindSection<MonitorOptions>(services, configuration, MonitorOptions.SectionName, new MonitorOptionsValidator(), out var monitorProblems);
+        states.Disable(ComponentNames.Monitor, monitorProblems);
+        if (monitorProblems.Count == 0 && !monitor.Enabled)
+        {
+            states.SwitchOff(ComponentNames.Monitor, $"{MonitorOptions.SectionName}:Enabled is false");
+        }
 
         services.AddHttpClient(OpsHttpClients.Vllm, client => client.Timeout = TimeSpan.FromSeconds(10));
 
@@ -57,7 +93,10 @@ public static class OpsServiceCollectionExtensions
         services.TryAddSingleton<IHealthHistory>(sp => sp.GetRequiredService<HealthHistory>());
         services.TryAddSingleton<StatusService>();
         services.TryAddSingleton<IStatusService>(sp => sp.GetRequiredService<StatusService>());
-        services.AddHostedService<StackMonitor>();
+        if (states.IsEnabled(ComponentNames.Monitor))
+        {
+            services.AddComponentService<StackMonitor>(ComponentNames.Monitor);
+        }
 
         services.TryAddSingleton<ProxyLogBuffer>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, ProxyLogBuffer>(sp => sp.GetRequiredService<ProxyLogBuffer>()));
@@ -66,17 +105,39 @@ public static class OpsServiceCollectionExtensions
         services.TryAddSingleton<IGatewayLogFileTail>(sp => sp.GetRequiredService<LogTailService>());
 
         services.TryAddSingleton<IRestartAuditLog, InMemoryRestartAuditLog>();
-        services.TryAddSingleton<IRestartService, RestartService>();
-        services.TryAddSingleton<ISmokeTestService, SmokeTestService>();
+        if (states.IsEnabled(ComponentNames.Ops))
+        {
+            services.TryAddSingleton<IRestartService, RestartService>();
+            services.TryAddSingleton<ISmokeTestService, SmokeTestService>();
+        }
+        else
+        {
+            var refusal = new DisabledOpsActions(states.Get(ComponentNames.Ops).Reason!);
+            services.AddSingleton<IRestartService>(refusal);
+            services.AddSingleton<ISmokeTestService>(refusal);
+        }
+
         return services;
     }
 
-    private static void AddValidatedOptions<TOptions, TValidator>(IServiceCollection services, IConfiguration configuration, string section)
-        where TOptions : class
-        where TValidator : class, IValidateOptions<TOptions>
+    /// <summary>Binds a valid section into the options; an invalid one leaves the defaults. Answers what was bound.</summary>
+    private static TOptions BindSection<TOptions>(IServiceCollection services, IConfiguration configuration, string section, IValidateOptions<TOptions> validator, out IReadOnlyList<string> problems)
+        where TOptions : class, new()
     {
-        services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
+        (var value, problems) = ConfigurationCheck.Bind(configuration, section, validator);
+        var builder = services.AddOptions<TOptions>();
+        if (problems.Count == 0)
+        {
+            builder.Bind(configuration.GetSection(section));
+        }
+
+        return problems.Count == 0 ? value : new TOptions();
+    }
+
+    private static Uri? ProxyVllmUrl(IOptions<ProxyOptions> proxy)
+    {
+        // An invalid Proxy:VllmUrl stops the start before anything asks; never let it throw here.
+        return Uri.TryCreate(proxy.Value.VllmUrl.TrimEnd('/') + "/", UriKind.Absolute, out var url) && url.Scheme is "http" or "https" ? url : null;
     }
 
     /// <summary>
@@ -98,6 +159,16 @@ public static class OpsServiceCollectionExtensions
             if (isSecretKey || isOpenClawEnvironment)
             {
                 yield return value;
+            }
+
+            // A password in a URL (http://user:secret@vllm:8000) must not show in status or log output either.
+            if (Uri.TryCreate(value, UriKind.Absolute, out var url) && url.UserInfo.Length > 0)
+            {
+                yield return url.UserInfo;
+                if (url.UserInfo.IndexOf(':', StringComparison.Ordinal) is var colon and >= 0 && colon + 1 < url.UserInfo.Length)
+                {
+                    yield return url.UserInfo[(colon + 1)..];
+                }
             }
         }
     }
