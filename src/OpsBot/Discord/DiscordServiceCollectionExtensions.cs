@@ -54,6 +54,7 @@ public static class DiscordServiceCollectionExtensions
             // The default handlers log full request URLs, and interaction URLs contain interaction tokens.
             .RemoveAllLoggers();
 
+        services.TryAddSingleton<DiscordConnectivity>();
         services.TryAddSingleton<DiscordRateLimiter>();
         services.TryAddSingleton<IDiscordRestClient, DiscordRestClient>();
         services.TryAddSingleton<IDiscordMessageSender, DiscordMessageSender>();

@@ -87,6 +87,7 @@ public static class OpsBotHost
         {
             // Without Discord the default sink logs alerts; with it they are posted (and queued while Discord is away).
             services.AddSingleton<IAlertSink, DiscordAlertSink>();
+            services.AddSingleton<IDiscordBacklog, AlertBacklog>();
         }
     }
 }
