@@ -93,6 +93,7 @@ public static class OpsServiceCollectionExtensions
         services.TryAddSingleton<IHealthHistory>(sp => sp.GetRequiredService<HealthHistory>());
         services.TryAddSingleton<StatusService>();
         services.TryAddSingleton<IStatusService>(sp => sp.GetRequiredService<StatusService>());
+        services.TryAddSingleton<StackMonitor>();
         if (states.IsEnabled(ComponentNames.Monitor))
         {
             services.AddComponentService<StackMonitor>(ComponentNames.Monitor);
