@@ -16,6 +16,9 @@ public sealed partial class ComponentSupervisor : IHostedService
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan MaxRetry = TimeSpan.FromMinutes(5);
 
+    /// <summary>A restarted service that has run this long without throwing counts as recovered.</summary>
+    private static readonly TimeSpan StableAfter = TimeSpan.FromSeconds(30);
+
     private readonly string _component;
     private readonly string _name;
     private readonly Func<IHostedService> _create;
@@ -78,18 +81,20 @@ public sealed partial class ComponentSupervisor : IHostedService
             {
                 _service ??= _create();
                 await _service.StartAsync(stopping).ConfigureAwait(false);
+                var execution = _service is BackgroundService { ExecuteTask: { } task } ? task : Task.CompletedTask;
                 if (failures > 0)
                 {
-                    _states.ReportRecovered(_component, _name);
-                    LogRecovered(_logger, _component, _name, failures);
-                    failures = 0;
+                    // Started is not yet recovered: an ExecuteAsync that throws a moment later is the same run of failures.
+                    await Task.WhenAny(execution, Task.Delay(StableAfter, _time, stopping)).ConfigureAwait(false);
+                    if (!execution.IsCompleted || execution.IsCompletedSuccessfully)
+                    {
+                        _states.ReportRecovered(_component, _name);
+                        LogRecovered(_logger, _component, _name, failures);
+                        failures = 0;
+                    }
                 }
 
-                if (_service is BackgroundService { ExecuteTask: { } execution })
-                {
-                    await execution.ConfigureAwait(false);
-                }
-
+                await execution.ConfigureAwait(false);
                 return;
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)

@@ -86,7 +86,7 @@ public static class OpsBotHost
         if (states.IsEnabled(ComponentNames.Discord))
         {
             // Without Discord the default sink logs alerts; with it they are posted (and queued while Discord is away).
-            services.AddSingleton<IAlertSink, DiscordAlertSink>();
+            services.AddSingleton<IAlertSink>(sp => new DiscordAlertSink(sp));
             services.AddSingleton<IDiscordBacklog, AlertBacklog>();
         }
     }
