@@ -65,10 +65,6 @@ public sealed partial class ComponentSupervisor : IHostedService
         {
             // The host's shutdown time is up; it moves on without us.
         }
-        finally
-        {
-            _stopping.Dispose();
-        }
     }
 
     private async Task SuperviseAsync(CancellationToken stopping)

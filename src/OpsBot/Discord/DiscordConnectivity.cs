@@ -122,10 +122,7 @@ public sealed partial class DiscordConnectivity
         LogReachableAgain(_logger, Duration(_time.GetUtcNow() - since), _attempts);
         _downSince = null;
         _attempts = 0;
-        if (!_gatewayConnected)
-        {
-            _states.Report(ComponentNames.Discord, ComponentState.Starting, "reconnecting to Discord");
-        }
+        _states.Report(ComponentNames.Discord, _gatewayConnected ? ComponentState.Running : ComponentState.Starting, "reconnecting to Discord");
     }
 
     private string Backlog() =>
