@@ -74,6 +74,30 @@ public sealed class FaultIsolationTests : IDisposable
     }
 
     [Fact]
+    public async Task The_proxy_listens_without_waiting_for_a_component_whose_start_hangs()
+    {
+        var builder = OpsBotHost.CreateBuilder(["--port", "0", "--host", "127.0.0.1", "--vllm-url", "http://127.0.0.1:9", "--History:DatabasePath", _dir.File("opsbot.db")]);
+        // Like an SSH connect or a Docker socket that never answers.
+        builder.Services.AddComponentService<HangingStart>(ComponentNames.GatewaySsh);
+        using var host = builder.Build();
+
+        using (var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
+        {
+            await host.StartAsync(limit.Token);
+        }
+
+        using var http = new HttpClient { BaseAddress = host.Services.GetRequiredService<IProxyListener>().LocalAddress };
+        using var health = await http.GetAsync("/health");
+        Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+        using (var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            await host.StopAsync(limit.Token);
+        }
+
+        Assert.True(host.Services.GetServices<IHostedService>().OfType<ComponentSupervisor>().Any());
+    }
+
+    [Fact]
     public async Task A_supervised_service_that_crashes_is_retried_with_backoff_and_runs_again()
     {
         var time = new OpsBot.Tests.Ops.ManualTimeProvider();
@@ -128,6 +152,13 @@ public sealed class FaultIsolationTests : IDisposable
 
             await Task.Delay(20);
         }
+    }
+
+    private sealed class HangingStart : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.Delay(Timeout.Infinite, cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private sealed class FlakyService(int failures) : BackgroundService
