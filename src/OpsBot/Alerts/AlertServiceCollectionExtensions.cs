@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpsBot.Components;
-using OpsBot.Hosting;
 using OpsBot.History;
 using OpsBot.ProxyCore.Events;
 
@@ -19,14 +18,7 @@ public static class AlertServiceCollectionExtensions
         services.AddHistory(configuration);
         // An invalid section disables alerting (nothing is evaluated or posted) and nothing else. Silences and maintenance
         // windows stay available to the commands and restarts that use them.
-        var states = services.GetComponentStates();
-        var (_, problems) = ConfigurationCheck.Bind(configuration, AlertOptions.SectionName, new AlertOptionsValidator());
-        states.Disable(ComponentNames.Alerts, problems);
-        var options = services.AddOptions<AlertOptions>();
-        if (problems.Count == 0)
-        {
-            options.Bind(configuration.GetSection(AlertOptions.SectionName));
-        }
+        var problems = services.AddComponentOptions(configuration, AlertOptions.SectionName, new AlertOptionsValidator(), ComponentNames.Alerts, out AlertOptions _);
 
         services.TryAddSingleton(TimeProvider.System);
 

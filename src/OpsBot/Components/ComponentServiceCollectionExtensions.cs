@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OpsBot.Hosting;
 
 namespace OpsBot.Components;
 
@@ -19,6 +21,28 @@ public static class ComponentServiceCollectionExtensions
         services.AddSingleton(states);
         services.AddHostedService<DisabledComponentsNotice>();
         return states;
+    }
+
+    /// <summary>
+    /// A component's options section, checked here, once (<see cref="ConfigurationCheck"/>): when valid it is bound into
+    /// <typeparamref name="TOptions"/>; when not, <paramref name="component"/> is disabled with every problem and the options
+    /// stay at their defaults, so resolving them never throws. No validator is registered: nothing fails later at start.
+    /// </summary>
+    /// <returns>The problems found (empty when valid); <paramref name="bound"/> is what was bound, or the defaults.</returns>
+    public static IReadOnlyList<string> AddComponentOptions<TOptions>(
+        this IServiceCollection services, IConfiguration configuration, string section, IValidateOptions<TOptions> validator, string component, out TOptions bound)
+        where TOptions : class, new()
+    {
+        var (value, problems) = ConfigurationCheck.Bind(configuration, section, validator);
+        services.GetComponentStates().Disable(component, problems);
+        var options = services.AddOptions<TOptions>();
+        if (problems.Count == 0)
+        {
+            options.Bind(configuration.GetSection(section));
+        }
+
+        bound = problems.Count == 0 ? value : new TOptions();
+        return problems;
     }
 
     /// <summary>Adds <typeparamref name="TService"/> as a hosted service of <paramref name="component"/>, run under a <see cref="ComponentSupervisor"/>.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpsBot.Alerts;
 using OpsBot.Components;
 
 namespace OpsBot.Discord;
@@ -31,17 +32,6 @@ public sealed partial class DiscordConnectivity
         _summaryInterval = options.Value.OutageSummaryInterval;
         _time = time;
         _logger = logger;
-    }
-
-    public bool IsReachable
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _downSince is null;
-            }
-        }
     }
 
     /// <summary>The gateway session is live (READY or RESUMED).</summary>
@@ -94,7 +84,7 @@ public sealed partial class DiscordConnectivity
             else if (now >= _nextSummary)
             {
                 _nextSummary = now + _summaryInterval;
-                LogStillUnreachable(_logger, Duration(now - since), _attempts, Backlog(), _lastError);
+                LogStillUnreachable(_logger, AlertText.Duration(now - since), _attempts, Backlog(), _lastError);
             }
 
             _states.Report(ComponentNames.Discord, ComponentState.Degraded,
@@ -119,7 +109,7 @@ public sealed partial class DiscordConnectivity
             return;
         }
 
-        LogReachableAgain(_logger, Duration(_time.GetUtcNow() - since), _attempts);
+        LogReachableAgain(_logger, AlertText.Duration(_time.GetUtcNow() - since), _attempts);
         _downSince = null;
         _attempts = 0;
         _states.Report(ComponentNames.Discord, _gatewayConnected ? ComponentState.Running : ComponentState.Starting, "reconnecting to Discord");
@@ -127,13 +117,6 @@ public sealed partial class DiscordConnectivity
 
     private string Backlog() =>
         _backlogs.Length == 0 ? "" : ", " + string.Join(", ", _backlogs.Select(b => $"{b.Name}: {b.Count}"));
-
-    private static string Duration(TimeSpan span) => span switch
-    {
-        { TotalMinutes: < 1 } => $"{span.TotalSeconds:0} s",
-        { TotalHours: < 1 } => $"{span.TotalMinutes:0} min",
-        _ => $"{span.TotalHours:0.#} h",
-    };
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Warning,
         Message = "Discord unreachable ({Error}); retrying with backoff, one summary every {Interval} until it is back. Proxy, monitors and alerts (queued) keep running.")]

@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpsBot.Components;
-using OpsBot.Hosting;
 using OpsBot.Discord.Commands;
 using OpsBot.Discord.Gateway;
 using OpsBot.Discord.Interactions;
@@ -36,16 +35,13 @@ public static class DiscordServiceCollectionExtensions
 
         // A token with a broken rest of the section disables the bot (one error line, shown in /health and check-config);
         // the proxy, monitors and alerts (to the log) run on.
-        var (_, problems) = ConfigurationCheck.Bind(configuration, DiscordOptions.SectionName, new DiscordOptionsValidator());
-        if (problems.Count > 0)
+        if (services.AddComponentOptions(configuration, DiscordOptions.SectionName, new DiscordOptionsValidator(), ComponentNames.Discord, out DiscordOptions _).Count > 0)
         {
-            states.Disable(ComponentNames.Discord, problems);
             services.TryAddSingleton<IDiscordMessageSender, DisabledDiscordMessageSender>();
             return services;
         }
 
         states.Report(ComponentNames.Discord, ComponentState.Starting, "connecting to Discord");
-        services.AddOptions<DiscordOptions>().Bind(section);
 
         services.AddHttpClient(DiscordRestClient.HttpClientName, (sp, client) =>
             {

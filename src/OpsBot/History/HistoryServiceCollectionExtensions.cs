@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpsBot.Components;
-using OpsBot.Hosting;
 using OpsBot.ProxyCore.Events;
 
 namespace OpsBot.History;
@@ -20,14 +19,10 @@ public static class HistoryServiceCollectionExtensions
         }
 
         // An invalid section disables history (nothing is opened or written; alerts still work, unpersisted) and nothing else.
-        var states = services.GetComponentStates();
-        var (_, problems) = ConfigurationCheck.Bind(configuration, HistoryOptions.SectionName, new HistoryOptionsValidator());
-        states.Disable(ComponentNames.History, problems);
-        var options = services.AddOptions<HistoryOptions>();
+        var problems = services.AddComponentOptions(configuration, HistoryOptions.SectionName, new HistoryOptionsValidator(), ComponentNames.History, out HistoryOptions _);
         if (problems.Count == 0)
         {
-            options.Bind(configuration.GetSection(HistoryOptions.SectionName));
-            states.Report(ComponentNames.History, ComponentState.Starting, "opening the database");
+            services.GetComponentStates().Report(ComponentNames.History, ComponentState.Starting, "opening the database");
         }
 
         services.TryAddSingleton(TimeProvider.System);

@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpsBot.Components;
-using OpsBot.Hosting;
 using OpsBot.Ops.Configuration;
 using OpsBot.Ops.Docker;
 using OpsBot.Ops.Logs;
@@ -34,15 +33,14 @@ public static class OpsServiceCollectionExtensions
 
         // Each section is checked here, once: an invalid one disables its component (its options stay at the defaults,
         // which mean "not configured") and the rest of Ops runs. Nothing in Ops can stop the proxy from starting.
-        var vllm = BindSection<VllmOpsOptions>(services, configuration, VllmOpsOptions.SectionName, new VllmOpsOptionsValidator(), out var vllmProblems);
-        var docker = BindSection<DockerOpsOptions>(services, configuration, DockerOpsOptions.SectionName, new DockerOpsOptionsValidator(), out var dockerProblems);
-        states.Disable(ComponentNames.VllmContainer, [.. vllmProblems, .. dockerProblems]);
-        if (vllmProblems.Count > 0 || dockerProblems.Count > 0)
+        var vllmProblems = services.AddComponentOptions(configuration, VllmOpsOptions.SectionName, new VllmOpsOptionsValidator(), ComponentNames.VllmContainer, out VllmOpsOptions vllm);
+        var dockerProblems = services.AddComponentOptions(configuration, DockerOpsOptions.SectionName, new DockerOpsOptionsValidator(), ComponentNames.VllmContainer, out DockerOpsOptions _);
+        if (dockerProblems.Count > 0)
         {
-            // The container part must not run on half of its settings (e.g. a good name with a bad Docker endpoint).
+            // The container part must not run on half of its settings (a good name with a bad Docker endpoint).
             services.Configure<VllmOpsOptions>(o => o.ContainerName = null);
         }
-        else if (!vllm.ContainerConfigured)
+        else if (vllmProblems.Count == 0 && !vllm.ContainerConfigured)
         {
             states.SwitchOff(ComponentNames.VllmContainer, $"no {VllmOpsOptions.SectionName}:ContainerName configured");
         }
@@ -53,19 +51,16 @@ public static class OpsServiceCollectionExtensions
             services.AddOptions<VllmOpsOptions>().Configure<IOptions<ProxyOptions>>((o, proxy) => o.BaseUrl = ProxyVllmUrl(proxy) ?? o.BaseUrl);
         }
 
-        var gateway = BindSection<GatewayOpsOptions>(services, configuration, GatewayOpsOptions.SectionName, new GatewayOpsOptionsValidator(), out var gatewayProblems);
-        states.Disable(ComponentNames.GatewaySsh, gatewayProblems);
+        var gatewayProblems = services.AddComponentOptions(configuration, GatewayOpsOptions.SectionName, new GatewayOpsOptionsValidator(), ComponentNames.GatewaySsh, out GatewayOpsOptions gateway);
         if (gatewayProblems.Count == 0 && !gateway.IsConfigured)
         {
             states.SwitchOff(ComponentNames.GatewaySsh, $"no {GatewayOpsOptions.SectionName}:Host configured");
         }
 
-        BindSection<ProxyOpsOptions>(services, configuration, ProxyOpsOptions.SectionName, new ProxyOpsOptionsValidator(), out var proxyOpsProblems);
-        BindSection<RestartOptions>(services, configuration, RestartOptions.SectionName, new RestartOptionsValidator(), out var restartProblems);
-        states.Disable(ComponentNames.Ops, [.. proxyOpsProblems, .. restartProblems]);
+        services.AddComponentOptions(configuration, ProxyOpsOptions.SectionName, new ProxyOpsOptionsValidator(), ComponentNames.Ops, out ProxyOpsOptions _);
+        services.AddComponentOptions(configuration, RestartOptions.SectionName, new RestartOptionsValidator(), ComponentNames.Ops, out RestartOptions _);
 
-        var monitor = BindSection<MonitorOptions>(services, configuration, MonitorOptions.SectionName, new MonitorOptionsValidator(), out var monitorProblems);
-        states.Disable(ComponentNames.Monitor, monitorProblems);
+        var monitorProblems = services.AddComponentOptions(configuration, MonitorOptions.SectionName, new MonitorOptionsValidator(), ComponentNames.Monitor, out MonitorOptions monitor);
         if (monitorProblems.Count == 0 && !monitor.Enabled)
         {
             states.SwitchOff(ComponentNames.Monitor, $"{MonitorOptions.SectionName}:Enabled is false");
@@ -119,20 +114,6 @@ public static class OpsServiceCollectionExtensions
         }
 
         return services;
-    }
-
-    /// <summary>Binds a valid section into the options; an invalid one leaves the defaults. Answers what was bound.</summary>
-    private static TOptions BindSection<TOptions>(IServiceCollection services, IConfiguration configuration, string section, IValidateOptions<TOptions> validator, out IReadOnlyList<string> problems)
-        where TOptions : class, new()
-    {
-        (var value, problems) = ConfigurationCheck.Bind(configuration, section, validator);
-        var builder = services.AddOptions<TOptions>();
-        if (problems.Count == 0)
-        {
-            builder.Bind(configuration.GetSection(section));
-        }
-
-        return problems.Count == 0 ? value : new TOptions();
     }
 
     private static Uri? ProxyVllmUrl(IOptions<ProxyOptions> proxy)
