@@ -67,7 +67,7 @@ public sealed class BrokenComponentsTests : IDisposable
             _dir.FullName, BrokenEverythingButTheProxy());
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
 
-        var health = await FirstHealthAsync(http, run, started);
+        var health = await run.WaitHealthyAsync(http, ServeWithin);
         using (var completion = await http.PostAsync("/v1/chat/completions", new StringContent(
                    """{"model":"Qwen/Qwen3-Coder-Next-FP8","messages":[{"role":"user","content":"What is 2+2?"}]}""", Encoding.UTF8, "application/json")))
         {
@@ -129,33 +129,5 @@ public sealed class BrokenComponentsTests : IDisposable
         Assert.Equal(Expected.Count(e => e.Value.State == "disabled"), problems.Count);
         Assert.DoesNotContain("fake.token", run.Output);
         Assert.DoesNotContain("Unhandled exception", run.Output);
-    }
-
-    private static async Task<JsonElement> FirstHealthAsync(HttpClient http, OpsBotRun run, Stopwatch started)
-    {
-        while (started.Elapsed < ServeWithin)
-        {
-            Assert.False(run.HasExited, $"opsbot exited:\n{run.Output}");
-            try
-            {
-                using var response = await http.GetAsync("/health");
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return await response.Content.ReadFromJsonAsync<JsonElement>();
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException)
-            {
-                // One slow answer on a loaded machine.
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"no /health within {ServeWithin}:\n{run.Output}");
     }
 }

@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using OpsBot.IntegrationTests.Deploy;
 
 namespace OpsBot.IntegrationTests.FailSafe;
@@ -95,6 +98,40 @@ public sealed class OpsBotRun : IAsyncDisposable
     {
         var run = Start(arguments, stateDirectory, environment);
         return (await run.WaitForExitAsync(limit), run);
+    }
+
+    /// <summary>Polls <c>GET /health</c> until it answers 200 (within <paramref name="limit"/> of the call) and answers its body.</summary>
+    public async Task<JsonElement> WaitHealthyAsync(HttpClient http, TimeSpan limit)
+    {
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < limit)
+        {
+            if (HasExited)
+            {
+                throw new InvalidOperationException($"opsbot exited before answering /health:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync("/health");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return await response.Content.ReadFromJsonAsync<JsonElement>();
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // One slow answer on a loaded machine.
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"no /health within {limit}:\n{Output}");
     }
 
     /// <summary>SIGTERM, as systemd stops a service.</summary>

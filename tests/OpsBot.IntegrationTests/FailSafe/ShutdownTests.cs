@@ -30,7 +30,7 @@ public sealed class ShutdownTests : IDisposable
         await using var run = OpsBotRun.Start(
             ["--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--vllm-url", simulator.BaseUrl.ToString().TrimEnd('/')], _dir.FullName);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
-        await WaitHealthyAsync(http, run);
+        await run.WaitHealthyAsync(http, TimeSpan.FromSeconds(30));
 
         // A stream that finishes well inside the drain time (about 1 s of tokens).
         simulator.Enqueue(SimulatedAnswer.Text(string.Join(' ', Enumerable.Range(1, 20).Select(i => $"word{i}"))) with { TokensPerSecond = 20 });
@@ -89,30 +89,6 @@ public sealed class ShutdownTests : IDisposable
                 return (await response.Content.ReadAsStringAsync()).ReplaceLineEndings("\n");
             }
         }
-    }
-
-    private static async Task WaitHealthyAsync(HttpClient http, OpsBotRun run)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            Assert.False(run.HasExited, run.Output);
-            try
-            {
-                using var response = await http.GetAsync("/health");
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException(run.Output);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, OpsBotRun run)
