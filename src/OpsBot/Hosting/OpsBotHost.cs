@@ -64,11 +64,11 @@ public static class OpsBotHost
         services.AddAlerts(configuration);
         services.AddOpsCommands();
         services.AddDiscordBot(configuration);
-        AddAdapters(services, states);
+        AddAdapters(services, configuration, states);
     }
 
     /// <summary>The seams between capabilities built apart: alerts go to Discord, and read the monitors, the gateway journal and history.</summary>
-    private static void AddAdapters(IServiceCollection services, ComponentStates states)
+    private static void AddAdapters(IServiceCollection services, IConfiguration configuration, ComponentStates states)
     {
         services.AddSingleton<IRestartAuditLog, HistoryRestartAuditLog>();
         if (states.IsEnabled(ComponentNames.Ops))
@@ -83,9 +83,9 @@ public static class OpsBotHost
             services.AddSingleton<IGatewayLogSource, GatewayJournalSource>();
         }
 
-        if (states.IsEnabled(ComponentNames.Discord))
+        if (states.IsEnabled(ComponentNames.Discord) && !string.IsNullOrWhiteSpace(configuration[$"{DiscordOptions.SectionName}:{nameof(DiscordOptions.AlertChannelId)}"]))
         {
-            // Without Discord the default sink logs alerts; with it they are posted (and queued while Discord is away).
+            // Without Discord (or an alert channel) the default sink logs alerts; with it they are posted (and queued while Discord is away).
             services.AddSingleton<IAlertSink>(sp => new DiscordAlertSink(sp));
             services.AddSingleton<IDiscordBacklog, AlertBacklog>();
         }
