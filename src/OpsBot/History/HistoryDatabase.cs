@@ -199,14 +199,18 @@ public sealed partial class HistoryDatabase : IAsyncDisposable, IDisposable
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode is SqliteBusy or SqliteLocked)
         {
-            MarkUnavailable($"locked by another process: {ex.Message}");
-            LogLocked(_logger, DatabasePath, ex.Message, _options.RetryAfter);
+            if (MarkUnavailable($"locked by another process: {ex.Message}"))
+            {
+                LogLocked(_logger, DatabasePath, ex.Message, _options.RetryAfter);
+            }
             return false;
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
-            MarkUnavailable(ex.Message);
-            LogUnavailable(_logger, DatabasePath, ex.Message, _options.RetryAfter);
+            if (MarkUnavailable(ex.Message))
+            {
+                LogUnavailable(_logger, DatabasePath, ex.Message, _options.RetryAfter);
+            }
             return false;
         }
     }
@@ -277,13 +281,21 @@ public sealed partial class HistoryDatabase : IAsyncDisposable, IDisposable
         CloseConnection();
     }
 
-    private void MarkUnavailable(string problem)
+    /// <summary>False when this is the same problem as the last attempt's: a retry that fails alike is not news (logged at Debug).</summary>
+    private bool MarkUnavailable(string problem)
     {
+        var repeated = _state == HistoryState.Unavailable && _problem == problem;
+        if (repeated)
+        {
+            LogStillUnavailable(_logger, DatabasePath, problem);
+        }
+
         _state = HistoryState.Unavailable;
         _problem = problem;
         _components?.Report(ComponentNames.History, ComponentState.Degraded, $"{DatabasePath}: {problem}; retried every {_options.RetryAfter}");
         _retryAt = _time.GetUtcNow() + _options.RetryAfter;
         CloseConnection();
+        return !repeated;
     }
 
     private void CloseConnection()
@@ -315,6 +327,9 @@ public sealed partial class HistoryDatabase : IAsyncDisposable, IDisposable
     [LoggerMessage(EventId = 703, Level = LogLevel.Error,
         Message = "History database {Path} has schema version {Version}, newer than this OpsBot knows ({Latest}). History is disabled to protect it; run the newer OpsBot or point History:DatabasePath elsewhere.")]
     private static partial void LogNewerSchema(ILogger logger, string path, int version, int latest);
+
+    [LoggerMessage(EventId = 708, Level = LogLevel.Debug, Message = "History database {Path} still cannot be used ({Problem})")]
+    private static partial void LogStillUnavailable(ILogger logger, string path, string problem);
 
     [LoggerMessage(EventId = 704, Level = LogLevel.Information, Message = "History database {Path} migrated to version {Version} ({Name})")]
     private static partial void LogMigrated(ILogger logger, string path, int version, string name);
