@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpsBot.Hosting;
+using OpsBot.Ops;
+using OpsBot.Ops.Security;
 
 namespace OpsBot.Components;
 
@@ -34,6 +36,9 @@ public static class ComponentServiceCollectionExtensions
         where TOptions : class, new()
     {
         var (value, problems) = ConfigurationCheck.Bind(configuration, section, validator);
+        // Reasons are shown in /health (unauthenticated) and Discord: a validator quoting a URL with a password must not leak it.
+        var redactor = new SecretRedactor(OpsServiceCollectionExtensions.KnownSecrets(configuration));
+        problems = [.. problems.Select(redactor.Redact)];
         services.GetComponentStates().Disable(component, problems);
         var options = services.AddOptions<TOptions>();
         if (problems.Count == 0)
@@ -58,7 +63,8 @@ public static class ComponentServiceCollectionExtensions
             () => sp.GetService<TService>() ?? ActivatorUtilities.CreateInstance<TService>(sp),
             sp.GetRequiredService<ComponentStates>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<ComponentSupervisor>>()));
+            sp.GetRequiredService<ILogger<ComponentSupervisor>>(),
+            sp.GetService<SecretRedactor>()));
         return services;
     }
 }

@@ -1,3 +1,5 @@
+using OpsBot.Ops.Security;
+
 namespace OpsBot.Components;
 
 /// <summary>
@@ -25,12 +27,15 @@ public sealed partial class ComponentSupervisor : IHostedService
     private readonly ComponentStates _states;
     private readonly TimeProvider _time;
     private readonly ILogger<ComponentSupervisor> _logger;
+    private readonly SecretRedactor _redactor;
     private readonly CancellationTokenSource _stopping = new();
     private IHostedService? _service;
     private Task _run = Task.CompletedTask;
 
-    public ComponentSupervisor(string component, string name, Func<IHostedService> create, ComponentStates states, TimeProvider time, ILogger<ComponentSupervisor> logger)
+    /// <param name="redactor">Exception messages become reasons shown in /health and Discord: known secrets and secret shapes are masked.</param>
+    public ComponentSupervisor(string component, string name, Func<IHostedService> create, ComponentStates states, TimeProvider time, ILogger<ComponentSupervisor> logger, SecretRedactor? redactor = null)
     {
+        _redactor = redactor ?? SecretRedactor.PatternsOnly;
         _component = component;
         _name = name;
         _create = create;
@@ -104,7 +109,7 @@ public sealed partial class ComponentSupervisor : IHostedService
 
             failures++;
             var retryIn = TimeSpan.FromTicks(Math.Min(FirstRetry.Ticks << Math.Min(failures - 1, 16), MaxRetry.Ticks));
-            var reason = Describe(failure);
+            var reason = _redactor.Redact(Describe(failure));
             _states.ReportCrash(_component, _name, reason);
             if (failures == 1)
             {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using OpsBot.Components;
 
 namespace OpsBot.Tests.Components;
@@ -45,5 +46,21 @@ public sealed class ComponentStatesTests
         Assert.Empty(states.ConfigurationProblems);
         Assert.Throws<ArgumentOutOfRangeException>(() => states.Report(ComponentNames.GatewaySsh, ComponentState.Disabled));
         Assert.Throws<ArgumentException>(() => states.Get("proxy"));
+    }
+
+    [Fact]
+    public void A_reason_never_carries_a_password_a_validator_quoted()
+    {
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Ops:Vllm:BaseUrl"] = "ftp://opsbot:s3cret-pass@10.0.0.7:8000" }).Build();
+
+        var problems = services.AddComponentOptions(configuration, OpsBot.Ops.Configuration.VllmOpsOptions.SectionName,
+            new OpsBot.Ops.Configuration.VllmOpsOptionsValidator(), ComponentNames.VllmContainer, out OpsBot.Ops.Configuration.VllmOpsOptions _);
+
+        var reason = services.GetComponentStates().Get(ComponentNames.VllmContainer).Reason;
+        Assert.Contains("Ops:Vllm:BaseUrl must be an absolute http(s) URL", reason);
+        Assert.DoesNotContain("s3cret-pass", reason);
+        Assert.DoesNotContain("s3cret-pass", string.Join(" ", problems));
     }
 }
