@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using OpsBot.Admin;
 using OpsBot.Cli;
 using OpsBot.Hosting;
@@ -19,21 +18,21 @@ try
     }
 
     var builder = OpsBotHost.CreateBuilder([.. commandLine.HostArguments]);
+    // Only the proxy's own settings may stop the start; every other section disables its component instead.
+    if (ConfigurationErrors.CheckProxy(builder.Configuration) is { } errors)
+    {
+        return errors.Report(Console.Error);
+    }
+
     builder.Services.AddAdminEndpoint(builder.Configuration);
     using var host = builder.Build();
     await host.RunAsync();
     return 0;
 }
-catch (OptionsValidationException ex)
+catch (Exception ex) when (ConfigurationErrors.From(ex) is { } errors)
 {
     // A configuration mistake is the user's to fix: say exactly what, without a stack trace.
-    Console.Error.WriteLine("opsbot: invalid configuration:");
-    foreach (var failure in ex.Failures)
-    {
-        Console.Error.WriteLine($"  - {failure}");
-    }
-
-    return 2;
+    return errors.Report(Console.Error);
 }
 catch (IOException ex) when (ex.InnerException is System.Net.Sockets.SocketException || ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
 {

@@ -32,6 +32,13 @@ public static partial class CommandRules
                 return $"{i}.name: APPLICATION_COMMANDS_DUPLICATE_NAME";
             }
 
+            // A permission bit set, as a string of digits; a JSON number is rejected by Discord.
+            if (command["default_member_permissions"] is { } permissions
+                && (permissions.GetValueKind() != System.Text.Json.JsonValueKind.String || !ulong.TryParse(permissions.GetValue<string>(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _)))
+            {
+                return $"{i}.default_member_permissions: must be a string of a permission bit set";
+            }
+
             var description = command["description"]?.GetValue<string>() ?? string.Empty;
             if (description.Length is 0 or > 100)
             {

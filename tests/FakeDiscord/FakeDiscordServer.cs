@@ -57,6 +57,12 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
     /// <summary>The JSON array last accepted by the bulk overwrite.</summary>
     public JsonArray? RegisteredCommands { get; private set; }
 
+    /// <summary>
+    /// When set, every interaction webhook call (edit, follow-up) gets 404 <c>10015 Unknown Webhook</c>, as after the token's
+    /// 15 minutes; the initial callback still works.
+    /// </summary>
+    public bool ExpireWebhookTokens { get; set; }
+
     /// <summary>Requests that arrived although the advertised limit was used up (a compliant client causes none).</summary>
     public int RateLimitViolations { get; private set; }
 
@@ -237,7 +243,7 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
         if (WebhookRoute().Match(route) is { Success: true } webhook)
         {
             var token = Uri.UnescapeDataString(webhook.Groups[2].Value);
-            if (webhook.Groups[1].Value != Options.ApplicationId.ToString() || !_byToken.TryGetValue(token, out var interaction) || interaction.CallbackType is null)
+            if (ExpireWebhookTokens || webhook.Groups[1].Value != Options.ApplicationId.ToString() || !_byToken.TryGetValue(token, out var interaction) || interaction.CallbackType is null)
             {
                 return (404, Error(10015, "Unknown Webhook"), extra);
             }

@@ -156,7 +156,13 @@ public sealed class FakeGateway
                 var message = await connection.ReceiveAsync(context.RequestAborted);
                 if (message is null)
                 {
+                    // The client's close code is what Discord acts on (1000/1001 end the session); answer it as Discord does.
                     closeCode = (int?)socket.CloseStatus;
+                    if (socket.State == WebSocketState.CloseReceived)
+                    {
+                        await socket.CloseOutputAsync(socket.CloseStatus ?? WebSocketCloseStatus.NormalClosure, null, context.RequestAborted);
+                    }
+
                     break;
                 }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OpsBot.Components;
 
 namespace OpsBot.Alerts;
 
@@ -16,12 +17,14 @@ public sealed partial class AlertDispatcher : BackgroundService
     private readonly AlertDeliveryOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<AlertDispatcher> _logger;
+    private readonly ComponentStates? _states;
     private DateTimeOffset? _failingSince;
     private bool _backlogAnnounced;
     private int _failures;
 
-    public AlertDispatcher(AlertOutbox outbox, IAlertSink sink, IOptions<AlertOptions> options, TimeProvider time, ILogger<AlertDispatcher> logger)
+    public AlertDispatcher(AlertOutbox outbox, IAlertSink sink, IOptions<AlertOptions> options, TimeProvider time, ILogger<AlertDispatcher> logger, ComponentStates? states = null)
     {
+        _states = states;
         _outbox = outbox;
         _sink = sink;
         _options = options.Value.Delivery;
@@ -118,7 +121,17 @@ public sealed partial class AlertDispatcher : BackgroundService
             // A failure part-way through a backlog means the next success starts a new backlog notice.
             _backlogAnnounced = false;
             var retryIn = Backoff();
-            LogSendFailed(_logger, _failures, _outbox.Count, retryIn, ex.GetType().Name, ex.Message);
+            if (_failures == 1)
+            {
+                LogSendFailed(_logger, _outbox.Count, retryIn, _options.RetryMaxDelay, ex.GetType().Name, ex.Message);
+            }
+            else
+            {
+                LogSendFailedAgain(_logger, _failures, _outbox.Count, retryIn, ex.GetType().Name, ex.Message);
+            }
+
+            _states?.Report(ComponentNames.Alerts, ComponentState.Degraded,
+                $"alert delivery failing since {_failingSince:HH:mm:ss} UTC ({_failures} attempts, {_outbox.Count} queued): {ex.GetType().Name}: {ex.Message}");
             if (queued is not null)
             {
                 await _outbox.RecordFailureAsync(queued, $"{ex.GetType().Name}: {ex.Message}", now + retryIn, cancellationToken);
@@ -132,6 +145,7 @@ public sealed partial class AlertDispatcher : BackgroundService
             LogRecovered(_logger, _time.GetUtcNow() - since, _failures);
             _failingSince = null;
             _failures = 0;
+            _states?.Report(ComponentNames.Alerts, ComponentState.Running);
         }
 
         return true;
@@ -169,8 +183,12 @@ public sealed partial class AlertDispatcher : BackgroundService
         return delay;
     }
 
-    [LoggerMessage(EventId = 830, Level = LogLevel.Warning, Message = "Alert delivery failed (attempt {Failures}, {Queued} queued), retrying in {RetryIn}: {ErrorType}: {Error}")]
-    private static partial void LogSendFailed(ILogger logger, int failures, int queued, TimeSpan retryIn, string errorType, string error);
+    [LoggerMessage(EventId = 830, Level = LogLevel.Warning,
+        Message = "Alert delivery failed ({Queued} queued): {ErrorType}: {Error}. Alerts stay queued and are retried in {RetryIn}, backing off up to {MaxDelay}; one line when delivery works again.")]
+    private static partial void LogSendFailed(ILogger logger, int queued, TimeSpan retryIn, TimeSpan maxDelay, string errorType, string error);
+
+    [LoggerMessage(EventId = 832, Level = LogLevel.Debug, Message = "Alert delivery failed again (attempt {Failures}, {Queued} queued), retrying in {RetryIn}: {ErrorType}: {Error}")]
+    private static partial void LogSendFailedAgain(ILogger logger, int failures, int queued, TimeSpan retryIn, string errorType, string error);
 
     [LoggerMessage(EventId = 831, Level = LogLevel.Information, Message = "Alert delivery works again after {Outage} and {Failures} failed attempt(s)")]
     private static partial void LogRecovered(ILogger logger, TimeSpan outage, int failures);

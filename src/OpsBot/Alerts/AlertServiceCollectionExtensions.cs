@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
+using OpsBot.Components;
 using OpsBot.History;
 using OpsBot.ProxyCore.Events;
 
@@ -16,8 +16,10 @@ public static class AlertServiceCollectionExtensions
     public static IServiceCollection AddAlerts(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddHistory(configuration);
-        services.AddOptions<AlertOptions>().Bind(configuration.GetSection(AlertOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AlertOptions>, AlertOptionsValidator>());
+        // An invalid section disables alerting (nothing is evaluated or posted) and nothing else. Silences and maintenance
+        // windows stay available to the commands and restarts that use them.
+        var problems = services.AddComponentOptions(configuration, AlertOptions.SectionName, new AlertOptionsValidator(), ComponentNames.Alerts, out AlertOptions _);
+
         services.TryAddSingleton(TimeProvider.System);
 
         services.TryAddSingleton<AlertOutbox>();
@@ -34,13 +36,18 @@ public static class AlertServiceCollectionExtensions
         services.AddSingleton<IAlertEvaluator>(sp => sp.GetRequiredService<LoopGuardTracker>());
         services.AddSingleton<IAlertEvaluator>(sp => sp.GetRequiredService<HealthAlertTracker>());
 
+        if (problems.Count > 0)
+        {
+            return services;
+        }
+
         services.TryAddSingleton<CompletionAlertObserver>();
         services.AddSingleton<ICompletionObserver>(sp => sp.GetRequiredService<CompletionAlertObserver>());
-        services.AddHostedService<CompletionAlertWorker>();
-        services.AddHostedService<GatewayLogWatcher>();
-        services.AddHostedService<HealthTransitionWatcher>();
-        services.AddHostedService<AlertTicker>();
-        services.AddHostedService<AlertDispatcher>();
+        services.AddComponentService<CompletionAlertWorker>(ComponentNames.Alerts);
+        services.AddComponentService<GatewayLogWatcher>(ComponentNames.Alerts);
+        services.AddComponentService<HealthTransitionWatcher>(ComponentNames.Alerts);
+        services.AddComponentService<AlertTicker>(ComponentNames.Alerts);
+        services.AddComponentService<AlertDispatcher>(ComponentNames.Alerts);
         return services;
     }
 }

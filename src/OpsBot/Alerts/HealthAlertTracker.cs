@@ -29,7 +29,55 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator
         _logger = logger;
     }
 
-    public static string KeyOf(StackService service, string check) => $"health:{service}:{check}";
+    /// <summary>Every health incident's key starts with this.</summary>
+    public const string KeyPrefix = "health:";
+
+    public static string KeyOf(StackService service, string check) => $"{KeyPrefix}{service}:{check}";
+
+    /// <summary>
+    /// Takes over the health incidents a previous run left open (one outage, one incident): each continues as announced,
+    /// so the first probe round after start that sees the same state posts nothing, one that sees the service healthy
+    /// resolves it (and posts the resolve), and one that cannot tell (unknown) closes it quietly as before.
+    /// Call before the first transition.
+    /// </summary>
+    public async Task<int> RestoreAsync(CancellationToken cancellationToken)
+    {
+        var open = await _incidents.GetOpenAsync(KeyPrefix, cancellationToken) ?? [];
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var restored = 0;
+            foreach (var incident in open)
+            {
+                var parts = incident.Key.Split(':', 3);
+                if (parts.Length != 3 || !Enum.TryParse<StackService>(parts[1], out var service) || _checks.ContainsKey((service, parts[2])))
+                {
+                    continue;
+                }
+
+                var state = incident.IsOutage || incident.Severity == AlertSeverity.Critical ? HealthState.Down : HealthState.Degraded;
+                _checks[(service, parts[2])] = new CheckState
+                {
+                    State = state,
+                    Summary = incident.Detail ?? "",
+                    Since = incident.OpenedAt,
+                    IncidentId = incident.Id,
+                    Occurrences = incident.Occurrences,
+                    Announced = true,
+                    AnnouncedState = state,
+                    Restored = true,
+                };
+                restored++;
+                LogRestored(_logger, incident.Id, service, parts[2], state, incident.OpenedAt);
+            }
+
+            return restored;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
 
     public async Task OnTransitionAsync(HealthTransition transition, CancellationToken cancellationToken)
     {
@@ -47,6 +95,19 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator
             {
                 await OnEventAsync(transition, check, cancellationToken);
                 return;
+            }
+
+            if (check.Restored)
+            {
+                check.Restored = false;
+                if (transition.State == HealthState.Unknown && check.IncidentId is { } unknownId)
+                {
+                    // The first look after the restart cannot tell: close it as a restart always did, without a post.
+                    await _incidents.ResolveAsync(unknownId, transition.At, check.Occurrences, cancellationToken);
+                    _checks.Remove(key);
+                    LogRestoredClosed(_logger, unknownId, transition.Service, transition.Check);
+                    return;
+                }
             }
 
             // "Could not tell" changes nothing we know; the monitor reports Down/Degraded when it means it.
@@ -70,13 +131,13 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator
             }
             else if (check.IsProblem && check.IncidentId is { } openId)
             {
-                await _incidents.UpdateAsync(openId, (AlertSeverity)Math.Max((int)Severity(previous), (int)Severity(transition.State)), 1, transition.State == HealthState.Down, cancellationToken);
+                await _incidents.UpdateAsync(openId, (AlertSeverity)Math.Max((int)Severity(previous), (int)Severity(transition.State)), check.Occurrences, transition.State == HealthState.Down, cancellationToken);
             }
             else if (!check.IsProblem)
             {
                 if (check.IncidentId is { } closedId)
                 {
-                    await _incidents.ResolveAsync(closedId, transition.At, 1, cancellationToken);
+                    await _incidents.ResolveAsync(closedId, transition.At, check.Occurrences, cancellationToken);
                 }
 
                 check.IncidentId = null;
@@ -248,7 +309,19 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator
         public int UnpostedBlips { get; set; }
 
         public bool RecordedMuted { get; set; }
+
+        /// <summary>Taken over from the previous run and not yet seen by this one's monitors.</summary>
+        public bool Restored { get; set; }
+
+        public int Occurrences { get; set; } = 1;
     }
+
+    [LoggerMessage(EventId = 851, Level = LogLevel.Information,
+        Message = "Incident {IncidentId} ({Service} {Check} {State} since {Since}) was open when OpsBot stopped; it continues unless the first probe round sees otherwise")]
+    private static partial void LogRestored(ILogger logger, long incidentId, StackService service, string check, HealthState state, DateTimeOffset since);
+
+    [LoggerMessage(EventId = 852, Level = LogLevel.Information, Message = "Incident {IncidentId} ({Service} {Check}) closed: its state is unknown after the restart")]
+    private static partial void LogRestoredClosed(ILogger logger, long incidentId, StackService service, string check);
 
     [LoggerMessage(EventId = 850, Level = LogLevel.Information, Message = "{Service} {Check} event throttled ({Count} not posted)")]
     private static partial void LogEventThrottled(ILogger logger, StackService service, string check, int count);

@@ -26,6 +26,8 @@ public sealed partial class HealthTransitionWatcher : BackgroundService
             return;
         }
 
+        // Before the first transition: an outage that outlived the previous run continues as the same incident.
+        await _tracker.RestoreAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -144,12 +144,7 @@ public sealed class CliApp
         var (messages, isConfiguration) = commandLine.Errors();
         if (isConfiguration)
         {
-            foreach (var message in messages)
-            {
-                _console.Note($"invalid configuration: {message}");
-            }
-
-            return ExitConfigProblems;
+            return new ConfigurationErrors(messages).Report(_console.Error);
         }
 
         foreach (var message in messages)

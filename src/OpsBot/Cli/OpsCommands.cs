@@ -2,10 +2,10 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using OpsBot.Admin;
 using OpsBot.Alerts;
-using OpsBot.Discord;
+using OpsBot.Components;
+using OpsBot.Hosting;
 using OpsBot.History;
 using OpsBot.Ops;
-using OpsBot.Ops.Configuration;
 using OpsBot.ProxyCore.Events;
 
 namespace OpsBot.Cli;
@@ -43,6 +43,7 @@ public sealed class OpsCommands
     {
         StackStatus? stack = null;
         string? stackError = null;
+        IReadOnlyList<ComponentStatus>? serviceComponents = null;
         if (Optional<IStatusService>(out var statusProblem) is { } statusService)
         {
             try
@@ -52,7 +53,7 @@ public sealed class OpsCommands
                 stack = await statusService.GetStatusAsync(linked.Token);
                 if (!inService && Optional<ProxyHealthProbe>() is { } probe)
                 {
-                    var proxy = await probe.ProbeAsync(linked.Token);
+                    (var proxy, serviceComponents) = await probe.ProbeServiceAsync(linked.Token);
                     stack = stack with { Services = [.. stack.Services.Select(s => s.Service == StackService.Proxy ? proxy : s)] };
                 }
             }
@@ -79,7 +80,9 @@ public sealed class OpsCommands
             incidents,
             history?.GetHealth(),
             inService && mutes is not null ? mutes.GetActiveSilences() : [],
-            inService && mutes is not null ? mutes.GetActiveMaintenance() : []);
+            inService && mutes is not null ? mutes.GetActiveMaintenance() : [],
+            // The CLI's own process never runs the components: what the running service says counts, else what the configuration decides.
+            serviceComponents ?? Optional<ComponentStates>()?.Snapshot());
     }
 
     public async Task<LogTail> GetLogsAsync(StackService service, int lines, CancellationToken cancellationToken)
@@ -140,27 +143,39 @@ public sealed class OpsCommands
         Optional<IHistoryQueryService>() is { } history ? await history.GetReportAsync(query, cancellationToken) : null;
 
     /// <summary>
-    /// Runs every validator that the host would run at start (everything registered with ValidateOnStart),
-    /// without starting anything. Messages are redacted against secret-looking configuration values.
+    /// Every configuration problem, without starting anything: the proxy's (exit 2 at start), each component's (which
+    /// disable it) and any other ValidateOnStart registration. Messages are redacted against secret-looking values.
     /// </summary>
     public ConfigCheckReport CheckConfiguration()
     {
         var configuration = _services.GetRequiredService<IConfiguration>();
         var secrets = ConfigurationSecrets.Values(configuration);
-        var problems = new List<string>();
+        // The proxy's settings (which stop the start), every component's (which disable it), then anything else
+        // registered with ValidateOnStart. Each problem is one line naming its key.
+        var found = new List<string>();
+        if (ConfigurationErrors.CheckProxy(configuration) is { } proxy)
+        {
+            found.AddRange(proxy.Problems);
+        }
+
+        var states = Optional<ComponentStates>();
+        found.AddRange(states?.ConfigurationProblems ?? []);
         try
         {
             _services.GetService<IStartupValidator>()?.Validate();
         }
         catch (Exception ex)
         {
-            foreach (var failure in Failures(ex))
-            {
-                problems.Add(ConfigurationSecrets.Redact(failure, secrets));
-            }
+            found.AddRange(Failures(ex));
         }
 
-        var notes = new List<string>(WhatIsOff(configuration));
+        var problems = found.Select(p => ConfigurationSecrets.Redact(p, secrets)).Distinct(StringComparer.Ordinal).ToList();
+        var notes = new List<string>();
+        foreach (var component in states?.Snapshot().Where(c => c.State == ComponentState.Off) ?? [])
+        {
+            notes.Add($"{component.Name}: off ({component.Reason}): {ComponentNames.WhatStops[component.Name]}");
+        }
+
         if (Optional<HistoryDatabase>() is { } database)
         {
             notes.Add($"history database: {database.DatabasePath}");
@@ -178,30 +193,6 @@ public sealed class OpsCommands
         }
 
         return new ConfigCheckReport(problems, notes);
-    }
-
-    /// <summary>Parts that are off because nothing configures them: not errors, but worth knowing before relying on them.</summary>
-    private static IEnumerable<string> WhatIsOff(IConfiguration configuration)
-    {
-        if (string.IsNullOrWhiteSpace(configuration[$"{DiscordOptions.SectionName}:{nameof(DiscordOptions.Token)}"]))
-        {
-            yield return "Discord bot: off (Discord:Token is not set); alerts go to the log only";
-        }
-
-        if (string.IsNullOrWhiteSpace(configuration[$"{GatewayOpsOptions.SectionName}:{nameof(GatewayOpsOptions.Host)}"]))
-        {
-            yield return "gateway: not configured (Ops:Gateway:Host is not set): no gateway status, logs, restarts or agent smoke tests";
-        }
-
-        if (string.IsNullOrWhiteSpace(configuration[$"{VllmOpsOptions.SectionName}:{nameof(VllmOpsOptions.ContainerName)}"]))
-        {
-            yield return "vLLM container: not configured (Ops:Vllm:ContainerName is not set): no vLLM logs or restarts";
-        }
-
-        if (string.Equals(configuration[$"{MonitorOptions.SectionName}:{nameof(MonitorOptions.Enabled)}"], "false", StringComparison.OrdinalIgnoreCase))
-        {
-            yield return "monitors: off (Ops:Monitor:Enabled is false): no health alerts";
-        }
     }
 
     // A part whose options are invalid cannot be built; the command still answers with what it has

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using OpsBot.Alerts;
+using OpsBot.Components;
 using OpsBot.History;
 using OpsBot.Ops;
 
@@ -34,6 +35,11 @@ public sealed class PlainTextRenderer : IOpsRenderer<string>
         else
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  stack status unavailable: {report.StackError}");
+        }
+
+        if (report.Components is { Count: > 0 } components)
+        {
+            RenderComponents(text, components);
         }
 
         if (report.Proxy is { } proxy)
@@ -81,6 +87,19 @@ public sealed class PlainTextRenderer : IOpsRenderer<string>
         }
 
         return text.ToString();
+    }
+
+    /// <summary>One line for the running components, then one per component that is not (state and why).</summary>
+    private static void RenderComponents(StringBuilder text, IReadOnlyList<ComponentStatus> components)
+    {
+        var running = components.Where(c => c.State == ComponentState.Running).Select(c => c.Name).ToList();
+        text.AppendLine(running.Count == components.Count
+            ? "Components: all running"
+            : $"Components: {(running.Count == 0 ? "none running" : string.Join(", ", running) + " running")}");
+        foreach (var component in components.Where(c => c.State != ComponentState.Running))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {component.Name,-14} {component.StateName,-9} {component.Reason}");
+        }
     }
 
     public string RenderLogs(LogTail tail)

@@ -65,4 +65,7 @@ public sealed class DiscordOptions
     public int RestMaxRetries { get; set; } = 3;
 
     public TimeSpan RestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>While Discord is unreachable, how often one summary line goes to the journal instead of a line per retry.</summary>
+    public TimeSpan OutageSummaryInterval { get; set; } = TimeSpan.FromMinutes(10);
 }

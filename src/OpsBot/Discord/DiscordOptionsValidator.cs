@@ -105,6 +105,11 @@ public sealed class DiscordOptionsValidator : IValidateOptions<DiscordOptions>
             failures.Add("Discord:ConnectTimeout and Discord:RestTimeout must be positive.");
         }
 
+        if (options.OutageSummaryInterval < TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"Discord:OutageSummaryInterval must be at least 00:00:01 (got {options.OutageSummaryInterval}).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

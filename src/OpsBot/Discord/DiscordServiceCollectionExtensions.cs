@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpsBot.Components;
 using OpsBot.Discord.Commands;
 using OpsBot.Discord.Gateway;
 using OpsBot.Discord.Interactions;
@@ -14,7 +15,8 @@ public static class DiscordServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the Discord bot (gateway, REST client, slash commands) bound to the <c>Discord</c> configuration section.
-    /// Without <c>Discord:Token</c> only a one-line notice and a no-op <see cref="IDiscordMessageSender"/> are added.
+    /// Without <c>Discord:Token</c> only a one-line notice and a no-op <see cref="IDiscordMessageSender"/> are added; with a token
+    /// and an invalid rest of the section the bot is disabled (<see cref="ComponentStates"/>) and nothing of it starts.
     /// Command handlers resolve IStatusService, ILogTailService, IRestartService and ISmokeTestService from the container.
     /// </summary>
     public static IServiceCollection AddDiscordBot(this IServiceCollection services, IConfiguration configuration)
@@ -22,15 +24,24 @@ public static class DiscordServiceCollectionExtensions
         var section = configuration.GetSection(DiscordOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
 
+        var states = services.GetComponentStates();
         if (string.IsNullOrWhiteSpace(section[nameof(DiscordOptions.Token)]))
         {
+            states.SwitchOff(ComponentNames.Discord, $"no {DiscordOptions.SectionName}:{nameof(DiscordOptions.Token)} configured");
             services.AddHostedService<DiscordBotDisabledNotice>();
             services.TryAddSingleton<IDiscordMessageSender, DisabledDiscordMessageSender>();
             return services;
         }
 
-        services.AddOptions<DiscordOptions>().Bind(section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DiscordOptions>, DiscordOptionsValidator>());
+        // A token with a broken rest of the section disables the bot (one error line, shown in /health and check-config);
+        // the proxy, monitors and alerts (to the log) run on.
+        if (services.AddComponentOptions(configuration, DiscordOptions.SectionName, new DiscordOptionsValidator(), ComponentNames.Discord, out DiscordOptions _).Count > 0)
+        {
+            services.TryAddSingleton<IDiscordMessageSender, DisabledDiscordMessageSender>();
+            return services;
+        }
+
+        states.Report(ComponentNames.Discord, ComponentState.Starting, "connecting to Discord");
 
         services.AddHttpClient(DiscordRestClient.HttpClientName, (sp, client) =>
             {
@@ -39,6 +50,7 @@ public static class DiscordServiceCollectionExtensions
             // The default handlers log full request URLs, and interaction URLs contain interaction tokens.
             .RemoveAllLoggers();
 
+        services.TryAddSingleton<DiscordConnectivity>();
         services.TryAddSingleton<DiscordRateLimiter>();
         services.TryAddSingleton<IDiscordRestClient, DiscordRestClient>();
         services.TryAddSingleton<IDiscordMessageSender, DiscordMessageSender>();
@@ -62,9 +74,9 @@ public static class DiscordServiceCollectionExtensions
         services.TryAddSingleton<RestartCooldowns>();
         services.TryAddSingleton<IDiscordEventHandler, DiscordInteractionHandler>();
 
-        services.AddHostedService<DiscordStartupCheck>();
+        services.AddComponentService<DiscordStartupCheck>(ComponentNames.Discord);
         services.TryAddSingleton<DiscordGatewayClient>();
-        services.AddHostedService(sp => sp.GetRequiredService<DiscordGatewayClient>());
+        services.AddComponentService<DiscordGatewayClient>(ComponentNames.Discord);
         return services;
     }
 }

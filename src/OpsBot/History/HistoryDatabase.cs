@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using OpsBot.Components;
 
 namespace OpsBot.History;
 
@@ -19,6 +20,7 @@ public sealed partial class HistoryDatabase : IAsyncDisposable, IDisposable
     private readonly HistoryOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<HistoryDatabase> _logger;
+    private readonly ComponentStates? _components;
     // One connection, one operation at a time: history traffic is a few writes a minute, and a single
     // writer keeps SQLite's own locking out of the hot path.
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -28,17 +30,24 @@ public sealed partial class HistoryDatabase : IAsyncDisposable, IDisposable
     private DateTimeOffset _retryAt;
     private bool _disposed;
 
-    public HistoryDatabase(IOptions<HistoryOptions> options, TimeProvider time, ILogger<HistoryDatabase> logger, IHostEnvironment? environment = null)
-        : this(options.Value, HistoryPaths.ResolveDatabasePath(options.Value.DatabasePath, Environment.GetEnvironmentVariable, HistoryPaths.DevelopmentDirectory(environment)), time, logger)
+    public HistoryDatabase(IOptions<HistoryOptions> options, TimeProvider time, ILogger<HistoryDatabase> logger, IHostEnvironment? environment = null, ComponentStates? components = null)
+        : this(options.Value, HistoryPaths.ResolveDatabasePath(options.Value.DatabasePath, Environment.GetEnvironmentVariable, HistoryPaths.DevelopmentDirectory(environment)), time, logger, components)
     {
     }
 
-    public HistoryDatabase(HistoryOptions options, string databasePath, TimeProvider time, ILogger<HistoryDatabase> logger)
+    /// <param name="components">Where history reports its state; when it says history is disabled by its configuration, no file is touched.</param>
+    public HistoryDatabase(HistoryOptions options, string databasePath, TimeProvider time, ILogger<HistoryDatabase> logger, ComponentStates? components = null)
     {
         _options = options;
         DatabasePath = databasePath;
         _time = time;
         _logger = logger;
+        _components = components;
+        if (components?.Get(ComponentNames.History) is { State: ComponentState.Disabled } disabled)
+        {
+            _state = HistoryState.Disabled;
+            _problem = $"disabled by its configuration: {disabled.Reason}";
+        }
     }
 
     public string DatabasePath { get; }
@@ -176,6 +185,7 @@ public sealed partial class HistoryDatabase : IAsyncDisposable, IDisposable
             var wasUnavailable = _state == HistoryState.Unavailable;
             _state = HistoryState.Available;
             _problem = null;
+            _components?.Report(ComponentNames.History, ComponentState.Running);
             if (wasUnavailable)
             {
                 LogRecovered(_logger, DatabasePath);
@@ -191,14 +201,18 @@ public sealed partial class HistoryDatabase : IAsyncDisposable, IDisposable
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode is SqliteBusy or SqliteLocked)
         {
-            MarkUnavailable($"locked by another process: {ex.Message}");
-            LogLocked(_logger, DatabasePath, ex.Message, _options.RetryAfter);
+            if (MarkUnavailable($"locked by another process: {ex.Message}"))
+            {
+                LogLocked(_logger, DatabasePath, ex.Message, _options.RetryAfter);
+            }
             return false;
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
-            MarkUnavailable(ex.Message);
-            LogUnavailable(_logger, DatabasePath, ex.Message, _options.RetryAfter);
+            if (MarkUnavailable(ex.Message))
+            {
+                LogUnavailable(_logger, DatabasePath, ex.Message, _options.RetryAfter);
+            }
             return false;
         }
     }
@@ -291,15 +305,25 @@ public sealed partial class HistoryDatabase : IAsyncDisposable, IDisposable
     {
         _state = HistoryState.Disabled;
         _problem = problem;
+        _components?.Report(ComponentNames.History, ComponentState.Failed, $"{DatabasePath} is {problem}");
         CloseConnection();
     }
 
-    private void MarkUnavailable(string problem)
+    /// <summary>False when this is the same problem as the last attempt's: a retry that fails alike is not news (logged at Debug).</summary>
+    private bool MarkUnavailable(string problem)
     {
+        var repeated = _state == HistoryState.Unavailable && _problem == problem;
+        if (repeated)
+        {
+            LogStillUnavailable(_logger, DatabasePath, problem);
+        }
+
         _state = HistoryState.Unavailable;
         _problem = problem;
+        _components?.Report(ComponentNames.History, ComponentState.Degraded, $"{DatabasePath}: {problem}; retried every {_options.RetryAfter}");
         _retryAt = _time.GetUtcNow() + _options.RetryAfter;
         CloseConnection();
+        return !repeated;
     }
 
     private void CloseConnection()
@@ -331,6 +355,9 @@ public sealed partial class HistoryDatabase : IAsyncDisposable, IDisposable
     [LoggerMessage(EventId = 703, Level = LogLevel.Error,
         Message = "History database {Path} has schema version {Version}, newer than this OpsBot knows ({Latest}). History is disabled to protect it; run the newer OpsBot or point History:DatabasePath elsewhere.")]
     private static partial void LogNewerSchema(ILogger logger, string path, int version, int latest);
+
+    [LoggerMessage(EventId = 708, Level = LogLevel.Debug, Message = "History database {Path} still cannot be used ({Problem})")]
+    private static partial void LogStillUnavailable(ILogger logger, string path, string problem);
 
     [LoggerMessage(EventId = 704, Level = LogLevel.Information, Message = "History database {Path} migrated to version {Version} ({Name})")]
     private static partial void LogMigrated(ILogger logger, string path, int version, string name);

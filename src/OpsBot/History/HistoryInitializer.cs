@@ -1,10 +1,13 @@
 using Microsoft.Extensions.Options;
+using OpsBot.Alerts;
+using OpsBot.Components;
 
 namespace OpsBot.History;
 
 /// <summary>
 /// Opens and migrates the database at start (so a broken file is reported at start, not at the first
-/// incident), closes incidents a previous run left open, and prunes old rows once a day.
+/// incident), closes incidents a previous run left open (but health incidents, which <see cref="HealthAlertTracker"/>
+/// continues or resolves after the first probe round), and prunes old rows once a day.
 /// Never fails the host: history is optional, the proxy is not.
 /// </summary>
 public sealed partial class HistoryInitializer : BackgroundService
@@ -17,8 +20,12 @@ public sealed partial class HistoryInitializer : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<HistoryInitializer> _logger;
 
-    public HistoryInitializer(HistoryDatabase database, IncidentStore incidents, IOptions<HistoryOptions> options, TimeProvider time, ILogger<HistoryInitializer> logger)
+    private readonly ComponentStates? _components;
+
+    /// <param name="components">When alerts and the monitor run, open health incidents are left for them to re-evaluate.</param>
+    public HistoryInitializer(HistoryDatabase database, IncidentStore incidents, IOptions<HistoryOptions> options, TimeProvider time, ILogger<HistoryInitializer> logger, ComponentStates? components = null)
     {
+        _components = components;
         _database = database;
         _incidents = incidents;
         _options = options;
@@ -31,7 +38,8 @@ public sealed partial class HistoryInitializer : BackgroundService
         if (await _database.InitializeAsync(cancellationToken))
         {
             LogOpened(_logger, _database.DatabasePath);
-            var closed = await _incidents.CloseAbandonedAsync(_time.GetUtcNow(), cancellationToken);
+            var continued = _components is { } states && states.IsEnabled(ComponentNames.Alerts) && states.IsEnabled(ComponentNames.Monitor);
+            var closed = await _incidents.CloseAbandonedAsync(_time.GetUtcNow(), cancellationToken, continued ? HealthAlertTracker.KeyPrefix : null);
             if (closed > 0)
             {
                 LogClosedAbandoned(_logger, closed);

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
+using OpsBot.Components;
 using OpsBot.ProxyCore.Events;
 
 namespace OpsBot.History;
@@ -18,8 +18,13 @@ public static class HistoryServiceCollectionExtensions
             return services;
         }
 
-        services.AddOptions<HistoryOptions>().Bind(configuration.GetSection(HistoryOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HistoryOptions>, HistoryOptionsValidator>());
+        // An invalid section disables history (nothing is opened or written; alerts still work, unpersisted) and nothing else.
+        var problems = services.AddComponentOptions(configuration, HistoryOptions.SectionName, new HistoryOptionsValidator(), ComponentNames.History, out HistoryOptions _);
+        if (problems.Count == 0)
+        {
+            services.GetComponentStates().Report(ComponentNames.History, ComponentState.Starting, "opening the database");
+        }
+
         services.TryAddSingleton(TimeProvider.System);
 
         services.TryAddSingleton<HistoryDatabase>();
@@ -34,10 +39,14 @@ public static class HistoryServiceCollectionExtensions
         services.TryAddSingleton<HistoryQueryService>();
         services.TryAddSingleton<IHistoryQueryService>(sp => sp.GetRequiredService<HistoryQueryService>());
 
-        services.TryAddSingleton<TrafficRollupObserver>();
-        services.AddSingleton<ICompletionObserver>(sp => sp.GetRequiredService<TrafficRollupObserver>());
-        services.AddHostedService<HistoryInitializer>();
-        services.AddHostedService<TrafficRollupWriter>();
+        if (problems.Count == 0)
+        {
+            services.TryAddSingleton<TrafficRollupObserver>();
+            services.AddSingleton<ICompletionObserver>(sp => sp.GetRequiredService<TrafficRollupObserver>());
+            services.AddComponentService<HistoryInitializer>(ComponentNames.History);
+            services.AddComponentService<TrafficRollupWriter>(ComponentNames.History);
+        }
+
         return services;
     }
 }

@@ -10,4 +10,7 @@ public interface IIncidentStore
     Task UpdateAsync(long id, AlertSeverity severity, int occurrences, bool isOutage, CancellationToken cancellationToken);
 
     Task ResolveAsync(long id, DateTimeOffset resolvedAt, int occurrences, CancellationToken cancellationToken);
+
+    /// <summary>Incidents still open whose key starts with <paramref name="keyPrefix"/>, oldest first (empty when history is not usable).</summary>
+    Task<IReadOnlyList<IncidentRecord>> GetOpenAsync(string keyPrefix, CancellationToken cancellationToken);
 }

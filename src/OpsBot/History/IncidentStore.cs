@@ -53,17 +53,35 @@ public sealed class IncidentStore : IIncidentStore
             return await command.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
 
+    public Task<IReadOnlyList<IncidentRecord>> GetOpenAsync(string keyPrefix, CancellationToken cancellationToken) =>
+        _database.RunAsync<IReadOnlyList<IncidentRecord>>("read open incidents", [], async (connection, ct) =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {Columns} FROM incidents WHERE resolved_at IS NULL AND substr(key, 1, length($prefix)) = $prefix ORDER BY opened_at, id;";
+            command.Parameters.AddWithValue("$prefix", keyPrefix);
+            var open = new List<IncidentRecord>();
+            using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                open.Add(Read(reader));
+            }
+
+            return open;
+        }, cancellationToken);
+
     /// <summary>
-    /// Closes incidents a previous run left open. Their real end is unknown; closing them at this start
-    /// keeps uptime honest-but-pessimistic instead of counting them open forever. A problem that is still
-    /// there is seen again by the monitors and opens a fresh incident.
+    /// Closes incidents a previous run left open, except those whose key starts with <paramref name="keepPrefix"/>: health
+    /// incidents are re-evaluated by the monitors after start and continue while the outage does (one outage, one incident).
+    /// The others' real end is unknown; closing them at this start keeps uptime honest-but-pessimistic.
     /// </summary>
-    public Task<int> CloseAbandonedAsync(DateTimeOffset at, CancellationToken cancellationToken) =>
+    public Task<int> CloseAbandonedAsync(DateTimeOffset at, CancellationToken cancellationToken, string? keepPrefix = null) =>
         _database.RunAsync("close abandoned incidents", 0, async (connection, ct) =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE incidents SET resolved_at = MAX(opened_at, $at), detail = COALESCE(detail || ' ', '') || '(closed when OpsBot restarted)' WHERE resolved_at IS NULL;";
+            command.CommandText = "UPDATE incidents SET resolved_at = MAX(opened_at, $at), detail = COALESCE(detail || ' ', '') || '(closed when OpsBot restarted)' "
+                + "WHERE resolved_at IS NULL AND ($keep IS NULL OR substr(key, 1, length($keep)) <> $keep);";
             command.Parameters.AddWithValue("$at", UnixTime.ToMs(at));
+            command.Parameters.AddWithValue("$keep", (object?)keepPrefix ?? DBNull.Value);
             return await command.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpsBot.Admin;
 using OpsBot.Alerts;
 using OpsBot.Cli;
+using OpsBot.Components;
 using OpsBot.Discord;
 using OpsBot.Ops;
 using OpsBot.Ops.Configuration;
@@ -16,6 +17,9 @@ namespace OpsBot.Hosting;
 /// <summary>Composition root: one place that wires the proxy, monitors and bot into a generic host.</summary>
 public static class OpsBotHost
 {
+    /// <summary>How long a stop may take in all: SIGTERM to exit stays under 5 s (the proxy drains for <see cref="ProxyListener.DrainTime"/>).</summary>
+    public static TimeSpan ShutdownTimeout { get; } = TimeSpan.FromSeconds(4.5);
+
     public static HostApplicationBuilder CreateBuilder(string[] args)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
@@ -28,6 +32,13 @@ public static class OpsBotHost
         // Flags win over appsettings and environment, as in any CLI.
         builder.Configuration.AddCommandLine(args, CommandLine.SwitchMappings);
         builder.Services.AddSystemd();
+        builder.Services.Configure<HostOptions>(host =>
+        {
+            // Components run under ComponentSupervisor; should anything else throw, it must still not take the proxy down.
+            host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore;
+            // systemd's stop, a restart: in-flight requests get ProxyListener's drain, then everything else its share.
+            host.ShutdownTimeout = ShutdownTimeout;
+        });
         AddServices(builder.Services, builder.Configuration);
         return builder;
     }
@@ -35,8 +46,8 @@ public static class OpsBotHost
     public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<ProxyOptions>().Bind(configuration.GetSection(ProxyOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Options.IValidateOptions<ProxyOptions>, ProxyOptionsValidator>());
+        // Proxy:* is checked before the host is built (ConfigurationErrors.CheckProxy, exit 2); the proxy's own app validates it again when it starts.
+        services.AddOptions<ProxyOptions>().Bind(configuration.GetSection(ProxyOptions.SectionName));
         services.AddSingleton<ProxyStatistics>();
         services.AddSingleton<IProxyStatistics>(sp => sp.GetRequiredService<ProxyStatistics>());
         services.AddSingleton<ICompletionObserver>(sp => sp.GetRequiredService<ProxyStatistics>());
@@ -45,32 +56,40 @@ public static class OpsBotHost
         services.AddSingleton<CompletionEventPublisher>();
         services.AddSingleton<ProxyListener>();
         services.AddSingleton<IProxyListener>(sp => sp.GetRequiredService<ProxyListener>());
+        // First hosted service: the proxy listens before any component starts, and components start without delaying it.
         services.AddHostedService(sp => sp.GetRequiredService<ProxyListener>());
+        services.AddSingleton<IHealthFieldSource, ComponentsHealthField>();
+        var states = services.GetComponentStates();
 
         services.AddOps(configuration);
         services.AddAlerts(configuration);
         services.AddOpsCommands();
         services.AddDiscordBot(configuration);
         services.AddAdmin(configuration);
-        AddAdapters(services, configuration);
+        AddAdapters(services, configuration, states);
     }
 
     /// <summary>The seams between capabilities built apart: alerts go to Discord, and read the monitors, the gateway journal and history.</summary>
-    private static void AddAdapters(IServiceCollection services, IConfiguration configuration)
+    private static void AddAdapters(IServiceCollection services, IConfiguration configuration, ComponentStates states)
     {
         services.AddSingleton<IRestartAuditLog, HistoryRestartAuditLog>();
-        services.AddSingleton<RestartService>();
-        services.AddSingleton<IRestartService, MaintenanceRestartService>();
+        if (states.IsEnabled(ComponentNames.Ops))
+        {
+            services.AddSingleton<RestartService>();
+            services.AddSingleton<IRestartService, MaintenanceRestartService>();
+        }
+
         services.AddSingleton<IHealthTransitionSource, MonitorTransitionSource>();
-        if (!string.IsNullOrWhiteSpace(configuration[$"{GatewayOpsOptions.SectionName}:Host"]))
+        if (states.IsEnabled(ComponentNames.GatewaySsh))
         {
             services.AddSingleton<IGatewayLogSource, GatewayJournalSource>();
         }
 
-        if (!string.IsNullOrWhiteSpace(configuration[$"{DiscordOptions.SectionName}:{nameof(DiscordOptions.Token)}"]))
+        if (states.IsEnabled(ComponentNames.Discord) && !string.IsNullOrWhiteSpace(configuration[$"{DiscordOptions.SectionName}:{nameof(DiscordOptions.AlertChannelId)}"]))
         {
-            // Without Discord the default sink logs alerts; with it they are posted (and queued while Discord is away).
-            services.AddSingleton<IAlertSink, DiscordAlertSink>();
+            // Without Discord (or an alert channel) the default sink logs alerts; with it they are posted (and queued while Discord is away).
+            services.AddSingleton<IAlertSink>(sp => new DiscordAlertSink(sp));
+            services.AddSingleton<IDiscordBacklog, AlertBacklog>();
         }
     }
 }

@@ -20,6 +20,9 @@ public sealed partial class ProxyListener : IHostedService, IProxyListener, IAsy
     private readonly ILogger<ProxyListener> _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private WebApplication? _app;
+    private CancellationTokenSource? _drain;
+    private Task? _stopping;
+    private CancellationTokenRegistration _onStopping;
 
     public ProxyListener(IOptionsMonitor<ProxyOptions> options, IConfiguration configuration, IServiceProvider outer, ILogger<ProxyListener> logger)
     {
@@ -33,9 +36,30 @@ public sealed partial class ProxyListener : IHostedService, IProxyListener, IAsy
 
     public Uri? LocalAddress { get; private set; }
 
-    public Task StartAsync(CancellationToken cancellationToken) => UnderGateAsync(StartCoreAsync, cancellationToken);
+    /// <summary>
+    /// On stop, requests in flight get this long to finish; then their exchanges with vLLM are ended and each client gets an
+    /// error answer (streams: an error event and <c>data: [DONE]</c>), and a second later Kestrel closes what is left.
+    /// </summary>
+    public static TimeSpan DrainTime { get; } = TimeSpan.FromSeconds(2.5);
 
-    public Task StopAsync(CancellationToken cancellationToken) => UnderGateAsync(StopCoreAsync, cancellationToken);
+    private static readonly TimeSpan AbortAfterDrain = TimeSpan.FromSeconds(1);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await UnderGateAsync(StartCoreAsync, cancellationToken);
+
+        // The drain starts when the host is asked to stop, not when our turn to stop comes after every component's.
+        if (_outer.GetService<IHostApplicationLifetime>() is { } lifetime)
+        {
+            _onStopping = lifetime.ApplicationStopping.Register(() => _stopping ??= UnderGateAsync(StopCoreAsync, CancellationToken.None));
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _onStopping.DisposeAsync();
+        await (_stopping ??= UnderGateAsync(StopCoreAsync, CancellationToken.None)).WaitAsync(cancellationToken);
+    }
 
     public Task RestartAsync(CancellationToken cancellationToken) => UnderGateAsync(async ct =>
     {
@@ -46,6 +70,7 @@ public sealed partial class ProxyListener : IHostedService, IProxyListener, IAsy
 
     public async ValueTask DisposeAsync()
     {
+        await _onStopping.DisposeAsync();
         if (_app is not null)
         {
             await _app.DisposeAsync();
@@ -71,12 +96,19 @@ public sealed partial class ProxyListener : IHostedService, IProxyListener, IAsy
 
     private async Task StartCoreAsync(CancellationToken cancellationToken)
     {
-        // The outer host validated this section at start; the inner app binds the same values.
+        // Checked before the host was built (ConfigurationErrors.CheckProxy); the inner app binds and validates the same values.
         var section = _configuration.GetSection(ProxyOptions.SectionName);
+        var drain = new CancellationTokenSource();
         var app = ProxyApplication.Build(
             section.Bind,
             services =>
             {
+                services.AddHttpClient(UpstreamHttp.ClientName).AddHttpMessageHandler(() => new UpstreamDrainHandler(drain.Token));
+                foreach (var source in _outer.GetServices<IHealthFieldSource>())
+                {
+                    services.AddSingleton(source);
+                }
+
                 services.AddSingleton(_outer.GetRequiredService<ILoggerFactory>());
                 services.AddSingleton(_outer.GetRequiredService<TimeProvider>());
                 services.AddSingleton(_outer.GetRequiredService<CompletionEventPublisher>());
@@ -86,6 +118,7 @@ public sealed partial class ProxyListener : IHostedService, IProxyListener, IAsy
             });
         await app.StartAsync(cancellationToken);
         _app = app;
+        _drain = drain;
         LocalAddress = app.GetListenUri();
         LogListening(_logger, LocalAddress, _options.CurrentValue.VllmUrl);
     }
@@ -98,10 +131,16 @@ public sealed partial class ProxyListener : IHostedService, IProxyListener, IAsy
         }
 
         var app = _app;
+        var drain = _drain!;
         _app = null;
+        _drain = null;
         LocalAddress = null;
-        await app.StopAsync(cancellationToken);
+        drain.CancelAfter(DrainTime);
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        abort.CancelAfter(DrainTime + AbortAfterDrain);
+        await app.StopAsync(abort.Token);
         await app.DisposeAsync();
+        drain.Dispose();
     }
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Proxy listening on {Address}, forwarding to vLLM at {VllmUrl}")]

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpsBot.Components;
 using OpsBot.Ops.Configuration;
 using OpsBot.Ops.Docker;
 using OpsBot.Ops.Logs;
@@ -12,6 +13,7 @@ using OpsBot.Ops.Restarts;
 using OpsBot.Ops.Security;
 using OpsBot.Ops.SmokeTests;
 using OpsBot.Ops.Ssh;
+using OpsBot.ProxyCore.Proxy;
 
 namespace OpsBot.Ops;
 
@@ -27,13 +29,42 @@ public static class OpsServiceCollectionExtensions
     public static IServiceCollection AddOps(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
+        var states = services.GetComponentStates();
 
-        AddValidatedOptions<VllmOpsOptions, VllmOpsOptionsValidator>(services, configuration, VllmOpsOptions.SectionName);
-        AddValidatedOptions<DockerOpsOptions, DockerOpsOptionsValidator>(services, configuration, DockerOpsOptions.SectionName);
-        AddValidatedOptions<GatewayOpsOptions, GatewayOpsOptionsValidator>(services, configuration, GatewayOpsOptions.SectionName);
-        AddValidatedOptions<ProxyOpsOptions, ProxyOpsOptionsValidator>(services, configuration, ProxyOpsOptions.SectionName);
-        AddValidatedOptions<MonitorOptions, MonitorOptionsValidator>(services, configuration, MonitorOptions.SectionName);
-        AddValidatedOptions<RestartOptions, RestartOptionsValidator>(services, configuration, RestartOptions.SectionName);
+        // Each section is checked here, once: an invalid one disables its component (its options stay at the defaults,
+        // which mean "not configured") and the rest of Ops runs. Nothing in Ops can stop the proxy from starting.
+        var vllmProblems = services.AddComponentOptions(configuration, VllmOpsOptions.SectionName, new VllmOpsOptionsValidator(), ComponentNames.VllmContainer, out VllmOpsOptions vllm);
+        var dockerProblems = services.AddComponentOptions(configuration, DockerOpsOptions.SectionName, new DockerOpsOptionsValidator(), ComponentNames.VllmContainer, out DockerOpsOptions _);
+        if (dockerProblems.Count > 0)
+        {
+            // The container part must not run on half of its settings (a good name with a bad Docker endpoint).
+            services.Configure<VllmOpsOptions>(o => o.ContainerName = null);
+        }
+        else if (vllmProblems.Count == 0 && !vllm.ContainerConfigured)
+        {
+            states.SwitchOff(ComponentNames.VllmContainer, $"no {VllmOpsOptions.SectionName}:ContainerName configured");
+        }
+
+        // One source of truth for vLLM's address: unless Ops:Vllm:BaseUrl says otherwise, the monitor probes where the proxy forwards.
+        if (vllmProblems.Count > 0 || string.IsNullOrWhiteSpace(configuration[$"{VllmOpsOptions.SectionName}:{nameof(VllmOpsOptions.BaseUrl)}"]))
+        {
+            services.AddOptions<VllmOpsOptions>().Configure<IOptions<ProxyOptions>>((o, proxy) => o.BaseUrl = ProxyVllmUrl(proxy) ?? o.BaseUrl);
+        }
+
+        var gatewayProblems = services.AddComponentOptions(configuration, GatewayOpsOptions.SectionName, new GatewayOpsOptionsValidator(), ComponentNames.GatewaySsh, out GatewayOpsOptions gateway);
+        if (gatewayProblems.Count == 0 && !gateway.IsConfigured)
+        {
+            states.SwitchOff(ComponentNames.GatewaySsh, $"no {GatewayOpsOptions.SectionName}:Host configured");
+        }
+
+        services.AddComponentOptions(configuration, ProxyOpsOptions.SectionName, new ProxyOpsOptionsValidator(), ComponentNames.Ops, out ProxyOpsOptions _);
+        services.AddComponentOptions(configuration, RestartOptions.SectionName, new RestartOptionsValidator(), ComponentNames.Ops, out RestartOptions _);
+
+        var monitorProblems = services.AddComponentOptions(configuration, MonitorOptions.SectionName, new MonitorOptionsValidator(), ComponentNames.Monitor, out MonitorOptions monitor);
+        if (monitorProblems.Count == 0 && !monitor.Enabled)
+        {
+            states.SwitchOff(ComponentNames.Monitor, $"{MonitorOptions.SectionName}:Enabled is false");
+        }
 
         services.AddHttpClient(OpsHttpClients.Vllm, client => client.Timeout = TimeSpan.FromSeconds(10));
 
@@ -57,7 +88,11 @@ public static class OpsServiceCollectionExtensions
         services.TryAddSingleton<IHealthHistory>(sp => sp.GetRequiredService<HealthHistory>());
         services.TryAddSingleton<StatusService>();
         services.TryAddSingleton<IStatusService>(sp => sp.GetRequiredService<StatusService>());
-        services.AddHostedService<StackMonitor>();
+        services.TryAddSingleton<StackMonitor>();
+        if (states.IsEnabled(ComponentNames.Monitor))
+        {
+            services.AddComponentService<StackMonitor>(ComponentNames.Monitor);
+        }
 
         services.TryAddSingleton<ProxyLogBuffer>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, ProxyLogBuffer>(sp => sp.GetRequiredService<ProxyLogBuffer>()));
@@ -66,17 +101,25 @@ public static class OpsServiceCollectionExtensions
         services.TryAddSingleton<IGatewayLogFileTail>(sp => sp.GetRequiredService<LogTailService>());
 
         services.TryAddSingleton<IRestartAuditLog, InMemoryRestartAuditLog>();
-        services.TryAddSingleton<IRestartService, RestartService>();
-        services.TryAddSingleton<ISmokeTestService, SmokeTestService>();
+        if (states.IsEnabled(ComponentNames.Ops))
+        {
+            services.TryAddSingleton<IRestartService, RestartService>();
+            services.TryAddSingleton<ISmokeTestService, SmokeTestService>();
+        }
+        else
+        {
+            var refusal = new DisabledOpsActions(states.Get(ComponentNames.Ops).Reason!);
+            services.AddSingleton<IRestartService>(refusal);
+            services.AddSingleton<ISmokeTestService>(refusal);
+        }
+
         return services;
     }
 
-    private static void AddValidatedOptions<TOptions, TValidator>(IServiceCollection services, IConfiguration configuration, string section)
-        where TOptions : class
-        where TValidator : class, IValidateOptions<TOptions>
+    private static Uri? ProxyVllmUrl(IOptions<ProxyOptions> proxy)
     {
-        services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
+        // An invalid Proxy:VllmUrl stops the start before anything asks; never let it throw here.
+        return Uri.TryCreate(proxy.Value.VllmUrl.TrimEnd('/') + "/", UriKind.Absolute, out var url) && url.Scheme is "http" or "https" ? url : null;
     }
 
     /// <summary>
@@ -98,6 +141,16 @@ public static class OpsServiceCollectionExtensions
             if (isSecretKey || isOpenClawEnvironment)
             {
                 yield return value;
+            }
+
+            // A password in a URL (http://user:secret@vllm:8000) must not show in status or log output either.
+            if (Uri.TryCreate(value, UriKind.Absolute, out var url) && url.UserInfo.Length > 0)
+            {
+                yield return url.UserInfo;
+                if (url.UserInfo.IndexOf(':', StringComparison.Ordinal) is var colon and >= 0 && colon + 1 < url.UserInfo.Length)
+                {
+                    yield return url.UserInfo[(colon + 1)..];
+                }
             }
         }
     }

@@ -4,15 +4,22 @@ using OpsBot.Discord;
 namespace OpsBot.Wiring;
 
 /// <summary>Posts alerts to <c>Discord:AlertChannelId</c>. Throws when Discord is off or unreachable so the outbox keeps the alert.</summary>
+/// <remarks>
+/// The Discord client is resolved at the first post, not when alerting starts: a Discord part that cannot be built fails
+/// the post (the alert stays queued, the dispatcher retries), never the alert pipeline.
+/// </remarks>
 public sealed class DiscordAlertSink : IAlertSink
 {
-    private readonly IDiscordMessageSender _discord;
+    private readonly Lazy<IDiscordMessageSender> _discord;
 
-    public DiscordAlertSink(IDiscordMessageSender discord) => _discord = discord;
+    public DiscordAlertSink(IServiceProvider services) => _discord = new(services.GetRequiredService<IDiscordMessageSender>);
+
+    public DiscordAlertSink(IDiscordMessageSender discord) => _discord = new(discord);
 
     public async Task SendAsync(OutgoingAlert alert, CancellationToken cancellationToken)
     {
-        if (!_discord.IsEnabled || _discord.AlertChannelId is not { } channel)
+        var discord = _discord.Value;
+        if (!discord.IsEnabled || discord.AlertChannelId is not { } channel)
         {
             throw new InvalidOperationException("Discord alerts are not configured (Discord:Token and Discord:AlertChannelId).");
         }
@@ -34,6 +41,6 @@ public sealed class DiscordAlertSink : IAlertSink
                 },
             ],
         };
-        await _discord.SendAsync(channel, message, cancellationToken);
+        await discord.SendAsync(channel, message, cancellationToken);
     }
 }

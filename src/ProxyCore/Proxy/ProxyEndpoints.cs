@@ -17,15 +17,26 @@ public static class ProxyEndpoints
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<ProxyOptions>>().Value;
         var version = typeof(ProxyEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
+        var extraFields = endpoints.ServiceProvider.GetServices<IHealthFieldSource>().ToArray();
+
         // Same body as the Python proxy so existing health checks keep working; extra fields are additive.
-        endpoints.MapGet("/health", () => Results.Json(new Dictionary<string, object?>
+        endpoints.MapGet("/health", () =>
         {
-            ["status"] = "ok",
-            ["version"] = "v4",
-            ["vllm_url"] = options.VllmUrl,
-            ["proxy"] = "opsbot",
-            ["opsbot_version"] = version,
-        }));
+            var body = new Dictionary<string, object?>
+            {
+                ["status"] = "ok",
+                ["version"] = "v4",
+                ["vllm_url"] = options.VllmUrl,
+                ["proxy"] = "opsbot",
+                ["opsbot_version"] = version,
+            };
+            foreach (var source in extraFields)
+            {
+                source.AddFields(body);
+            }
+
+            return Results.Json(body);
+        });
 
         endpoints.MapGet("/", () => Results.Json(new Dictionary<string, object?>
         {

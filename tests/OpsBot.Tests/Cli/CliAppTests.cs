@@ -1,3 +1,4 @@
+using OpsBot.Discord;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -275,18 +276,24 @@ public sealed class CliAppTests : IDisposable
         const string KeyPath = "/home/ops/.ssh/opsbot_gateway_ed25519";
         const string Passphrase = "correct-horse-battery";
         await using var services = Services(new() { ["Ops:Gateway:PrivateKeyPath"] = KeyPath, ["Ops:Gateway:PrivateKeyPassphrase"] = Passphrase }, s =>
+        {
+            // What is off comes from the components' own registrations, as in the service: nothing configures them here.
+            var unconfigured = new ConfigurationBuilder().Build();
+            s.AddDiscordBot(unconfigured);
+            s.AddOps(unconfigured);
             s.AddOptions<SampleBotOptions>().BindConfiguration("Bot")
                 .Validate(_ => false, $"Ops:Gateway:PrivateKeyPath {KeyPath} is encrypted and the passphrase '{Passphrase}' does not open it")
-                .ValidateOnStart());
+                .ValidateOnStart();
+        });
 
         var (exit, output) = await RunAsync(services, "check-config");
 
         var text = Unwrapped(output);
         Assert.Equal(CliApp.ExitConfigProblems, exit);
         Assert.Contains($"Ops:Gateway:PrivateKeyPath {KeyPath} is encrypted and the passphrase '***' does not open it", text);
-        Assert.Contains("Discord bot: off (Discord:Token is not set); alerts go to the log only", text);
-        Assert.Contains("gateway: not configured (Ops:Gateway:Host is not set)", text);
-        Assert.Contains("vLLM container: not configured (Ops:Vllm:ContainerName is not set)", text);
+        Assert.Contains("discord: off (no Discord:Token configured): no bot or commands; alerts go to the log only", text);
+        Assert.Contains("gateway-ssh: off (no Ops:Gateway:Host configured): no gateway status, logs, restarts or agent smoke tests", text);
+        Assert.Contains("vllm-container: off (no Ops:Vllm:ContainerName configured): no vLLM logs or restarts", text);
         Assert.DoesNotContain(Passphrase, output);
     }
 

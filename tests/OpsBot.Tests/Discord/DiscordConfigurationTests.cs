@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpsBot.Components;
 using OpsBot.Discord;
 using OpsBot.Discord.Gateway;
 
@@ -31,13 +32,21 @@ public sealed class DiscordConfigurationTests
     }
 
     [Fact]
-    public async Task A_token_without_a_guild_fails_start_with_a_message_naming_the_key()
+    public async Task A_token_without_a_guild_disables_the_bot_with_one_error_naming_the_key_and_the_host_runs()
     {
-        using var host = BotHarness.Build(new Dictionary<string, string?> { ["Discord:Token"] = "abc.def.ghi" }, new LogCapture());
+        var logs = new LogCapture();
+        using var host = BotHarness.Build(new Dictionary<string, string?> { ["Discord:Token"] = "abc.def.ghi" }, logs);
 
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        await host.StartAsync();
+        await host.StopAsync();
 
-        Assert.Contains("Discord:GuildId is required when Discord:Token is set", error.Message);
+        var discord = host.Services.GetRequiredService<ComponentStates>().Get(ComponentNames.Discord);
+        Assert.Equal(ComponentState.Disabled, discord.State);
+        Assert.Contains("Discord:GuildId is required when Discord:Token is set", discord.Reason);
+        var error = Assert.Single(logs.Entries, e => e.Level >= LogLevel.Error);
+        Assert.Contains("Component discord is disabled by its configuration: Discord:GuildId is required", error.Message);
+        Assert.Null(host.Services.GetService<DiscordGatewayClient>());
+        Assert.False(host.Services.GetRequiredService<IDiscordMessageSender>().IsEnabled);
     }
 
     [Theory]

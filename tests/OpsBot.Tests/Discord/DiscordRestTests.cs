@@ -19,14 +19,14 @@ public sealed class DiscordRestTests
         {"name":"logs","type":1,"description":"Show the last lines of a service log","options":[
         {"type":3,"name":"service","description":"Whose log to show","required":true,"choices":[{"name":"vllm","value":"vllm"},{"name":"proxy","value":"proxy"},{"name":"gateway","value":"gateway"}]},
         {"type":4,"name":"lines","description":"How many lines (1-500, default 50)","required":false,"min_value":1,"max_value":500}]},
-        {"name":"restart","type":1,"description":"Restart one service (asks for confirmation)","options":[
+        {"name":"restart","type":1,"description":"Restart one service (asks for confirmation)","default_member_permissions":"0","options":[
         {"type":3,"name":"service","description":"Service to restart","required":true,"choices":[{"name":"gateway","value":"gateway"},{"name":"vllm","value":"vllm"},{"name":"proxy","value":"proxy"}]}]},
-        {"name":"smoke","type":1,"description":"Run a smoke test against the live stack","options":[
+        {"name":"smoke","type":1,"description":"Run a smoke test against the live stack","default_member_permissions":"0","options":[
         {"type":3,"name":"test","description":"Which smoke test to run","required":true,"choices":[{"name":"2+2","value":"2+2"},{"name":"list-tmp","value":"list-tmp"},{"name":"all","value":"all"}]}]},
-        {"name":"silence","type":1,"description":"Hold back alerts for a service for some minutes","options":[
+        {"name":"silence","type":1,"description":"Hold back alerts for a service for some minutes","default_member_permissions":"0","options":[
         {"type":3,"name":"target","description":"Which alerts to hold back","required":true,"choices":[{"name":"vllm","value":"vllm"},{"name":"proxy","value":"proxy"},{"name":"gateway","value":"gateway"},{"name":"no-reply","value":"no-reply"},{"name":"all","value":"all"}]},
         {"type":4,"name":"minutes","description":"For how long (1-1440)","required":true,"min_value":1,"max_value":1440}]},
-        {"name":"unsilence","type":1,"description":"Post alerts for a service again","options":[
+        {"name":"unsilence","type":1,"description":"Post alerts for a service again","default_member_permissions":"0","options":[
         {"type":3,"name":"target","description":"Which alerts to post again","required":true,"choices":[{"name":"vllm","value":"vllm"},{"name":"proxy","value":"proxy"},{"name":"gateway","value":"gateway"},{"name":"no-reply","value":"no-reply"},{"name":"all","value":"all"}]}]},
         {"name":"history","type":1,"description":"Show recent incidents, alerts, restarts, smoke tests and traffic","options":[
         {"type":3,"name":"kind","description":"What to show (default all)","required":false,"choices":[{"name":"all","value":"all"},{"name":"incidents","value":"incidents"},{"name":"alerts","value":"alerts"},{"name":"restarts","value":"restarts"},{"name":"smoke","value":"smoke"},{"name":"traffic","value":"traffic"}]},
@@ -45,6 +45,19 @@ public sealed class DiscordRestTests
         Assert.Equal(ExpectedCommands.Replace("\n", string.Empty, StringComparison.Ordinal).Replace("\r", string.Empty, StringComparison.Ordinal), put.Body);
         Assert.StartsWith("application/json", put.ContentType);
         await bot.Logs.WaitForAsync(e => e.Message.Contains("Registered 7 Discord commands", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Admin_commands_are_registered_hidden_from_members_without_permissions_and_the_rest_visible()
+    {
+        await using var bot = await BotHarness.StartAsync();
+
+        await bot.Discord.WaitForRequestAsync("PUT", "/api/v10/applications/");
+
+        var permissions = bot.Discord.RegisteredCommands!.ToDictionary(c => c!["name"]!.GetValue<string>(), c => c!["default_member_permissions"]?.GetValue<string>());
+        Assert.Equal(
+            new Dictionary<string, string?> { ["status"] = null, ["logs"] = null, ["restart"] = "0", ["smoke"] = "0", ["silence"] = "0", ["unsilence"] = "0", ["history"] = null },
+            permissions);
     }
 
     [Fact]

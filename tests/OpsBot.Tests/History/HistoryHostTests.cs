@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpsBot.Alerts;
 using OpsBot.Cli;
+using OpsBot.Components;
 using OpsBot.History;
 using OpsBot.Hosting;
 using OpsBot.Ops;
@@ -34,8 +35,18 @@ public sealed class HistoryHostTests : IDisposable
         await host.StartAsync();
         try
         {
+            // History opens beside the start, not before the proxy listens: wait for it (bounded), then check the file.
+            var history = host.Services.GetRequiredService<IHistoryQueryService>();
+            var components = host.Services.GetRequiredService<ComponentStates>();
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (components.Get(ComponentNames.History).State != ComponentState.Running && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
+
+            Assert.Equal(ComponentState.Running, components.Get(ComponentNames.History).State);
             Assert.True(File.Exists(path));
-            Assert.Equal(HistoryState.Available, host.Services.GetRequiredService<IHistoryQueryService>().GetHealth().State);
+            Assert.Equal(HistoryState.Available, history.GetHealth().State);
             Assert.True(host.Services.GetRequiredService<IProxyListener>().IsRunning);
             Assert.NotNull(host.Services.GetRequiredService<IAlertSilenceService>());
             Assert.NotNull(host.Services.GetRequiredService<IMaintenanceWindow>());

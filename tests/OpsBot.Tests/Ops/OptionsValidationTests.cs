@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using NSubstitute;
+using OpsBot.Components;
 using OpsBot.Ops;
 using OpsBot.Ops.Configuration;
 using OpsBot.ProxyCore.Events;
@@ -101,18 +102,32 @@ public sealed class OptionsValidationTests : IDisposable
     }
 
     [Fact]
-    public async Task Host_start_fails_fast_on_invalid_ops_configuration()
+    public async Task Invalid_ops_sections_disable_their_component_and_the_host_starts()
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Ops:Gateway:Host"] = "gw", ["Ops:Monitor:Interval"] = "00:00:00.1" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Ops:Gateway:Host"] = "gw", ["Ops:Monitor:Interval"] = "00:00:00.1", ["Ops:Restart:Cooldown"] = "soon" });
         builder.Services.AddSingleton(Substitute.For<IProxyListener>());
         builder.Services.AddSingleton(Substitute.For<IProxyStatistics>());
         builder.Services.AddOps(builder.Configuration);
         using var host = builder.Build();
 
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        await host.StartAsync();
+        var states = host.Services.GetRequiredService<ComponentStates>();
+        var gateway = states.Get(ComponentNames.GatewaySsh);
+        var restart = await host.Services.GetRequiredService<IRestartService>().RestartAsync(StackService.Gateway, "test", null, CancellationToken.None);
+        await host.StopAsync();
 
-        Assert.Contains("Ops:Gateway:User is required", error.Message + string.Join(";", error.Failures));
+        Assert.Equal(ComponentState.Disabled, gateway.State);
+        Assert.Contains("Ops:Gateway:User is required", gateway.Reason);
+        Assert.Equal(ComponentState.Disabled, states.Get(ComponentNames.Monitor).State);
+        Assert.Contains("Ops:Monitor:Interval must be at least 1 second", states.Get(ComponentNames.Monitor).Reason);
+        Assert.Contains("Ops:Restart:Cooldown: 'soon' is not a duration", states.Get(ComponentNames.Ops).Reason);
+        Assert.Equal(ComponentState.Off, states.Get(ComponentNames.VllmContainer).State);
+        // Disabled means not started: no monitor runs, and restarts say why instead of half-working.
+        Assert.DoesNotContain(host.Services.GetServices<IHostedService>(), s => s is ComponentSupervisor);
+        Assert.False(restart.Succeeded);
+        Assert.Contains("restarts and smoke tests are disabled: Ops:Restart:Cooldown", restart.Message);
+        Assert.False(host.Services.GetRequiredService<IOptions<GatewayOpsOptions>>().Value.IsConfigured);
     }
 
     [Fact]

@@ -118,7 +118,7 @@ public sealed class StatusAndMonitorTests
                 }
             }
         });
-        var monitor = ops.Get<IEnumerable<IHostedService>>().OfType<StackMonitor>().Single();
+        var monitor = ops.Get<StackMonitor>();
 
         await monitor.StartAsync(CancellationToken.None);
         await WaitUntilAsync(() => probe.Calls == 1 && _time.ActiveTimers > 0);
@@ -140,7 +140,7 @@ public sealed class StatusAndMonitorTests
     {
         var probe = new ScriptedProbe(StackService.Vllm);
         await using var ops = Services(probe, new() { ["Ops:Monitor:Enabled"] = "false" });
-        var monitor = ops.Get<IEnumerable<IHostedService>>().OfType<StackMonitor>().Single();
+        var monitor = ops.Get<StackMonitor>();
 
         await monitor.StartAsync(CancellationToken.None);
         _time.Advance(TimeSpan.FromMinutes(5));

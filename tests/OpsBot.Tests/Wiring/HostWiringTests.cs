@@ -33,6 +33,13 @@ public sealed class HostWiringTests
     }
 
     [Fact]
+    public void A_bot_without_an_alert_channel_or_with_a_broken_section_logs_alerts_instead_of_retrying_them_forever()
+    {
+        Assert.IsType<LogOnlyAlertSink>(Build("--Discord:Token", "t", "--Discord:GuildId", "1").GetRequiredService<IAlertSink>());
+        Assert.IsType<LogOnlyAlertSink>(Build("--Discord:Token", "t", "--Discord:AlertChannelId", "2").GetRequiredService<IAlertSink>());
+    }
+
+    [Fact]
     public void Gateway_journal_is_read_only_when_a_gateway_host_is_configured()
     {
         Assert.Null(Build().GetService<IGatewayLogSource>());

@@ -10,6 +10,12 @@ namespace OpsBot.Discord.Commands;
 /// </summary>
 public sealed class RequireAdminAttribute : PreconditionAttribute
 {
+    /// <summary>
+    /// Hidden from everyone but server administrators; grant the OpsBot admin role access in Server Settings &gt; Integrations &gt;
+    /// OpsBot. OpsBot admins are configured by role and user id, which Discord's permission bits cannot express.
+    /// </summary>
+    public override string? DefaultMemberPermissions => "0";
+
     public override ValueTask<PreconditionResult> CheckAsync(InteractionContext context, IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptions<DiscordOptions>>().Value;

@@ -1,11 +1,12 @@
 using System.Text;
+using OpsBot.Components;
 using OpsBot.Discord.Interactions;
 using OpsBot.Ops;
 
 namespace OpsBot.Discord.Commands;
 
 /// <summary>/status: one embed, a field per service, coloured by the worst state.</summary>
-public sealed class StatusModule(IStatusService status, TimeProvider time) : InteractionModuleBase
+public sealed class StatusModule(IStatusService status, TimeProvider time, ComponentStates? components = null) : InteractionModuleBase
 {
     [SlashCommand("status", "Show the health of vLLM, the proxy and the OpenClaw gateway")]
     public async Task StatusAsync()
@@ -13,10 +14,11 @@ public sealed class StatusModule(IStatusService status, TimeProvider time) : Int
         // Status probes the stack over the network; defer so a slow probe never breaks Discord's 3-second rule.
         await DeferAsync();
         var snapshot = await status.GetStatusAsync(CancellationToken);
-        await ModifyOriginalAsync(new DiscordMessage { Embeds = [BuildEmbed(snapshot, time.GetUtcNow())] });
+        await ModifyOriginalAsync(new DiscordMessage { Embeds = [BuildEmbed(snapshot, time.GetUtcNow(), components?.Snapshot())] });
     }
 
-    public static DiscordEmbed BuildEmbed(StackStatus snapshot, DateTimeOffset now)
+    /// <param name="components">OpsBot's own parts: those not running get a field saying why (a disabled history, failing alerts).</param>
+    public static DiscordEmbed BuildEmbed(StackStatus snapshot, DateTimeOffset now, IReadOnlyList<ComponentStatus>? components = null)
     {
         var fields = snapshot.Services.Select(service =>
         {
@@ -28,6 +30,12 @@ public sealed class StatusModule(IStatusService status, TimeProvider time) : Int
 
             return new DiscordEmbedField($"{Icon(service.State)} {ServiceNames.Of(service.Service)}: {service.State}", value.ToString());
         }).ToList();
+
+        if (components?.Where(c => c.State is not (ComponentState.Running or ComponentState.Off)).ToList() is { Count: > 0 } troubled)
+        {
+            var lines = troubled.Select(c => $"{ComponentIcon(c.State)} **{c.Name}** {c.StateName}: {c.Reason}");
+            fields.Add(new DiscordEmbedField("OpsBot components", Rest.DiscordLimits.Truncate(string.Join("\n", lines), 1024)));
+        }
 
         var age = now - snapshot.TakenAt;
         return new DiscordEmbed
@@ -41,6 +49,13 @@ public sealed class StatusModule(IStatusService status, TimeProvider time) : Int
             Timestamp = snapshot.TakenAt,
         };
     }
+
+    private static string ComponentIcon(ComponentState state) => state switch
+    {
+        ComponentState.Starting => "⏳",
+        ComponentState.Degraded => "⚠️",
+        _ => "❌",
+    };
 
     public static string Icon(HealthState state) => state switch
     {

@@ -14,6 +14,7 @@ public sealed partial class DiscordGatewayClient(
     IDiscordRestClient rest,
     IDiscordEventHandler handler,
     IOptions<DiscordOptions> options,
+    DiscordConnectivity connectivity,
     TimeProvider time,
     ILogger<DiscordGatewayClient> logger) : BackgroundService
 {
@@ -77,7 +78,11 @@ public sealed partial class DiscordGatewayClient(
                     url = _gateway!.Url;
                 }
 
-                var connection = new GatewayConnection(_options, _session, handler, time, logger, () => _state = GatewayState.Connected);
+                var connection = new GatewayConnection(_options, _session, handler, time, logger, () =>
+                {
+                    _state = GatewayState.Connected;
+                    connectivity.GatewayConnected();
+                });
                 GatewayDisconnect outcome;
                 try
                 {
@@ -97,10 +102,19 @@ public sealed partial class DiscordGatewayClient(
                 {
                     failures = 0;
                     resumeAttempts = 0;
+                    if (outcome.Action != ReconnectAction.Stop)
+                    {
+                        connectivity.GatewayDisconnected(outcome.Reason);
+                    }
                 }
                 else
                 {
                     failures++;
+                    if (outcome.Action is ReconnectAction.Resume or ReconnectAction.Identify)
+                    {
+                        connectivity.AttemptFailed("gateway", outcome.Reason);
+                    }
+
                     if (!resume)
                     {
                         // The cached URL did not work: ask Discord for it again before the next identify.
@@ -121,13 +135,13 @@ public sealed partial class DiscordGatewayClient(
                     case ReconnectAction.Identify:
                         _session.Reset();
                         delay = outcome.Delay ?? Backoff(failures);
-                        Log.Reconnecting(logger, outcome.Reason, "identify", delay.TotalMilliseconds);
+                        LogReconnecting(outcome, "identify", delay);
                         break;
 
                     default:
                         // Op 7, zombie and the first attempt after a live connection go immediately.
                         delay = Backoff(failures);
-                        Log.Reconnecting(logger, outcome.Reason, _session.CanResume ? "resume" : "identify", delay.TotalMilliseconds);
+                        LogReconnecting(outcome, _session.CanResume ? "resume" : "identify", delay);
                         break;
                 }
             }
@@ -141,6 +155,19 @@ public sealed partial class DiscordGatewayClient(
             {
                 _state = GatewayState.Stopped;
             }
+        }
+    }
+
+    /// <summary>A live session that ended is news (once); failed attempts are counted by <see cref="DiscordConnectivity"/>, not logged one by one.</summary>
+    private void LogReconnecting(GatewayDisconnect outcome, string next, TimeSpan delay)
+    {
+        if (outcome.Established)
+        {
+            Log.Reconnecting(logger, outcome.Reason, next, delay.TotalMilliseconds);
+        }
+        else
+        {
+            Log.RetryingConnect(logger, outcome.Reason, next, delay.TotalMilliseconds);
         }
     }
 
@@ -163,6 +190,7 @@ public sealed partial class DiscordGatewayClient(
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            // The REST client counted the failed call (DiscordConnectivity); this is detail.
             Log.GatewayLookupFailed(logger, ex.GetType().Name, ex.Message);
             return false;
         }
@@ -215,6 +243,7 @@ public sealed partial class DiscordGatewayClient(
     {
         FailureReason = reason;
         _state = GatewayState.Failed;
+        connectivity.Stopped($"{reason}; fix Discord:* and restart OpsBot");
     }
 
     private static partial class Log
@@ -222,14 +251,17 @@ public sealed partial class DiscordGatewayClient(
         [LoggerMessage(30, LogLevel.Information, "Discord gateway URL is {Host}; {Remaining} of {Total} identifies left today.")]
         public static partial void GatewayFound(ILogger logger, string host, int remaining, int total);
 
-        [LoggerMessage(31, LogLevel.Warning, "Discord gateway lookup failed ({Error}: {Message}); retrying.")]
+        [LoggerMessage(31, LogLevel.Debug, "Discord gateway lookup failed ({Error}: {Message}); retrying.")]
         public static partial void GatewayLookupFailed(ILogger logger, string error, string message);
 
         [LoggerMessage(32, LogLevel.Critical, "Discord gateway stopped for good: close code {CloseCode}, {Meaning}. Not reconnecting; fix the configuration and restart OpsBot.")]
         public static partial void FatalClose(ILogger logger, int closeCode, string meaning);
 
-        [LoggerMessage(33, LogLevel.Warning, "Discord gateway disconnected: {Reason}; will {Next} in {DelayMs:0} ms.")]
+        [LoggerMessage(33, LogLevel.Information, "Discord gateway disconnected: {Reason}; will {Next} in {DelayMs:0} ms.")]
         public static partial void Reconnecting(ILogger logger, string reason, string next, double delayMs);
+
+        [LoggerMessage(36, LogLevel.Debug, "Discord gateway attempt failed: {Reason}; will {Next} in {DelayMs:0} ms.")]
+        public static partial void RetryingConnect(ILogger logger, string reason, string next, double delayMs);
 
         [LoggerMessage(35, LogLevel.Error, "Discord gateway connection failed unexpectedly; reconnecting.")]
         public static partial void ConnectionCrashed(ILogger logger, Exception exception);

@@ -64,11 +64,20 @@ internal sealed partial class GatewayConnection(
         }
 
         Log.Connected(logger, gatewayUrl.Host, resume ? "resume" : "identify");
-        using var connection = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+
+        // Not linked to stoppingToken: cancelling a pending receive aborts the socket (the server would see 1006 and keep
+        // the bot online for minutes). On stop we send close 1000 instead and read on until Discord answers it.
+        using var connection = new CancellationTokenSource();
+        using var onStop = stoppingToken.Register(() => _ = CloseForShutdownAsync(socket, connection));
         Task heartbeat = Task.CompletedTask;
         try
         {
             var outcome = await ReceiveLoopAsync(socket, resume, task => heartbeat = task, connection.Token).ConfigureAwait(false);
+            if (stoppingToken.IsCancellationRequested)
+            {
+                return new GatewayDisconnect(ReconnectAction.Stop, "stopping", Established: _established);
+            }
+
             if (outcome.Action is ReconnectAction.Resume or ReconnectAction.Identify or ReconnectAction.Fatal)
             {
                 // Any code other than 1000/1001 keeps the session resumable on Discord's side.
@@ -77,9 +86,10 @@ internal sealed partial class GatewayConnection(
 
             return outcome with { Established = _established };
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (Exception ex) when (stoppingToken.IsCancellationRequested && ex is WebSocketException or OperationCanceledException or IOException)
         {
-            await CloseQuietlyAsync(socket, WebSocketCloseStatus.NormalClosure, "shutting down").ConfigureAwait(false);
+            // Discord did not answer our close in time; the close frame went out, so the session ends anyway.
+            socket.Abort();
             return new GatewayDisconnect(ReconnectAction.Stop, "stopping", Established: _established);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or JsonException or InvalidDataException)
@@ -104,6 +114,44 @@ internal sealed partial class GatewayConnection(
             catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
             {
             }
+        }
+    }
+
+    /// <summary>
+    /// Sends close 1000 (which ends the session: Discord shows the bot offline at once) and gives Discord
+    /// <see cref="CloseTimeout"/> to answer it before the receive loop is cancelled.
+    /// </summary>
+    private async Task CloseForShutdownAsync(ClientWebSocket socket, CancellationTokenSource connection)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(CloseTimeout, time);
+            // One sender at a time: a heartbeat may be on its way out.
+            await _sendLock.WaitAsync(timeout.Token).ConfigureAwait(false);
+            try
+            {
+                if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                {
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "shutting down", timeout.Token).ConfigureAwait(false);
+                    Log.Closing(logger);
+                }
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+
+        try
+        {
+            connection.CancelAfter(CloseTimeout);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection ended on its own meanwhile.
         }
     }
 
@@ -431,6 +479,9 @@ internal sealed partial class GatewayConnection(
 
         [LoggerMessage(16, LogLevel.Warning, "Discord gateway sent a payload without an op code; ignored.")]
         public static partial void MalformedPayload(ILogger logger);
+
+        [LoggerMessage(18, LogLevel.Information, "Discord gateway: closing the session (1000) for shutdown.")]
+        public static partial void Closing(ILogger logger);
 
         [LoggerMessage(17, LogLevel.Error, "Discord event handler for {EventType} failed.")]
         public static partial void HandlerFailed(ILogger logger, string eventType, Exception exception);

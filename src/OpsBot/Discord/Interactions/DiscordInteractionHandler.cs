@@ -65,7 +65,7 @@ public sealed partial class DiscordInteractionHandler(
 
     private async Task HandleAsync(Interaction interaction, CancellationToken cancellationToken)
     {
-        var responder = new InteractionResponder(interaction, rest);
+        var responder = new InteractionResponder(interaction, rest, logger);
         try
         {
             if (Reject(interaction) is { } refusal)

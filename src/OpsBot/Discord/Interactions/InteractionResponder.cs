@@ -1,12 +1,20 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using OpsBot.Discord.Rest;
 
 namespace OpsBot.Discord.Interactions;
 
-/// <summary><see cref="IInteractionResponder"/> over Discord's REST callback and webhook routes.</summary>
-public sealed class InteractionResponder(Interaction interaction, IDiscordRestClient rest) : IInteractionResponder
+/// <summary>
+/// <see cref="IInteractionResponder"/> over Discord's REST callback and webhook routes. Once Discord answers a webhook call
+/// with 404 Unknown Webhook (10015: the token expired after 15 minutes or the message is gone) the token is never used
+/// again: later edits and follow-ups are dropped, and that is logged once.
+/// </summary>
+public sealed partial class InteractionResponder(Interaction interaction, IDiscordRestClient rest, ILogger? logger = null) : IInteractionResponder
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
     private int _state = (int)ResponseState.Pending;
+    private int _tokenGone;
 
     private enum ResponseState
     {
@@ -17,6 +25,9 @@ public sealed class InteractionResponder(Interaction interaction, IDiscordRestCl
     }
 
     public bool HasResponded => (ResponseState)Volatile.Read(ref _state) != ResponseState.Pending;
+
+    /// <summary>True once Discord said the interaction token is no longer valid; nothing more is sent with it.</summary>
+    public bool TokenGone => Volatile.Read(ref _tokenGone) == 1;
 
     public async Task DeferAsync(bool ephemeral, CancellationToken cancellationToken)
     {
@@ -33,10 +44,10 @@ public sealed class InteractionResponder(Interaction interaction, IDiscordRestCl
         switch (previous)
         {
             case ResponseState.DeferredMessage:
-                await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, message, cancellationToken).ConfigureAwait(false);
+                await WithTokenAsync(() => rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, message, cancellationToken)).ConfigureAwait(false);
                 break;
             case ResponseState.DeferredUpdate or ResponseState.Responded:
-                await rest.CreateFollowupMessageAsync(interaction.ApplicationId, interaction.Token, message, ephemeral, cancellationToken).ConfigureAwait(false);
+                await WithTokenAsync(() => rest.CreateFollowupMessageAsync(interaction.ApplicationId, interaction.Token, message, ephemeral, cancellationToken)).ConfigureAwait(false);
                 break;
         }
     }
@@ -49,7 +60,7 @@ public sealed class InteractionResponder(Interaction interaction, IDiscordRestCl
         var previous = await TryInitialAsync(initial, ResponseState.Responded, cancellationToken).ConfigureAwait(false);
         if (previous != ResponseState.Pending)
         {
-            await rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, message, cancellationToken).ConfigureAwait(false);
+            await WithTokenAsync(() => rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, message, cancellationToken)).ConfigureAwait(false);
         }
     }
 
@@ -58,9 +69,38 @@ public sealed class InteractionResponder(Interaction interaction, IDiscordRestCl
         var previous = await TryInitialAsync(new InteractionResponse(InteractionCallbackType.ChannelMessageWithSource, message, ephemeral), ResponseState.Responded, cancellationToken).ConfigureAwait(false);
         if (previous != ResponseState.Pending)
         {
-            await rest.CreateFollowupMessageAsync(interaction.ApplicationId, interaction.Token, message, ephemeral, cancellationToken).ConfigureAwait(false);
+            await WithTokenAsync(() => rest.CreateFollowupMessageAsync(interaction.ApplicationId, interaction.Token, message, ephemeral, cancellationToken)).ConfigureAwait(false);
         }
     }
+
+    private async Task WithTokenAsync(Func<Task> call)
+    {
+        if (TokenGone)
+        {
+            return;
+        }
+
+        try
+        {
+            await call().ConfigureAwait(false);
+        }
+        catch (DiscordApiException ex) when (ex.Code == DiscordApiException.UnknownWebhook)
+        {
+            MarkTokenGone(ex.Code);
+        }
+    }
+
+    private void MarkTokenGone(int code)
+    {
+        if (Interlocked.Exchange(ref _tokenGone, 1) == 0)
+        {
+            LogTokenGone(_logger, interaction.Id, code);
+        }
+    }
+
+    [LoggerMessage(EventId = 77, Level = LogLevel.Warning,
+        Message = "Discord interaction {InteractionId}: its token is no longer valid (code {Code}); further replies to it are dropped.")]
+    private static partial void LogTokenGone(ILogger logger, ulong interactionId, int code);
 
     /// <summary>Sends <paramref name="response"/> if nothing was sent yet; returns the state found (Pending = it was sent now).</summary>
     private async Task<ResponseState> TryInitialAsync(InteractionResponse response, ResponseState next, CancellationToken cancellationToken)
@@ -76,7 +116,17 @@ public sealed class InteractionResponder(Interaction interaction, IDiscordRestCl
 
             // Marked before the call: if the callback fails, a second callback would only earn a 40060.
             Volatile.Write(ref _state, (int)next);
-            await rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, response, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, response, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DiscordApiException ex) when (ex.Code == DiscordApiException.UnknownInteraction)
+            {
+                // Too late (3 s) or unknown: the webhook routes of this token will not work either.
+                MarkTokenGone(ex.Code);
+                throw;
+            }
+
             return ResponseState.Pending;
         }
         finally

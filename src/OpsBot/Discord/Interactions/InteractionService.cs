@@ -90,6 +90,11 @@ public sealed partial class InteractionService(TimeProvider time, ILogger<Intera
                 writer.WriteString("name", command.Name);
                 writer.WriteNumber("type", 1);
                 writer.WriteString("description", command.Description);
+                if (command.Preconditions.Select(p => p.DefaultMemberPermissions).FirstOrDefault(p => p is not null) is { } permissions)
+                {
+                    writer.WriteString("default_member_permissions", permissions);
+                }
+
                 var options = command.Parameters.Where(p => !p.IsCancellationToken).ToList();
                 if (options.Count > 0)
                 {

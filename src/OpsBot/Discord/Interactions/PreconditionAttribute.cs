@@ -5,4 +5,11 @@ namespace OpsBot.Discord.Interactions;
 public abstract class PreconditionAttribute : Attribute
 {
     public abstract ValueTask<PreconditionResult> CheckAsync(InteractionContext context, IServiceProvider services);
+
+    /// <summary>
+    /// Registered as the command's <c>default_member_permissions</c> (a permission bit set as a string; <c>"0"</c> shows
+    /// the command to server administrators only) so members who may not use it do not see it. Null: visible to everyone.
+    /// Discord lets server admins widen this per role, so the run-time check stays.
+    /// </summary>
+    public virtual string? DefaultMemberPermissions => null;
 }

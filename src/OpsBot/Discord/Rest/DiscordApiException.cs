@@ -17,6 +17,7 @@ public sealed class DiscordApiException(HttpStatusCode status, int code, string 
     /// <summary>The raw error body (holds the nested <c>errors</c> tree of a 50035).</summary>
     public string? ErrorBody { get; } = errorBody;
 
+    public const int UnknownWebhook = 10015;
     public const int UnknownInteraction = 10062;
     public const int AlreadyAcknowledged = 40060;
     public const int InvalidFormBody = 50035;

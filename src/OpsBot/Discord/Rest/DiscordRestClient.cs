@@ -25,18 +25,21 @@ public sealed partial class DiscordRestClient : IDiscordRestClient
     private readonly DiscordRateLimiter _rateLimiter;
     private readonly TimeProvider _time;
     private readonly ILogger<DiscordRestClient> _logger;
+    private readonly DiscordConnectivity? _connectivity;
     private readonly string _baseUrl;
     private readonly AuthenticationHeaderValue _authorization;
     private readonly string _userAgent;
     private readonly int _maxRetries;
     private volatile bool _unauthorized;
 
-    public DiscordRestClient(IHttpClientFactory httpClientFactory, DiscordRateLimiter rateLimiter, IOptions<DiscordOptions> options, TimeProvider time, ILogger<DiscordRestClient> logger)
+    /// <param name="connectivity">Told of every answer from Discord and of every call that could not reach it after its retries.</param>
+    public DiscordRestClient(IHttpClientFactory httpClientFactory, DiscordRateLimiter rateLimiter, IOptions<DiscordOptions> options, TimeProvider time, ILogger<DiscordRestClient> logger, DiscordConnectivity? connectivity = null)
     {
         _httpClientFactory = httpClientFactory;
         _rateLimiter = rateLimiter;
         _time = time;
         _logger = logger;
+        _connectivity = connectivity;
         var value = options.Value;
         _baseUrl = value.RestBaseUrl.TrimEnd('/');
         _authorization = new AuthenticationHeaderValue("Bot", value.Token ?? throw new InvalidOperationException("Discord:Token is not configured."));
@@ -119,8 +122,14 @@ public sealed partial class DiscordRestClient : IDiscordRestClient
             {
                 response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested && attempt < _maxRetries)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
+                if (attempt >= _maxRetries)
+                {
+                    _connectivity?.AttemptFailed($"REST {route.RouteKey}", $"{ex.GetType().Name}: {ex.Message}");
+                    throw;
+                }
+
                 Log.TransportError(_logger, route.RouteKey, ex.GetType().Name, attempt + 1);
                 await Task.Delay(ServerErrorBackoff * (attempt + 1), _time, cancellationToken).ConfigureAwait(false);
                 continue;
@@ -128,6 +137,16 @@ public sealed partial class DiscordRestClient : IDiscordRestClient
 
             using (response)
             {
+                if ((int)response.StatusCode < 500)
+                {
+                    _connectivity?.RestAnswered();
+                }
+                else if (attempt >= _maxRetries)
+                {
+                    // Cloudflare's 502/503 while Discord is down: an outage like a refused connection.
+                    _connectivity?.AttemptFailed($"REST {route.RouteKey}", $"HTTP {(int)response.StatusCode}");
+                }
+
                 var headers = RateLimitHeaders.Parse(response.Headers);
                 _rateLimiter.Update(route, lease, headers);
                 var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
@@ -194,7 +213,17 @@ public sealed partial class DiscordRestClient : IDiscordRestClient
             }
         }
 
-        Log.RequestFailed(_logger, route.RouteKey, (int)status, code, message, text is null ? string.Empty : DiscordLimits.Truncate(text, 2000));
+        if ((int)status >= 500 || code == DiscordApiException.UnknownWebhook)
+        {
+            // 10015: the interaction token is gone; InteractionResponder says so once and stops using it.
+            // Discord itself is failing: DiscordConnectivity summarises the outage instead of a line per call.
+            Log.ServerFailed(_logger, route.RouteKey, (int)status, message);
+        }
+        else
+        {
+            Log.RequestFailed(_logger, route.RouteKey, (int)status, code, message, text is null ? string.Empty : DiscordLimits.Truncate(text, 2000));
+        }
+
         return new DiscordApiException(status, code, route.RouteKey, message, text);
     }
 
@@ -283,14 +312,17 @@ public sealed partial class DiscordRestClient : IDiscordRestClient
         [LoggerMessage(1, LogLevel.Warning, "Discord rate limit on {Route}: waiting {RetryAfterSeconds:0.###} s (global: {Global}, scope: {Scope}).")]
         public static partial void RateLimited(ILogger logger, string route, double retryAfterSeconds, bool global, string scope);
 
-        [LoggerMessage(2, LogLevel.Warning, "Discord {Route} answered HTTP {Status}; retry {Attempt}.")]
+        [LoggerMessage(2, LogLevel.Debug, "Discord {Route} answered HTTP {Status}; retry {Attempt}.")]
         public static partial void ServerError(ILogger logger, string route, int status, int attempt);
 
-        [LoggerMessage(3, LogLevel.Warning, "Discord {Route} failed with {Error}; retry {Attempt}.")]
+        [LoggerMessage(3, LogLevel.Debug, "Discord {Route} failed with {Error}; retry {Attempt}.")]
         public static partial void TransportError(ILogger logger, string route, string error, int attempt);
 
         [LoggerMessage(4, LogLevel.Critical, "Discord rejected the bot token (HTTP 401) on {Route}; no further REST calls until OpsBot restarts with a valid Discord:Token.")]
         public static partial void Unauthorized(ILogger logger, string route);
+
+        [LoggerMessage(6, LogLevel.Debug, "Discord {Route} failed: HTTP {Status}: {DiscordMessage}")]
+        public static partial void ServerFailed(ILogger logger, string route, int status, string discordMessage);
 
         [LoggerMessage(5, LogLevel.Warning, "Discord {Route} failed: HTTP {Status}, code {Code}: {DiscordMessage} {ErrorBody}")]
         public static partial void RequestFailed(ILogger logger, string route, int status, int code, string discordMessage, string errorBody);

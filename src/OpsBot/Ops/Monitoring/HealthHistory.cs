@@ -45,7 +45,7 @@ public sealed class HealthHistory : IHealthHistory
     /// Subscribes at the call, not at the first MoveNextAsync, so nothing published in between is
     /// lost. Enumerate the result: the subscription ends when the enumeration ends.
     /// </summary>
-    public IAsyncEnumerable<HealthTransition> WatchAsync(CancellationToken cancellationToken)
+    public IAsyncEnumerable<HealthTransition> WatchAsync(CancellationToken cancellationToken, bool replayRecent = false)
     {
         var channel = Channel.CreateBounded<HealthTransition>(new BoundedChannelOptions(SubscriberBuffer)
         {
@@ -54,6 +54,12 @@ public sealed class HealthHistory : IHealthHistory
         });
         lock (_gate)
         {
+            // Under the lock: nothing published between the replay and the subscription is lost or doubled.
+            foreach (var recent in replayRecent ? _recent.TakeLast(SubscriberBuffer) : [])
+            {
+                channel.Writer.TryWrite(recent);
+            }
+
             _subscribers.Add(channel);
         }
 

@@ -2,7 +2,8 @@ namespace OpsBot.Ops.Monitoring;
 
 /// <summary>
 /// Decides which observed states are transitions. A changed state must be seen
-/// <c>confirmations</c> times in a row before it counts, so one slow probe does not page anyone.
+/// <c>confirmations</c> times in a row before it counts, so one slow probe does not page anyone; so must a problem
+/// seen in the first rounds after start (the first transition, <c>From</c> null, comes once the state is confirmed).
 /// </summary>
 public sealed class HealthTransitionTracker
 {
@@ -24,9 +25,9 @@ public sealed class HealthTransitionTracker
         {
             if (!_entries.TryGetValue(service.Service, out var entry))
             {
-                _entries[service.Service] = new Entry(service.State, null, 0);
-                transitions.Add(new HealthTransition(service.Service, null, service.State, service.Summary, status.TakenAt));
-                continue;
+                // A problem seen at start needs the same confirmations as any change (a service still coming up right
+                // after a reboot is no outage yet); healthy or unknown at start is simply where we are.
+                entry = new Entry(null, null, 0);
             }
 
             if (service.State == entry.Confirmed)
@@ -36,7 +37,8 @@ public sealed class HealthTransitionTracker
             }
 
             var count = entry.Candidate == service.State ? entry.Count + 1 : 1;
-            if (count >= _confirmations)
+            var isProblem = service.State is HealthState.Down or HealthState.Degraded;
+            if (count >= _confirmations || (entry.Confirmed is null && !isProblem))
             {
                 _entries[service.Service] = new Entry(service.State, null, 0);
                 transitions.Add(new HealthTransition(service.Service, entry.Confirmed, service.State, service.Summary, status.TakenAt));
@@ -50,5 +52,5 @@ public sealed class HealthTransitionTracker
         return transitions;
     }
 
-    private sealed record Entry(HealthState Confirmed, HealthState? Candidate, int Count);
+    private sealed record Entry(HealthState? Confirmed, HealthState? Candidate, int Count);
 }

@@ -7,8 +7,9 @@ public interface IHealthHistory
     IReadOnlyList<HealthTransition> Recent(int max);
 
     /// <summary>
-    /// Transitions from now on. Each subscriber has its own bounded buffer; a subscriber that
+    /// Transitions from now on (after the recent ones kept, with <paramref name="replayRecent"/>: a subscriber that starts
+    /// after the monitor's first round still sees it). Each subscriber has its own bounded buffer; a subscriber that
     /// falls far behind loses the oldest entries rather than slowing the monitor.
     /// </summary>
-    IAsyncEnumerable<HealthTransition> WatchAsync(CancellationToken cancellationToken);
+    IAsyncEnumerable<HealthTransition> WatchAsync(CancellationToken cancellationToken, bool replayRecent = false);
 }
