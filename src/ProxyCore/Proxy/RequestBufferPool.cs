@@ -34,12 +34,19 @@ public sealed class RequestBufferPool
     /// <summary>Bytes held for reuse now.</summary>
     public long Retained => Interlocked.Read(ref _retained);
 
-    /// <summary>An array of at least <paramref name="length"/> bytes (a power of two); contents are not cleared.</summary>
-    public byte[] Rent(int length)
+    /// <summary>The length of the array <see cref="Rent"/> hands out for <paramref name="length"/> bytes.</summary>
+    public static int SizeFor(int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         var size = (int)Math.Min(BitOperations.RoundUpToPowerOf2((uint)Math.Max(length, MinimumLength)), Array.MaxLength);
-        if (size < length)
+        return Math.Max(size, length);
+    }
+
+    /// <summary>An array of at least <paramref name="length"/> bytes (a power of two); contents are not cleared.</summary>
+    public byte[] Rent(int length)
+    {
+        var size = SizeFor(length);
+        if (!BitOperations.IsPow2(size))
         {
             return new byte[length];
         }
