@@ -55,6 +55,21 @@ public sealed class ProxyOptions
     [Range(64 * 1024, long.MaxValue)]
     public long MaxBufferedRequestBytes { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// Largest non-streaming answer from vLLM the proxy reads whole to parse it (cleaning, tool-call recovery, re-wrap).
+    /// An answer is at most <c>max_tokens</c> of text, a few MB for the longest; more is a broken upstream (502).
+    /// </summary>
+    [Range(64 * 1024d, 1024d * 1024 * 1024)]
+    public long MaxResponseBodyBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Largest single server-sent event from vLLM (one chunk, a few hundred bytes normally; a whole tool-call
+    /// argument at most). A stream that sends a larger one is ended with an error event and <c>[DONE]</c> instead of
+    /// being held in memory.
+    /// </summary>
+    [Range(4 * 1024, int.MaxValue)]
+    public int MaxSseEventBytes { get; set; } = 4 * 1024 * 1024;
+
     /// <summary>Parses <see cref="VllmUrl"/>; validation guarantees it is an absolute http(s) URL.</summary>
     public Uri VllmBaseUri => new(VllmUrl.TrimEnd('/') + "/", UriKind.Absolute);
 }

@@ -47,8 +47,8 @@ public sealed partial class StreamingToolCompletion
         }
         catch (Exception ex) when (ex is HttpRequestException or UpstreamUnavailableException || (ex is OperationCanceledException && !aborted.IsCancellationRequested))
         {
-            // The buffered path waits and reports the failure the same way; one place for it.
-            return StreamingOutcome.Fallback($"upstream unavailable: {ex.Message}", preambleSent: false);
+            // vLLM is down, or silent for the whole UpstreamTimeout: asking again without streaming would only wait as long again.
+            return StreamingOutcome.Failed(ex);
         }
         catch (OperationCanceledException)
         {
@@ -67,7 +67,7 @@ public sealed partial class StreamingToolCompletion
             try
             {
                 await using var stream = await response.Content.ReadAsStreamAsync(idle.Token);
-                await foreach (var sse in SseEventReader.ReadAsync(stream, idle.Token))
+                await foreach (var sse in SseEventReader.ReadAsync(stream, _options.MaxSseEventBytes, idle.Token))
                 {
                     idle.CancelAfter(_options.UpstreamTimeout);
                     if (sse.Data.Span.SequenceEqual(DoneMarker))
@@ -77,6 +77,12 @@ public sealed partial class StreamingToolCompletion
                     }
 
                     state.MoreBuffered = sse.MoreBuffered;
+                    if (!JsonTextValidity.IsValid(sse.Data.Span))
+                    {
+                        // Reading its strings would throw; to the client it is as unreadable as garbage.
+                        throw new UpstreamStreamException("vLLM sent an event that is not valid UTF-8 text.");
+                    }
+
                     using var chunk = JsonDocument.Parse(sse.Data);
                     if (await OnChunkAsync(context, state, chunk.RootElement, started, aborted) is { } upstreamError)
                     {
@@ -97,9 +103,20 @@ public sealed partial class StreamingToolCompletion
             {
                 return StreamingOutcome.Done(Aborted(request, started, state));
             }
-            catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException or JsonException)
+            catch (OperationCanceledException ex) when (!context.Response.HasStarted)
             {
-                state.Error = ex is JsonException ? $"vLLM sent a chunk that is not JSON: {ex.Message}" : $"vLLM stream broke: {ex.Message}";
+                // Silent for UpstreamTimeout before any text went out: a 504, not a second wait as long.
+                return StreamingOutcome.Failed(ex);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException or JsonException or UpstreamStreamException)
+            {
+                state.Error = ex switch
+                {
+                    JsonException json => $"vLLM sent a chunk that is not JSON: {json.Message}",
+                    UpstreamStreamException broken => broken.Message,
+                    OperationCanceledException => $"vLLM sent nothing for {_options.UpstreamTimeout.TotalSeconds:0} s (Proxy:UpstreamTimeout).",
+                    _ => $"vLLM stream broke: {ex.Message}",
+                };
                 try
                 {
                     await SendPendingAsync(state, aborted);
@@ -177,7 +194,8 @@ public sealed partial class StreamingToolCompletion
 
         if (chunk.TryGetProperty("error", out var error))
         {
-            return error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var message) ? $"vLLM error mid-stream: {message}" : $"vLLM error mid-stream: {error}";
+            // vLLM's text, so cut: it goes to the log and the completion event.
+            return UpstreamExcerpt.Cut(error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var message) ? $"vLLM error mid-stream: {message}" : $"vLLM error mid-stream: {error}");
         }
 
         state.Header ??= ChunkHeader.From(chunk, _time);
