@@ -70,6 +70,16 @@ public sealed class ProxyOptions
     [Range(4 * 1024, int.MaxValue)]
     public int MaxSseEventBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// Keys a client must send as <c>Authorization: Bearer &lt;key&gt;</c> on <c>/v1/*</c> and <c>/metrics</c> (any one of
+    /// them); empty, the default, leaves the proxy open like the Python proxy. Environment: <c>Proxy__ApiKeys__0=…</c>.
+    /// The header is forwarded to vLLM as before, so a vLLM started with <c>--api-key</c> gets the same key.
+    /// </summary>
+    public string[] ApiKeys { get; set; } = [];
+
+    /// <summary><see cref="VllmUrl"/> as it may be shown (<c>/health</c>, logs, errors): user info masked.</summary>
+    public string VllmDisplayUrl => UrlSecrets.Mask(VllmUrl);
+
     /// <summary>Parses <see cref="VllmUrl"/>; validation guarantees it is an absolute http(s) URL.</summary>
     public Uri VllmBaseUri => new(VllmUrl.TrimEnd('/') + "/", UriKind.Absolute);
 }

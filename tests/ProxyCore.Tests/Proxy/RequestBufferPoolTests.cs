@@ -69,17 +69,32 @@ public sealed class RequestBufferPoolTests
     }
 
     [Fact]
-    public async Task Letting_go_as_much_as_the_pool_keeps_asks_for_a_background_collection_at_once()
+    public void Once_the_burst_is_over_the_pool_lets_go_of_what_it_kept_too()
     {
         var time = new FakeTimeProvider();
-        var background = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var pool = new RequestBufferPool(retainLimit: 4 * 1024 * 1024, time, quiet => background.TrySetResult(quiet));
+        using var pool = new RequestBufferPool(retainLimit: 16 * 1024 * 1024, time, _ => { });
+        var kept = Enumerable.Range(0, 8).Select(_ => pool.Rent(1024 * 1024)).ToList();
+        kept.ForEach(pool.Return);
+        Assert.Equal(8 * 1024 * 1024, pool.Retained);
+
+        pool.Return(new byte[4 * 1024 * 1024]);
+        time.Advance(RequestBufferPool.ReclaimDelay);
+
+        Assert.Equal(0, pool.Retained);
+    }
+
+    [Fact]
+    public async Task Letting_go_as_much_as_the_pool_keeps_asks_for_a_busy_time_collection_at_once()
+    {
+        var time = new FakeTimeProvider();
+        var busy = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var pool = new RequestBufferPool(retainLimit: 4 * 1024 * 1024, time, quiet => busy.TrySetResult(quiet));
 
         pool.Return(new byte[2 * 1024 * 1024]);
-        Assert.False(background.Task.IsCompleted);
+        Assert.False(busy.Task.IsCompleted);
         pool.Return(new byte[2 * 1024 * 1024]);
 
-        Assert.False(await background.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.False(await busy.Task.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
     [Fact]
