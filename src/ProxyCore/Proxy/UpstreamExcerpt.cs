@@ -54,19 +54,22 @@ public sealed class UpstreamExcerpt
         }
 
         var text = Encoding.UTF8.GetString(head).Trim();
-        return Total > _kept ? $"{text}… (cut, {Total} bytes)" : text;
+        return Total > _kept ? Cut(text, $"… (cut, {Total} bytes)") : Cut(text);
     }
 
     /// <summary>Upstream text for a log line or an event: at most <see cref="MaxBytes"/> characters.</summary>
-    public static string Cut(string text)
+    public static string Cut(string text) => text.Length <= MaxBytes ? text : Cut(text, $"… (cut, {text.Length} characters)");
+
+    /// <summary>The start of <paramref name="text"/> and <paramref name="marker"/>, <see cref="MaxBytes"/> characters in all.</summary>
+    private static string Cut(string text, string marker)
     {
-        if (text.Length <= MaxBytes)
+        var end = Math.Min(text.Length, MaxBytes - marker.Length);
+        if (end > 0 && char.IsHighSurrogate(text[end - 1]))
         {
-            return text;
+            end--;
         }
 
-        var end = char.IsHighSurrogate(text[MaxBytes - 1]) ? MaxBytes - 1 : MaxBytes;
-        return $"{text[..end]}… (cut, {text.Length} characters)";
+        return text[..end] + marker;
     }
 
     private static string? TryReadError(ReadOnlySpan<byte> json)
