@@ -56,8 +56,9 @@ public sealed class ProxyOptions
     public long MaxBufferedRequestBytes { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>
-    /// Largest non-streaming answer from vLLM the proxy reads whole to parse it (cleaning, tool-call recovery, re-wrap).
-    /// An answer is at most <c>max_tokens</c> of text, a few MB for the longest; more is a broken upstream (502).
+    /// Largest answer from vLLM the proxy reads to parse it: a non-streaming answer (cleaning, tool-call recovery,
+    /// re-wrap), or a stream it holds tool calls back from. An answer is at most <c>max_tokens</c> of text, a few MB
+    /// for the longest; more is a broken upstream (502, or an error event on a stream). Relayed streams are not held.
     /// </summary>
     [Range(64 * 1024d, 1024d * 1024 * 1024)]
     public long MaxResponseBodyBytes { get; set; } = 16 * 1024 * 1024;

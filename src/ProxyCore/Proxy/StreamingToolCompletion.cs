@@ -77,6 +77,12 @@ public sealed partial class StreamingToolCompletion
                     }
 
                     state.MoreBuffered = sse.MoreBuffered;
+                    // Held-back text and tool-call arguments grow with the answer: bounded like a whole answer is.
+                    if ((state.Received += sse.Data.Length) > _options.MaxResponseBodyBytes)
+                    {
+                        throw new UpstreamStreamException($"vLLM's streamed answer is larger than the proxy's limit of {_options.MaxResponseBodyBytes} bytes (Proxy:MaxResponseBodyBytes).");
+                    }
+
                     if (!JsonTextValidity.IsValid(sse.Data.Span))
                     {
                         // Reading its strings would throw; to the client it is as unreadable as garbage.
@@ -304,6 +310,9 @@ public sealed partial class StreamingToolCompletion
         public ToolCallFormat? Format { get; set; }
         public TimeSpan? FirstByte { get; set; }
         public bool SawDone { get; set; }
+
+        /// <summary>Bytes of event data read so far.</summary>
+        public long Received { get; set; }
 
         /// <summary>More upstream data is already at hand: the emitter keeps its events for one send.</summary>
         public bool MoreBuffered
