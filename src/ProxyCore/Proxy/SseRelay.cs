@@ -12,9 +12,6 @@ namespace OpsBot.ProxyCore.Proxy;
 /// </summary>
 internal static class SseRelay
 {
-    private static ReadOnlySpan<byte> DataPrefix => "data: "u8;
-    private static ReadOnlySpan<byte> ErrorEnd => "\n\ndata: [DONE]\n\n"u8;
-
     /// <summary>Relays until <c>[DONE]</c> or a problem; the problem is left in <see cref="SseStreamObserver.Error"/>.</summary>
     /// <param name="idle">Re-armed with <paramref name="idleTimeout"/> for every read, so a live stream is not cut while a stalled one is.</param>
     public static async Task RelayAsync(Stream source, PipeWriter destination, SseStreamObserver observer, int maxEventBytes, TimeProvider time,
@@ -83,7 +80,8 @@ internal static class SseRelay
                 if (problem is not null)
                 {
                     observer.Error = problem;
-                    await WriteErrorAndDoneAsync(destination, eventOpen, problem, cancellationToken);
+                    SseWriter.WriteErrorAndDone(destination, OpenAiError.ToJson(problem, "upstream_error", 502), eventOpen);
+                    await destination.FlushAsync(cancellationToken);
                     return;
                 }
             }
@@ -139,18 +137,5 @@ internal static class SseRelay
             default:
                 return SseLines.NotSse(bytes);
         }
-    }
-
-    private static async Task WriteErrorAndDoneAsync(PipeWriter destination, bool eventOpen, string problem, CancellationToken cancellationToken)
-    {
-        if (eventOpen)
-        {
-            destination.Write("\n"u8);
-        }
-
-        destination.Write(DataPrefix);
-        destination.Write(OpenAiError.ToJson(problem, "upstream_error", 502));
-        destination.Write(ErrorEnd);
-        await destination.FlushAsync(cancellationToken);
     }
 }

@@ -1,8 +1,7 @@
 using System.Net;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using OpsBot.Hosting;
+using OpsBot.IntegrationTests.Infrastructure;
 using OpsBot.Ops;
 using OpsBot.VllmSimulator;
 
@@ -22,21 +21,7 @@ public sealed class OpsWithProxyKeysTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _vllm = await VllmSimulatorServer.StartAsync();
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Proxy:VllmUrl"] = _vllm.BaseUrl.ToString(),
-            ["Proxy:Host"] = "127.0.0.1",
-            ["Proxy:Port"] = "0",
-            ["Proxy:ApiKeys:0"] = Key,
-            ["Ops:Vllm:BaseUrl"] = _vllm.BaseUrl.ToString(),
-            ["Ops:Monitor:Enabled"] = "false",
-            ["Ops:Restart:Cooldown"] = "00:00:00",
-            ["History:DatabasePath"] = Path.Combine(Path.GetTempPath(), $"opsbot-keys-{Guid.NewGuid():N}.db"),
-        });
-        OpsBotHost.AddServices(builder.Services, builder.Configuration);
-        _host = builder.Build();
-        await _host.StartAsync();
+        _host = await RealProxyHost.StartAsync(_vllm, new Dictionary<string, string?> { ["Proxy:ApiKeys:0"] = Key });
     }
 
     public async Task DisposeAsync()

@@ -297,6 +297,23 @@ public sealed class HostileInputTests
     }
 
     [Fact]
+    public async Task A_huge_model_name_is_cut_in_the_event_and_the_log()
+    {
+        await using var harness = await ProxyHarness.StartAsync();
+        var body = ChatBodies.Create(stream: false, "exec");
+        body["model"] = new string('m', 100_000);
+
+        using var response = await harness.Http.PostAsync("/v1/chat/completions", ChatBodies.Content(body));
+
+        // vLLM's own answer (404, the model is not served) goes to the client whole.
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains(new string('m', 100_000), await response.Content.ReadAsStringAsync());
+        var completion = await harness.Completions.NextAsync();
+        Assert.Equal(CompletionEvent.MaxModelLength + 1, completion.Model!.Length);
+        AssertLogLinesBounded(harness);
+    }
+
+    [Fact]
     public async Task A_request_that_only_uses_what_vllm_defaults_passes()
     {
         await using var harness = await ProxyHarness.StartAsync();
