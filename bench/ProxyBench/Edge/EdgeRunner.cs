@@ -101,7 +101,7 @@ internal static class EdgeRunner
         md.AppendLine(F($"| {ChunkedBodyProbe.Clients} clients x {ChunkedBodyProbe.BodyBytes / 1e6:0} MB chunked bodies, vLLM hanging | {chunked.Before / MiB:0} MiB | {chunked.Peak / MiB:0} MiB (+{chunkedGrowth:0}) | ")
             + F($"{chunked.AfterLeaving / MiB:0} MiB when they left, {chunked.Recovered / MiB:0} MiB {ChunkedBodyProbe.Recovery.TotalSeconds:0} s later | growth ≤ MaxBufferedRequestBytes + 48 = {chunkedLimit:0} MiB | {Verdict(chunkedGrowth <= chunkedLimit)} |"));
         md.AppendLine(F($"| {HugeErrorBodyProbe.Requests} concurrent OpenClaw requests, upstream 500 with a {HugeErrorBodyProbe.ErrorBytes / MiB:0} MiB JSON body | {errors.Before / MiB:0} MiB | {errors.Peak / MiB:0} MiB (+{errorGrowth:0}) | {errors.After / MiB:0} MiB | ")
-            + F($"growth ≤ 64 MiB; longest log line ≤ 8 KiB (was {errors.LongestLogLine} chars in {errors.LogLines} lines) | {Verdict(errorGrowth <= 64 && errors.LongestLogLine <= 8192)} |"));
+            + F($"growth ≤ 64 MiB; longest log line ≤ 8 KiB (longest: {errors.LongestLogLine} chars of {errors.LogLines} lines logged) | {Verdict(errorGrowth <= 64 && errors.LongestLogLine <= 8192)} |"));
         md.AppendLine();
         md.AppendLine(F($"Chunked uploads took {chunked.Uploads.TotalSeconds:0.0} s; what the clients got: {string.Join("; ", chunked.Outcomes)}."));
         md.AppendLine(F($"Error bodies: each client got {string.Join("; ", errors.Answers)} (status, bytes relayed)."));

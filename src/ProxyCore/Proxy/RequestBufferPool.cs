@@ -14,7 +14,7 @@ namespace OpsBot.ProxyCore.Proxy;
 /// larger body should not pin its buffer for the life of the process. Buffers that are let go sit in the GC's large
 /// object heap, which nothing collects while the proxy is quiet (the GC runs on allocation), so after a burst of
 /// large or hostile bodies RSS stayed hundreds of MiB up (measured 320 MiB, 30 s after 12 chunked 70 MB uploads).
-/// So the pool asks for a collection: a full one each time it has let go as much as it could keep, and, once
+/// So the pool asks for a collection: a full one each time it has let go a quarter of what it could keep, and, once
 /// <see cref="ReclaimDelay"/> passed without a large buffer let go (the burst is over), it empties itself and asks for a
 /// compacting one that returns the memory to the system. Ordinary traffic reuses its buffers and never triggers either.
 /// </remarks>
@@ -123,7 +123,8 @@ public sealed class RequestBufferPool : IDisposable
         }
 
         _reclaim.Change(ReclaimDelay, Timeout.InfiniteTimeSpan);
-        if (Interlocked.Add(ref _dropped, length) >= _retainLimit)
+        // A quarter of what the pool may keep: garbage waiting for the GC is memory the budget does not see.
+        if (Interlocked.Add(ref _dropped, length) >= _retainLimit / 4)
         {
             Interlocked.Exchange(ref _dropped, 0);
             ThreadPool.UnsafeQueueUserWorkItem(static collect => collect(false), _collect, preferLocal: false);
