@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Proxy benchmark: builds Release (opsbot + the benchmark) and runs one measurement of about 3 minutes.
 # Not part of the test suite. Usage: bench/run.sh [--quick] [--no-diagnose]
+# bench/run.sh edge runs the memory probes with hostile clients and upstreams instead (about 2 minutes).
 # Results: markdown on stdout and in bench/RESULTS.md. Set OPSBOT_SHARED_DIR if shared/reference is not beside the repo.
 set -euo pipefail
 
@@ -10,6 +11,12 @@ cd "$root"
 dotnet build src/OpsBot/OpsBot.csproj -c Release --nologo -v quiet
 dotnet build bench/ProxyBench/ProxyBench.csproj -c Release --nologo -v quiet
 
-exec dotnet bench/ProxyBench/bin/Release/net10.0/ProxyBench.dll \
+mode=()
+if [[ "${1:-}" == "edge" ]]; then
+  mode=(edge)
+  shift
+fi
+
+exec dotnet bench/ProxyBench/bin/Release/net10.0/ProxyBench.dll "${mode[@]}" \
   --opsbot src/OpsBot/bin/Release/net10.0/opsbot.dll \
   --results bench/RESULTS.md "$@"

@@ -16,6 +16,8 @@ internal sealed class ChildProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _tail = new();
     private readonly Channel<string> _lines = Channel.CreateBounded<string>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest });
+    private int _longestLine;
+    private int _lineCount;
 
     private ChildProcess(string name, Process process)
     {
@@ -42,6 +44,12 @@ internal sealed class ChildProcess : IAsyncDisposable
     public ProcMemory Memory => ProcMemory.Read(Id);
 
     public string Tail => string.Join(Environment.NewLine, _tail);
+
+    /// <summary>Length in characters of the longest line the child printed (stdout or stderr).</summary>
+    public int LongestLine => Volatile.Read(ref _longestLine);
+
+    /// <summary>Lines printed so far.</summary>
+    public int Lines => Volatile.Read(ref _lineCount);
 
     public static ChildProcess Start(string name, string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
@@ -130,6 +138,14 @@ internal sealed class ChildProcess : IAsyncDisposable
             return;
         }
 
+        Interlocked.Increment(ref _lineCount);
+        int longest;
+        while (line.Length > (longest = Volatile.Read(ref _longestLine)) && Interlocked.CompareExchange(ref _longestLine, line.Length, longest) != longest)
+        {
+        }
+
+        // A pathological line (the edge probes look for 50 MB ones) is measured, not kept.
+        line = line.Length > 2000 ? line[..2000] + $"… ({line.Length} chars)" : line;
         _tail.Enqueue(line);
         while (_tail.Count > TailLines && _tail.TryDequeue(out _))
         {

@@ -5,12 +5,16 @@ namespace OpsBot.Bench.Hosts;
 
 /// <summary>
 /// <c>ProxyBench simulator</c>: the vLLM simulator in its own process, switched between answers over stdin
-/// (<c>fast</c> / <c>paced</c>) so one upstream serves every phase and target. Exits when stdin closes.
+/// (<c>fast</c> / <c>paced</c>, and for the edge probes <c>stall</c> / <c>error500:BYTES</c>) so one upstream serves
+/// every phase and target. Exits when stdin closes.
 /// </summary>
 internal static class SimulatorChild
 {
     public const string Ready = "READY ";
     public const string Acknowledged = "OK ";
+
+    /// <summary><c>error500:52428800</c>: answer every request with a 500 whose JSON body has that many bytes.</summary>
+    public const string ErrorPrefix = "error500:";
 
     public static async Task<int> RunAsync()
     {
@@ -31,6 +35,8 @@ internal static class SimulatorChild
             {
                 "fast" => BenchAnswers.Fast,
                 "paced" => BenchAnswers.Paced,
+                "stall" => SimulatedAnswer.Stall(),
+                _ when command.StartsWith(ErrorPrefix, StringComparison.Ordinal) => BenchAnswers.HugeError(int.Parse(command[ErrorPrefix.Length..], System.Globalization.CultureInfo.InvariantCulture)),
                 _ => server.DefaultAnswer,
             };
             Console.WriteLine(Acknowledged + command);

@@ -18,4 +18,11 @@ internal static class BenchAnswers
 
     /// <summary>4 s of decoding at 50 tok/s, the first token right away (zero think time).</summary>
     public static SimulatedAnswer Paced { get; } = SimulatedAnswer.Text(PacedText) with { TokensPerSecond = PacedTokensPerSecond };
+
+    /// <summary>A broken upstream's 500 whose body is one JSON object of <paramref name="bytes"/> bytes: <c>{"error":"EEE…"}</c>.</summary>
+    public static SimulatedAnswer HugeError(int bytes)
+    {
+        const string Prefix = "{\"error\":\"", Suffix = "\"}";
+        return SimulatedAnswer.Error(500, Prefix + new string('E', Math.Max(0, bytes - Prefix.Length - Suffix.Length)) + Suffix);
+    }
 }

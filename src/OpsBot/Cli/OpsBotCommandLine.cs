@@ -25,10 +25,10 @@ public sealed partial class OpsBotCommandLine
     {
         ServiceOptions =
         [
-            (ServiceFlag("--port", "N", "Proxy listen port (default 8003)"), "Proxy:Port"),
-            (ServiceFlag("--vllm-url", "URL", "vLLM base URL, without /v1 (default http://localhost:8000)"), "Proxy:VllmUrl"),
-            (ServiceFlag("--host", "ADDR", "Proxy listen address (default 0.0.0.0)"), "Proxy:Host"),
-            (ServiceFlag("--max-tool-calls", "N", "Tool results in one conversation that end the turn (default 20)"), "Proxy:MaxToolCalls"),
+            (ServiceFlag("--port", "N", "Proxy listen port (default 8003)"), CommandLine.SwitchMappings["--port"]),
+            (ServiceFlag("--vllm-url", "URL", "vLLM base URL, without /v1 (default http://localhost:8000)"), CommandLine.SwitchMappings["--vllm-url"]),
+            (ServiceFlag("--host", "ADDR", "Proxy listen address (default 0.0.0.0)"), CommandLine.SwitchMappings["--host"]),
+            (ServiceFlag("--max-tool-calls", "N", "Tool results in one conversation that end the turn (default 20)"), CommandLine.SwitchMappings["--max-tool-calls"]),
         ];
 
         LogsService = new Argument<string>("service")
@@ -111,7 +111,7 @@ public sealed partial class OpsBotCommandLine
     public RootCommand Root { get; }
 
     /// <summary>The service's flags and the configuration key each one sets.</summary>
-    public IReadOnlyList<(Option<string> Option, string Key)> ServiceOptions { get; }
+    public IReadOnlyList<(Option<string[]> Option, string Key)> ServiceOptions { get; }
 
     public Command Status { get; }
 
@@ -204,11 +204,15 @@ public sealed partial class OpsBotCommandLine
         return (rest, overrides, null);
     }
 
-    private static Option<string> ServiceFlag(string name, string helpName, string description) => new(name)
+    // A flag given twice takes its last value, as the Python proxy's argparse did (a unit's ExecStart plus an
+    // override); each occurrence still needs its own value.
+    private static Option<string[]> ServiceFlag(string name, string helpName, string description) => new(name)
     {
         Description = description,
         HelpName = helpName,
         Recursive = true,
+        Arity = ArgumentArity.OneOrMore,
+        AllowMultipleArgumentsPerToken = false,
     };
 
     /// <summary>

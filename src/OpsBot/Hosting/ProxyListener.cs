@@ -120,7 +120,9 @@ public sealed partial class ProxyListener : IHostedService, IProxyListener, IAsy
         _app = app;
         _drain = drain;
         LocalAddress = app.GetListenUri();
-        LogListening(_logger, LocalAddress, _options.CurrentValue.VllmUrl);
+        // Where it really listens (0.0.0.0 is every interface, worth knowing), and vLLM without the URL's password.
+        var options = _options.CurrentValue;
+        LogListening(_logger, app.GetBindUri(), options.VllmDisplayUrl, options.ApiKeys.Length > 0 ? $"required ({options.ApiKeys.Length} key(s))" : "not required");
     }
 
     private async Task StopCoreAsync(CancellationToken cancellationToken)
@@ -143,8 +145,8 @@ public sealed partial class ProxyListener : IHostedService, IProxyListener, IAsy
         drain.Dispose();
     }
 
-    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Proxy listening on {Address}, forwarding to vLLM at {VllmUrl}")]
-    private static partial void LogListening(ILogger logger, Uri address, string vllmUrl);
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Proxy listening on {Address}, forwarding to vLLM at {VllmUrl}; API key {Authentication}")]
+    private static partial void LogListening(ILogger logger, Uri address, string vllmUrl, string authentication);
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Restarting the proxy listener")]
     private static partial void LogRestarting(ILogger logger);

@@ -68,8 +68,16 @@ public static class OpsServiceCollectionExtensions
 
         services.AddHttpClient(OpsHttpClients.Vllm, client => client.Timeout = TimeSpan.FromSeconds(10));
 
-        // Streaming smoke tests run longer than any sensible fixed timeout; callers pass deadlines.
-        services.AddHttpClient(OpsHttpClients.Proxy, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddHttpClient(OpsHttpClients.Proxy, (provider, client) =>
+        {
+            // Streaming smoke tests run longer than any sensible fixed timeout; callers pass deadlines.
+            client.Timeout = Timeout.InfiniteTimeSpan;
+            // OpsBot's own calls through the proxy (smoke test, restart check) pass its key check like any client.
+            if (provider.GetService<IOptions<ProxyOptions>>()?.Value.ApiKeys is [var key, ..])
+            {
+                client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+            }
+        });
 
         services.TryAddSingleton(_ => new SecretRedactor(KnownSecrets(configuration)));
         services.TryAddSingleton<ISshCommandRunner, SshCommandRunner>();
@@ -123,8 +131,9 @@ public static class OpsServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Every configured value whose key names a secret (…Token, …ApiKey, …Secret, …Password) plus the
-    /// openclaw environment values, so the redactor masks them literally wherever they appear.
+    /// Every configured value whose key names a secret (…Token, …ApiKey, …Secret, …Password, an entry of
+    /// <c>Proxy:ApiKeys</c>), the openclaw environment values, and the user info of any configured URL
+    /// (<c>--vllm-url http://user:pass@host</c>), so the redactor masks them literally wherever they appear.
     /// </summary>
     internal static IEnumerable<string> KnownSecrets(IConfiguration configuration)
     {
@@ -135,8 +144,21 @@ public static class OpsServiceCollectionExtensions
                 continue;
             }
 
+            if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0)
+            {
+                var userInfo = Uri.UnescapeDataString(uri.UserInfo);
+                yield return userInfo;
+                if (userInfo.IndexOf(':') is var colon and >= 0)
+                {
+                    yield return userInfo[(colon + 1)..];
+                }
+            }
+
             var leaf = key[(key.LastIndexOf(':') + 1)..];
-            var isSecretKey = SecretKeySuffixes.Any(s => leaf.EndsWith(s, StringComparison.OrdinalIgnoreCase));
+            // An array entry's leaf is its index: Proxy:ApiKeys:0.
+            var parent = key.LastIndexOf(':') is var last and > 0 ? key[(key.LastIndexOf(':', last - 1) + 1)..last] : "";
+            var isSecretKey = SecretKeySuffixes.Any(s => leaf.EndsWith(s, StringComparison.OrdinalIgnoreCase))
+                || (int.TryParse(leaf, out _) && SecretKeySuffixes.Any(s => parent.TrimEnd('s', 'S').EndsWith(s, StringComparison.OrdinalIgnoreCase)));
             var isOpenClawEnvironment = key.StartsWith($"{GatewayOpsOptions.SectionName}:{nameof(GatewayOpsOptions.OpenClawEnvironment)}:", StringComparison.OrdinalIgnoreCase);
             if (isSecretKey || isOpenClawEnvironment)
             {

@@ -43,10 +43,11 @@ public sealed class GatewayJournalSource : IGatewayLogSource
             }
             else if (cursor is not null && line != "-- No entries --")
             {
-                lines.Add(_redactor.Redact(line));
+                lines.Add(line);
             }
         }
 
-        return new GatewayLogBatch(lines, next ?? "");
+        // As a whole, so a private key printed over several lines is masked from its first line to its last.
+        return new GatewayLogBatch(_redactor.Redact(lines), next ?? "");
     }
 }

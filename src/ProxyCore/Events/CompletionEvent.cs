@@ -1,3 +1,4 @@
+using OpsBot.ProxyCore.Proxy;
 using OpsBot.ProxyCore.ToolCalls;
 
 namespace OpsBot.ProxyCore.Events;
@@ -24,6 +25,14 @@ public sealed record CompletionEvent(
     string? Error = null)
 {
     public const string ClientDisconnected = "client disconnected";
+
+    /// <summary>Longest model name kept: it comes from the client, and is logged with every request.</summary>
+    public const int MaxModelLength = 256;
+
+    public string? Model { get; init; } = Model is { Length: > MaxModelLength } ? Model[..MaxModelLength] + "…" : Model;
+
+    /// <summary>What went wrong, cut to <see cref="UpstreamExcerpt.MaxBytes"/> characters: it often quotes vLLM, and it is logged and alerted on.</summary>
+    public string? Error { get; init; } = Error is null ? null : UpstreamExcerpt.Cut(Error);
 
     /// <summary>True when the client did not get a usable answer.</summary>
     public bool Failed => Error is not null || Path is CompletionPath.UpstreamError or CompletionPath.UpstreamUnavailable;

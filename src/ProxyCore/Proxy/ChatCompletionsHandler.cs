@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -64,6 +65,14 @@ public sealed partial class ChatCompletionsHandler
     {
         var started = _time.GetTimestamp();
         var aborted = context.RequestAborted;
+        if (!HttpMethods.IsPost(context.Request.Method))
+        {
+            // Forwarding a GET here would hand the client vLLM's answer to a mistake the proxy can name.
+            context.Response.Headers.Allow = "POST";
+            await RejectAsync(context, started, StatusCodes.Status405MethodNotAllowed,
+                $"Method {context.Request.Method} is not allowed on /v1/chat/completions; use POST.", param: null);
+            return;
+        }
 
         RequestBody? body;
         try
@@ -76,11 +85,17 @@ public sealed partial class ChatCompletionsHandler
             PublishFailure(request: null, CompletionPath.UpstreamUnavailable, started, upstreamStatus: null, CompletionEvent.ClientDisconnected, answered: false);
             return;
         }
+        catch (BadHttpRequestException ex)
+        {
+            await ClientBodyError.RespondAsync(context, ex, _logger);
+            PublishFailure(request: null, CompletionPath.BadRequest, started, upstreamStatus: null, ex.Message, answered: true);
+            return;
+        }
 
         if (body is null)
         {
             await RejectAsync(context, started, StatusCodes.Status413PayloadTooLarge,
-                $"Request body exceeds the proxy's limit of {_options.MaxRequestBodyBytes} bytes (Proxy:MaxRequestBodyBytes).");
+                $"Request body exceeds the proxy's limit of {_options.MaxRequestBodyBytes} bytes (Proxy:MaxRequestBodyBytes).", param: null);
             return;
         }
 
@@ -100,15 +115,16 @@ public sealed partial class ChatCompletionsHandler
         }
         catch (JsonException ex)
         {
-            await RejectAsync(context, started, StatusCodes.Status400BadRequest, $"Request body is not valid JSON: {ex.Message}");
+            await RejectAsync(context, started, StatusCodes.Status400BadRequest, $"Request body is not valid JSON: {ex.Message}", param: null);
             return;
         }
 
         using (document)
         {
+            // The one read of the request also checks it: nothing malformed reaches vLLM.
             if (ChatRequest.TryParse(document, out var error, _catalogs) is not { } request)
             {
-                await RejectAsync(context, started, StatusCodes.Status400BadRequest, error!);
+                await RejectAsync(context, started, StatusCodes.Status400BadRequest, error!.Message, error.Param);
                 return;
             }
 
@@ -133,6 +149,8 @@ public sealed partial class ChatCompletionsHandler
                 return;
             }
 
+            // UpstreamTimeout bounds the whole exchange with vLLM, the stream-to-buffer fallback included.
+            var upstreamStarted = _time.GetTimestamp();
             var preambleSent = false;
             if (request.Stream && _options.ToolStreaming == ToolStreamingMode.Stream && request.Choices == 1)
             {
@@ -143,10 +161,16 @@ public sealed partial class ChatCompletionsHandler
                     return;
                 }
 
+                if (outcome.Failure is { } failure)
+                {
+                    await FailUpstreamAsync(context, request, started, failure);
+                    return;
+                }
+
                 if (outcome.Response is { } handedOff)
                 {
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-                    timeout.CancelAfter(_options.UpstreamTimeout);
+                    timeout.CancelAfter(Remaining(upstreamStarted));
                     await HandleBufferedResponseAsync(context, request, started, handedOff, preambleSent: false, timeout.Token);
                     return;
                 }
@@ -155,7 +179,7 @@ public sealed partial class ChatCompletionsHandler
                 preambleSent = outcome.PreambleSent;
             }
 
-            await CompleteBufferedAsync(context, request, bytes, started, preambleSent, report);
+            await CompleteBufferedAsync(context, request, bytes, started, upstreamStarted, preambleSent, report);
         }
     }
 
@@ -177,12 +201,13 @@ public sealed partial class ChatCompletionsHandler
     }
 
     /// <param name="preambleSent">A streamed answer already sent its role chunk and text; send only what is missing.</param>
-    private async Task CompleteBufferedAsync(HttpContext context, ChatRequest request, ReadOnlyMemory<byte> source, long started, bool preambleSent, NormalizationReport report)
+    /// <param name="upstreamStarted">When the proxy first asked vLLM for this request: a fallback only gets what is left of the timeout.</param>
+    private async Task CompleteBufferedAsync(HttpContext context, ChatRequest request, ReadOnlyMemory<byte> source, long started, long upstreamStarted, bool preambleSent, NormalizationReport report)
     {
         var aborted = context.RequestAborted;
         var upstreamBody = UpstreamBodyWriter.Write(request.Root, source, stream: false, report: report);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        timeout.CancelAfter(_options.UpstreamTimeout);
+        timeout.CancelAfter(Remaining(upstreamStarted));
 
         HttpResponseMessage response;
         try
@@ -210,25 +235,38 @@ public sealed partial class ChatCompletionsHandler
         var aborted = context.RequestAborted;
         using (response)
         {
-            if (!response.IsSuccessStatusCode)
-            {
-                await RelayErrorAsync(context, request, started, response, cancellationToken);
-                return;
-            }
-
+            var status = (int)response.StatusCode;
             JsonDocument answer;
             try
             {
-                await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-                answer = await JsonDocument.ParseAsync(stream, default, cancellationToken);
+                if (!response.IsSuccessStatusCode)
+                {
+                    await RelayErrorAsync(context, request, started, response, cancellationToken);
+                    return;
+                }
+
+                answer = await ReadAnswerAsync(response, cancellationToken);
             }
             catch (JsonException ex)
             {
-                await FailAsync(context, request, started, 502, "upstream_invalid_response", $"vLLM answered {(int)response.StatusCode} with a body that is not JSON: {ex.Message}", (int)response.StatusCode);
+                await FailAsync(context, request, started, 502, "upstream_invalid_response", $"vLLM answered {status} with a body that is not JSON: {ex.Message}", status);
+                return;
+            }
+            catch (InvalidDataException ex)
+            {
+                await FailAsync(context, request, started, 502, "upstream_invalid_response", ex.Message, status);
                 return;
             }
             catch (Exception ex) when (!aborted.IsCancellationRequested && ex is HttpRequestException or OperationCanceledException or IOException)
             {
+                if (context.Response.HasStarted && context.Response.ContentType?.StartsWith("text/event-stream", StringComparison.Ordinal) != true)
+                {
+                    // Part of vLLM's error body is already out as it is: cutting the connection is the only honest signal left.
+                    context.Abort();
+                    PublishFailure(request, CompletionPath.UpstreamError, started, status, $"vLLM's answer broke off: {ex.Message}", answered: true);
+                    return;
+                }
+
                 await FailUpstreamAsync(context, request, started, ex);
                 return;
             }
@@ -242,7 +280,15 @@ public sealed partial class ChatCompletionsHandler
             {
                 if (answer.RootElement.ValueKind != JsonValueKind.Object)
                 {
-                    await FailAsync(context, request, started, 502, "upstream_invalid_response", "vLLM answered with JSON that is not a chat completion object.", (int)response.StatusCode);
+                    await FailAsync(context, request, started, 502, "upstream_invalid_response", "vLLM answered with JSON that is not a chat completion object.", status);
+                    return;
+                }
+
+                if (!JsonTextValidity.IsValid(JsonMarshal.GetRawUtf8Value(answer.RootElement)))
+                {
+                    // Its strings (content, tool-call arguments) cannot be read, nor shown to the client as they are.
+                    await FailAsync(context, request, started, 502, "upstream_invalid_response",
+                        $"vLLM answered with text that is not valid UTF-8 (in {JsonTextValidity.Locate(answer.RootElement)}).", status);
                     return;
                 }
 
@@ -253,26 +299,52 @@ public sealed partial class ChatCompletionsHandler
                 }
 
                 await WriteCompletionAsync(context, request, completion, preambleSent, aborted);
-                Publish(request, request.Stream ? CompletionPath.Rewrapped : CompletionPath.Json, started, (int)response.StatusCode, completion);
+                Publish(request, request.Stream ? CompletionPath.Rewrapped : CompletionPath.Json, started, status, completion);
             }
         }
     }
 
+    /// <summary>vLLM's answer, read whole (it is parsed and rewritten) but never past <see cref="ProxyOptions.MaxResponseBodyBytes"/>.</summary>
+    /// <exception cref="InvalidDataException">The answer is larger than that.</exception>
+    private async Task<JsonDocument> ReadAnswerAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var limit = _options.MaxResponseBodyBytes;
+        if (response.Content.Headers.ContentLength > limit)
+        {
+            throw AnswerTooLarge(response.Content.Headers.ContentLength.Value);
+        }
+
+        await using var stream = new LimitedReadStream(await response.Content.ReadAsStreamAsync(cancellationToken), limit, AnswerTooLarge);
+        return await JsonDocument.ParseAsync(stream, default, cancellationToken);
+    }
+
+    private InvalidDataException AnswerTooLarge(long bytes) =>
+        new($"vLLM's answer is larger than the proxy's limit of {_options.MaxResponseBodyBytes} bytes (Proxy:MaxResponseBodyBytes): at least {bytes} bytes.");
+
+    /// <summary>
+    /// vLLM's own error (400 context length, 404 model, ...) is more useful than anything the proxy could say, so it is
+    /// passed on, streamed as it arrives and never held: only its first <see cref="UpstreamExcerpt.MaxBytes"/> are kept,
+    /// for the completion event. After a streamed answer's text it can only be an SSE error event, in OpenAI's shape.
+    /// </summary>
     private async Task RelayErrorAsync(HttpContext context, ChatRequest request, long started, HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        var errorBody = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        var status = (int)response.StatusCode;
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        UpstreamExcerpt excerpt;
         if (context.Response.HasStarted)
         {
-            await SseWriter.WriteErrorAndDoneAsync(context.Response, errorBody, context.RequestAborted);
+            excerpt = await UpstreamExcerpt.ReadAsync(body, cancellationToken);
+            await SseWriter.WriteErrorAndDoneAsync(context.Response, OpenAiError.ToJson(excerpt.Message(), "upstream_error", status), context.RequestAborted);
         }
         else
         {
-            // vLLM's own error (400 context length, 404 model, ...) is more useful than anything we could say.
             UpstreamRequestFactory.CopyResponseHeaders(response, context.Response, bodyRewritten: false);
-            await context.Response.Body.WriteAsync(errorBody, context.RequestAborted);
+            excerpt = new UpstreamExcerpt();
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            await StreamRelay.CopyAsync(body, context.Response.Body, excerpt, idle, _options.UpstreamTimeout, context.RequestAborted);
         }
 
-        PublishFailure(request, CompletionPath.UpstreamError, started, (int)response.StatusCode, ErrorMessage(errorBody), answered: true);
+        PublishFailure(request, CompletionPath.UpstreamError, started, status, excerpt.Message(), answered: true);
     }
 
     private async Task WriteCompletionAsync(HttpContext context, ChatRequest request, UpstreamCompletion completion, bool preambleSent, CancellationToken cancellationToken)
@@ -303,7 +375,7 @@ public sealed partial class ChatCompletionsHandler
 
     private Task FailUpstreamAsync(HttpContext context, ChatRequest request, long started, Exception exception)
     {
-        var (status, type, message) = UpstreamFailure.Describe(exception, _requests.BaseUri, _options.UpstreamTimeout);
+        var (status, type, message) = UpstreamFailure.Describe(exception, _requests.DisplayUri, _options.UpstreamTimeout);
         return FailAsync(context, request, started, status, type, message, upstreamStatus: null);
     }
 
@@ -314,10 +386,25 @@ public sealed partial class ChatCompletionsHandler
         PublishFailure(request, CompletionPath.UpstreamUnavailable, started, upstreamStatus, message, answered: true);
     }
 
-    private async Task RejectAsync(HttpContext context, long started, int status, string message)
+    /// <summary>Refuses a request before vLLM is asked: a JSON error (also to a streaming client; nothing was streamed) and an event, so it counts in /metrics.</summary>
+    private async Task RejectAsync(HttpContext context, long started, int status, string message, string? param)
     {
-        await OpenAiError.WriteResponseAsync(context, status, message, "invalid_request_error", asSse: false, context.RequestAborted);
+        try
+        {
+            await OpenAiError.WriteResponseAsync(context, status, message, "invalid_request_error", asSse: false, context.RequestAborted, param);
+        }
+        catch (Exception ex) when (context.RequestAborted.IsCancellationRequested && ex is OperationCanceledException or IOException)
+        {
+        }
+
         PublishFailure(request: null, CompletionPath.BadRequest, started, upstreamStatus: null, message, answered: true);
+    }
+
+    /// <summary>What is left of <see cref="ProxyOptions.UpstreamTimeout"/> since the proxy first asked vLLM.</summary>
+    private TimeSpan Remaining(long upstreamStarted)
+    {
+        var left = _options.UpstreamTimeout - _time.GetElapsedTime(upstreamStarted);
+        return left > TimeSpan.Zero ? left : TimeSpan.FromTicks(1);
     }
 
     private void Publish(ChatRequest request, CompletionPath path, long started, int? upstreamStatus, UpstreamCompletion completion) =>
@@ -334,24 +421,6 @@ public sealed partial class ChatCompletionsHandler
         var elapsed = _time.GetElapsedTime(started);
         _events.Publish(new CompletionEvent(_time.GetUtcNow(), request?.Model, request?.Stream ?? false, request?.HasTools ?? false, path, upstreamStatus,
             elapsed, answered ? elapsed : null, null, null, 0, null, 0, false, error));
-    }
-
-    private static string ErrorMessage(byte[] body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var error))
-            {
-                return error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var m) ? m.ToString() : error.ToString();
-            }
-        }
-        catch (JsonException)
-        {
-        }
-
-        return System.Text.Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 300)));
     }
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Loop guard ended the turn ({Verdict}: {ToolResults} tool results, {Repeats} identical calls in a row); answered without vLLM")]

@@ -34,12 +34,14 @@ public static class OpenAiError
     /// Answers with an error status. A streaming client gets the error as an SSE event followed by
     /// <c>[DONE]</c> so SSE parsers see a well-formed stream; others get plain JSON.
     /// </summary>
-    public static async Task WriteResponseAsync(HttpContext context, int status, string message, string type, bool asSse, CancellationToken cancellationToken)
+    /// <param name="param">The request field at fault, as OpenAI names it (<c>messages[2].role</c>).</param>
+    public static async Task WriteResponseAsync(HttpContext context, int status, string message, string type, bool asSse, CancellationToken cancellationToken, string? param = null)
     {
+        var json = ToJson(message, type, status, param);
         if (context.Response.HasStarted)
         {
             // Headers are gone; the only thing left to say is an SSE error event.
-            await SseWriter.WriteErrorAndDoneAsync(context.Response, ToJson(message, type, status), cancellationToken);
+            await SseWriter.WriteErrorAndDoneAsync(context.Response, json, cancellationToken);
             return;
         }
 
@@ -47,12 +49,13 @@ public static class OpenAiError
         if (asSse)
         {
             SseWriter.SetHeaders(context.Response);
-            await SseWriter.WriteErrorAndDoneAsync(context.Response, ToJson(message, type, status), cancellationToken);
+            await SseWriter.WriteErrorAndDoneAsync(context.Response, json, cancellationToken);
         }
         else
         {
             context.Response.ContentType = "application/json";
-            await context.Response.Body.WriteAsync(ToJson(message, type, status), cancellationToken);
+            context.Response.ContentLength = json.Length;
+            await context.Response.Body.WriteAsync(json, cancellationToken);
         }
     }
 }

@@ -36,6 +36,11 @@ public sealed partial class PassthroughForwarder
     }
 
     /// <summary>Sends the request upstream and relays status, headers and body as they arrive.</summary>
+    /// <param name="observer">
+    /// Set for a streaming chat completion: a successful answer is relayed event by event and always ends with
+    /// <c>[DONE]</c> (<see cref="SseRelay"/>); what went wrong (an error status's message, a broken stream) is left in
+    /// <see cref="SseStreamObserver.Error"/>, cut for the log.
+    /// </param>
     /// <returns>The upstream status, or null when vLLM could not be reached (the client already got an error).</returns>
     public async Task<int?> SendAndRelayAsync(HttpContext context, Func<HttpContent?> content, SseStreamObserver? observer, bool canRetry = true)
     {
@@ -45,20 +50,59 @@ public sealed partial class PassthroughForwarder
         try
         {
             using var response = await _sender.SendAsync(() => _requests.Create(context.Request, content()), canRetry, idle.Token);
+            var status = (int)response.StatusCode;
+            var isEventStream = response.Content.Headers.ContentType?.MediaType == "text/event-stream";
+            await using var body = await response.Content.ReadAsStreamAsync(idle.Token);
+            if (observer is not null && response.IsSuccessStatusCode && !isEventStream)
+            {
+                // A streaming request answered with something else (an HTML page from a proxy in front of vLLM...).
+                var excerpt = await UpstreamExcerpt.ReadAsync(body, idle.Token);
+                observer.Error = $"vLLM answered a streaming request with {response.Content.Headers.ContentType?.MediaType ?? "no content type"}, not an event stream: {excerpt.Message()}";
+                LogUpstreamFailed(_logger, context.Request.Path, 502, observer.Error);
+                await OpenAiError.WriteResponseAsync(context, 502, observer.Error, "upstream_invalid_response", asSse: true, aborted);
+                return status;
+            }
+
             UpstreamRequestFactory.CopyResponseHeaders(response, context.Response, bodyRewritten: false);
-            if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
+            if (isEventStream)
             {
                 context.Response.Headers.CacheControl = "no-cache";
             }
 
-            await using var body = await response.Content.ReadAsStreamAsync(idle.Token);
-            await StreamRelay.CopyAsync(body, context.Response.Body, observer, _time, idle, _options.UpstreamTimeout, aborted);
-            return (int)response.StatusCode;
+            if (observer is not null && response.IsSuccessStatusCode)
+            {
+                // The relay may end the stream with an event of its own: whatever length vLLM announced no longer holds.
+                context.Response.ContentLength = null;
+                await SseRelay.RelayAsync(body, context.Response.BodyWriter, observer, _options.MaxSseEventBytes, _time, idle, _options.UpstreamTimeout, aborted);
+                return status;
+            }
+
+            // Error bodies and other endpoints go through as they are, never held; only the start of an error is kept.
+            var errorExcerpt = observer is not null ? new UpstreamExcerpt() : null;
+            await StreamRelay.CopyAsync(body, context.Response.Body, errorExcerpt, idle, _options.UpstreamTimeout, aborted);
+            if (observer is not null)
+            {
+                observer.FirstByteAt ??= _time.GetTimestamp();
+                observer.Error = errorExcerpt!.Message();
+            }
+
+            return status;
+        }
+        catch (Exception ex) when (!aborted.IsCancellationRequested && ClientBodyError.Find(ex) is { } bad)
+        {
+            // The client's own body broke while it was being sent on (bad chunking, too slow): its mistake, not vLLM's.
+            await ClientBodyError.RespondAsync(context, bad, _logger);
+            return null;
         }
         catch (Exception ex) when (!aborted.IsCancellationRequested && ex is HttpRequestException or OperationCanceledException or IOException or UpstreamUnavailableException)
         {
-            var (status, type, text) = UpstreamFailure.Describe(ex, _requests.BaseUri, _options.UpstreamTimeout);
+            var (status, type, text) = UpstreamFailure.Describe(ex, _requests.DisplayUri, _options.UpstreamTimeout);
             LogUpstreamFailed(_logger, context.Request.Path, status, text);
+            if (observer is not null)
+            {
+                observer.Error = text;
+            }
+
             if (context.Response.HasStarted && observer is null)
             {
                 // Part of a non-SSE body is already out; cutting the connection is the only honest signal left.

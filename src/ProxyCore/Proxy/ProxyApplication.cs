@@ -46,16 +46,20 @@ public static class ProxyApplication
         builder.Services.AddOpsBotProxy();
 
         var app = builder.Build();
+        app.UseOpsBotProxyGuards();
         app.MapOpsBotProxy();
         return app;
     }
 
-    /// <summary>The address Kestrel actually bound (port 0 becomes a real port).</summary>
+    /// <summary>Where a client on this machine reaches the proxy (port 0 becomes a real port; a wildcard bind becomes loopback).</summary>
     public static Uri GetListenUri(this WebApplication app)
     {
-        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
-        var uri = new Uri(addresses.First());
+        var uri = app.GetBindUri();
         // 0.0.0.0 / [::] are listen addresses, not something a client can dial.
         return uri.Host is "0.0.0.0" or "[::]" ? new UriBuilder(uri) { Host = "127.0.0.1" }.Uri : uri;
     }
+
+    /// <summary>The address Kestrel actually bound, as it is: <c>0.0.0.0</c> means every interface, which the log should say.</summary>
+    public static Uri GetBindUri(this WebApplication app) =>
+        new(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
 }

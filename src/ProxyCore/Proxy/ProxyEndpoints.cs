@@ -26,7 +26,8 @@ public static class ProxyEndpoints
             {
                 ["status"] = "ok",
                 ["version"] = "v4",
-                ["vllm_url"] = options.VllmUrl,
+                // Never the user info of the URL (http://user:pass@host): /health is open to anyone who can reach the port.
+                ["vllm_url"] = options.VllmDisplayUrl,
                 ["proxy"] = "opsbot",
                 ["opsbot_version"] = version,
             };
@@ -41,7 +42,7 @@ public static class ProxyEndpoints
         endpoints.MapGet("/", () => Results.Json(new Dictionary<string, object?>
         {
             ["service"] = "OpsBot tool-call proxy for vLLM (drop-in for vllm-tool-proxy.py v4)",
-            ["vllm_url"] = options.VllmUrl,
+            ["vllm_url"] = options.VllmDisplayUrl,
             ["endpoints"] = new[] { "GET /health", "GET /metrics", "* /v1/{path} -> vLLM", "POST /v1/chat/completions (tool-call recovery, SSE re-wrap, loop guard)" },
             ["max_tool_calls"] = options.MaxToolCalls,
         }));
@@ -53,7 +54,8 @@ public static class ProxyEndpoints
         });
         // Plain RequestDelegates on the hot routes: a lambda with service parameters goes through the minimal-API
         // binder (an expression tree compiled at start, parameter binding on every request).
-        endpoints.MapPost("/v1/chat/completions", static context => context.RequestServices.GetRequiredService<ChatCompletionsHandler>().HandleAsync(context));
+        // Every method: a GET or DELETE here is a mistake to answer (405), not a request to forward.
+        endpoints.Map("/v1/chat/completions", static context => context.RequestServices.GetRequiredService<ChatCompletionsHandler>().HandleAsync(context));
         endpoints.Map("/v1/{**path}", static context => context.RequestServices.GetRequiredService<PassthroughForwarder>().ForwardAsync(context));
         return endpoints;
     }

@@ -55,6 +55,32 @@ public sealed class ProxyOptions
     [Range(64 * 1024, long.MaxValue)]
     public long MaxBufferedRequestBytes { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// Largest answer from vLLM the proxy reads to parse it: a non-streaming answer (cleaning, tool-call recovery,
+    /// re-wrap), or a stream it holds tool calls back from. An answer is at most <c>max_tokens</c> of text, a few MB
+    /// for the longest; more is a broken upstream (502, or an error event on a stream). Relayed streams are not held.
+    /// </summary>
+    [Range(64 * 1024d, 1024d * 1024 * 1024)]
+    public long MaxResponseBodyBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Largest single server-sent event from vLLM (one chunk, a few hundred bytes normally; a whole tool-call
+    /// argument at most). A stream that sends a larger one is ended with an error event and <c>[DONE]</c> instead of
+    /// being held in memory.
+    /// </summary>
+    [Range(4 * 1024, int.MaxValue)]
+    public int MaxSseEventBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Keys a client must send as <c>Authorization: Bearer &lt;key&gt;</c> on <c>/v1/*</c> and <c>/metrics</c> (any one of
+    /// them); empty, the default, leaves the proxy open like the Python proxy. Environment: <c>Proxy__ApiKeys__0=…</c>.
+    /// The header is forwarded to vLLM as before, so a vLLM started with <c>--api-key</c> gets the same key.
+    /// </summary>
+    public string[] ApiKeys { get; set; } = [];
+
+    /// <summary><see cref="VllmUrl"/> as it may be shown (<c>/health</c>, logs, errors): user info masked.</summary>
+    public string VllmDisplayUrl => UrlSecrets.Mask(VllmUrl);
+
     /// <summary>Parses <see cref="VllmUrl"/>; validation guarantees it is an absolute http(s) URL.</summary>
     public Uri VllmBaseUri => new(VllmUrl.TrimEnd('/') + "/", UriKind.Absolute);
 }

@@ -33,6 +33,7 @@ public static class ProxyServiceCollectionExtensions
         services.TryAddSingleton<StreamingToolCompletion>();
         services.TryAddSingleton<LoopGuard>();
         services.TryAddSingleton<ChatCompletionsHandler>();
+        services.TryAddSingleton(sp => new ApiKeyCheck(sp.GetRequiredService<IOptions<ProxyOptions>>().Value.ApiKeys));
 
         services.AddHttpClient(UpstreamHttp.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(UpstreamHttp.CreateHandler)

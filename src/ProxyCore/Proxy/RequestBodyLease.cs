@@ -5,20 +5,34 @@ public sealed class RequestBodyLease : IDisposable
 {
     private RequestBodyBudget? _budget;
 
-    internal RequestBodyLease(RequestBodyBudget budget, long bytes)
+    internal RequestBodyLease(RequestBodyBudget budget, long bytes, long sequence)
     {
         _budget = budget;
         Bytes = bytes;
+        Sequence = sequence;
     }
 
-    public long Bytes { get; private set; }
+    /// <summary>Changed by the budget under its lock while a growth is granted, by the owner otherwise.</summary>
+    public long Bytes { get; internal set; }
 
-    /// <summary>Adds bytes to this lease at once, even past the budget.</summary>
-    public void Grow(long bytes)
+    /// <summary>Order of acquisition: the older lease grows first.</summary>
+    internal long Sequence { get; }
+
+    /// <summary>Adds bytes for a body that outgrew its lease, waiting for them by the budget's growth rules.</summary>
+    public ValueTask GrowAsync(long bytes, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        ObjectDisposedException.ThrowIf(_budget is null, this);
+        return _budget.GrowAsync(this, bytes, cancellationToken);
+    }
+
+    /// <summary>Gives part of the lease back (the buffer a grown body was copied out of).</summary>
+    public void Shrink(long bytes)
     {
         ObjectDisposedException.ThrowIf(_budget is null, this);
-        _budget.Overdraw(bytes);
-        Bytes += bytes;
+        bytes = Math.Min(bytes, Bytes);
+        Bytes -= bytes;
+        _budget.Release(bytes);
     }
 
     public void Dispose()

@@ -7,10 +7,10 @@ namespace OpsBot.ProxyCore.Proxy;
 /// <summary>Reads the <c>data:</c> payloads of an SSE stream as they arrive, without copying lines into strings.</summary>
 public static class SseEventReader
 {
-    private static ReadOnlySpan<byte> DataPrefix => "data:"u8;
-
     /// <summary>Yields each data payload; the memory is only valid until the next item is requested.</summary>
-    public static async IAsyncEnumerable<SseData> ReadAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <param name="maxEventBytes">Longest line held while waiting for its end (<see cref="ProxyOptions.MaxSseEventBytes"/>).</param>
+    /// <exception cref="UpstreamStreamException">A line is not SSE, or grows past <paramref name="maxEventBytes"/>.</exception>
+    public static async IAsyncEnumerable<SseData> ReadAsync(Stream stream, int maxEventBytes, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true));
         byte[]? lineBuffer = null;
@@ -20,14 +20,29 @@ public static class SseEventReader
             {
                 var result = await reader.ReadAsync(cancellationToken);
                 var buffer = result.Buffer;
-                while (TryReadLine(ref buffer, out var line))
+                while (SseLines.TryReadLine(ref buffer, out var line))
                 {
-                    if (!TryGetData(line, ref lineBuffer, out var data))
+                    if (line.Length > maxEventBytes)
                     {
-                        continue;
+                        throw new UpstreamStreamException(SseLines.TooLarge(maxEventBytes));
                     }
 
-                    yield return new SseData(data, HasAnotherLine(buffer));
+                    var bytes = Contiguous(line, ref lineBuffer);
+                    switch (SseLines.Classify(bytes.Span, out var payload))
+                    {
+                        case SseLineKind.Data:
+                            // The payload's offset within the line, so it can be handed out as memory.
+                            var start = bytes.Length - payload.Length - (bytes.Span.EndsWith((byte)'\r') ? 1 : 0);
+                            yield return new SseData(bytes.Slice(start, payload.Length), HasAnotherLine(buffer));
+                            break;
+                        case SseLineKind.NotSse:
+                            throw new UpstreamStreamException(SseLines.NotSse(bytes.Span));
+                    }
+                }
+
+                if (buffer.Length > maxEventBytes)
+                {
+                    throw new UpstreamStreamException(SseLines.TooLarge(maxEventBytes));
                 }
 
                 reader.AdvanceTo(buffer.Start, buffer.End);
@@ -56,61 +71,22 @@ public static class SseEventReader
         return reader.TryAdvanceTo((byte)'\n', advancePastDelimiter: false);
     }
 
-    private static bool TryReadLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)
+    private static ReadOnlyMemory<byte> Contiguous(ReadOnlySequence<byte> line, ref byte[]? lineBuffer)
     {
-        var position = buffer.PositionOf((byte)'\n');
-        if (position is null)
-        {
-            line = default;
-            return false;
-        }
-
-        line = buffer.Slice(0, position.Value);
-        buffer = buffer.Slice(buffer.GetPosition(1, position.Value));
-        return true;
-    }
-
-    private static bool TryGetData(ReadOnlySequence<byte> line, ref byte[]? lineBuffer, out ReadOnlyMemory<byte> data)
-    {
-        data = default;
-        ReadOnlyMemory<byte> bytes;
         if (line.IsSingleSegment)
         {
-            bytes = line.First;
+            return line.First;
         }
-        else
+
+        // A line split across pipe segments: copy it once into a pooled buffer.
+        var length = (int)line.Length;
+        if (lineBuffer is null || lineBuffer.Length < length)
         {
-            // A line split across pipe segments: copy it once into a pooled buffer.
-            var length = (int)line.Length;
-            if (lineBuffer is null || lineBuffer.Length < length)
-            {
-                if (lineBuffer is not null) ArrayPool<byte>.Shared.Return(lineBuffer);
-                lineBuffer = ArrayPool<byte>.Shared.Rent(length);
-            }
-
-            line.CopyTo(lineBuffer);
-            bytes = lineBuffer.AsMemory(0, length);
+            if (lineBuffer is not null) ArrayPool<byte>.Shared.Return(lineBuffer);
+            lineBuffer = ArrayPool<byte>.Shared.Rent(length);
         }
 
-        var span = bytes.Span;
-        if (!span.StartsWith(DataPrefix))
-        {
-            return false;
-        }
-
-        var start = DataPrefix.Length;
-        if (span.Length > start && span[start] == (byte)' ')
-        {
-            start++;
-        }
-
-        var end = span.Length;
-        if (end > start && span[end - 1] == (byte)'\r')
-        {
-            end--;
-        }
-
-        data = bytes[start..end];
-        return true;
+        line.CopyTo(lineBuffer);
+        return lineBuffer.AsMemory(0, length);
     }
 }

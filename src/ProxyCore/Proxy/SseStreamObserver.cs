@@ -1,83 +1,59 @@
-using System.Buffers;
-using System.Text;
 using System.Text.Json;
 
 namespace OpsBot.ProxyCore.Proxy;
 
 /// <summary>
-/// Watches an SSE stream as it is forwarded, without changing it, to learn what the completion
-/// event needs: tokens from the usage chunk, whether any content or tool call arrived, and an
-/// in-band error event (vLLM keeps HTTP 200 when it fails mid-stream).
+/// Watches an SSE stream as <see cref="SseRelay"/> forwards it, without changing it, to learn what the completion
+/// event needs: tokens from the usage chunk, whether any content or tool call arrived, and an in-band error event
+/// (vLLM keeps HTTP 200 when it fails mid-stream). It also judges each payload: one that is not valid text or not
+/// JSON ends the relay, since no OpenAI client could read it.
 /// </summary>
 public sealed class SseStreamObserver
 {
-    private static ReadOnlySpan<byte> DataPrefix => "data: "u8;
-
-    private readonly ArrayBufferWriter<byte> _partialLine = new(512);
-
     public int? PromptTokens { get; private set; }
     public int? CompletionTokens { get; private set; }
     public int ContentLength { get; private set; }
     public int ToolCalls { get; private set; }
-    public string? Error { get; private set; }
     public bool SawDone { get; private set; }
     public int Events { get; private set; }
 
+    /// <summary>vLLM's in-band error event, or why the proxy cut the stream.</summary>
+    public string? Error { get; internal set; }
+
     /// <summary>Timestamp (TimeProvider ticks) of the first bytes relayed to the client.</summary>
-    public long? FirstByteAt { get; private set; }
+    public long? FirstByteAt { get; internal set; }
 
-    public void Observe(ReadOnlySpan<byte> bytes, long timestamp)
+    /// <summary>Reads one <c>data:</c> payload.</summary>
+    /// <returns>Null when it may go to the client; otherwise why the stream cannot be relayed further.</returns>
+    public string? OnData(ReadOnlySpan<byte> payload)
     {
-        FirstByteAt ??= timestamp;
-        while (!bytes.IsEmpty)
-        {
-            var newline = bytes.IndexOf((byte)'\n');
-            if (newline < 0)
-            {
-                _partialLine.Write(bytes);
-                return;
-            }
-
-            if (_partialLine.WrittenCount > 0)
-            {
-                _partialLine.Write(bytes[..newline]);
-                OnLine(_partialLine.WrittenSpan);
-                _partialLine.ResetWrittenCount();
-            }
-            else
-            {
-                OnLine(bytes[..newline]);
-            }
-
-            bytes = bytes[(newline + 1)..];
-        }
-    }
-
-    private void OnLine(ReadOnlySpan<byte> line)
-    {
-        line = line.TrimEnd((byte)'\r');
-        if (!line.StartsWith(DataPrefix))
-        {
-            return;
-        }
-
-        var payload = line[DataPrefix.Length..];
         Events++;
         if (payload.SequenceEqual("[DONE]"u8))
         {
             SawDone = true;
-            return;
+            return null;
+        }
+
+        if (!JsonTextValidity.IsValid(payload))
+        {
+            return "vLLM sent an event that is not valid UTF-8 text.";
         }
 
         try
         {
             var reader = new Utf8JsonReader(payload);
             using var document = JsonDocument.ParseValue(ref reader);
+            if (reader.BytesConsumed != payload.Length && !payload[(int)reader.BytesConsumed..].Trim(" \t\r"u8).IsEmpty)
+            {
+                throw new JsonException("trailing data");
+            }
+
             Inspect(document.RootElement);
+            return null;
         }
         catch (JsonException)
         {
-            // Not ours to judge: the client gets the bytes as vLLM sent them.
+            return $"vLLM sent an event that is not JSON ('{SseLines.Excerpt(payload)}').";
         }
     }
 
@@ -90,9 +66,9 @@ public sealed class SseStreamObserver
 
         if (chunk.TryGetProperty("error", out var error))
         {
-            Error = error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String
-                ? m.GetString()
-                : error.ToString();
+            Error = UpstreamExcerpt.Cut(error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String
+                ? m.GetString()!
+                : error.ToString());
         }
 
         if (chunk.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object)

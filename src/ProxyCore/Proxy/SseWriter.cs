@@ -17,6 +17,20 @@ public static class SseWriter
         response.Headers["X-Accel-Buffering"] = "no";
     }
 
+    /// <summary>Writes an error event and <c>[DONE]</c> into <paramref name="writer"/> (not yet flushed).</summary>
+    /// <param name="eventOpen">Lines of an event already went out without the blank line that ends it: end it first.</param>
+    public static void WriteErrorAndDone(IBufferWriter<byte> writer, ReadOnlySpan<byte> errorJson, bool eventOpen = false)
+    {
+        if (eventOpen)
+        {
+            writer.Write("\n"u8);
+        }
+
+        writer.Write(DataPrefix);
+        writer.Write(errorJson);
+        writer.Write(ErrorEnd);
+    }
+
     /// <summary>An error event and <c>[DONE]</c>, in one write (Kestrel sends every write on its own).</summary>
     public static async Task WriteErrorAndDoneAsync(HttpResponse response, ReadOnlyMemory<byte> errorJson, CancellationToken cancellationToken)
     {

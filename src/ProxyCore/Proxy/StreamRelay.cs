@@ -11,7 +11,8 @@ internal static class StreamRelay
     /// Relays until the upstream body ends. <paramref name="idle"/> is re-armed on every chunk so a
     /// long but live stream is not cut while a stalled one is.
     /// </summary>
-    public static async Task<long> CopyAsync(Stream source, Stream destination, SseStreamObserver? observer, TimeProvider time, CancellationTokenSource idle, TimeSpan idleTimeout, CancellationToken cancellationToken)
+    /// <param name="excerpt">Keeps the start of the body (an error's) for the log; the rest only passes through.</param>
+    public static async Task<long> CopyAsync(Stream source, Stream destination, UpstreamExcerpt? excerpt, CancellationTokenSource idle, TimeSpan idleTimeout, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         long total = 0;
@@ -26,7 +27,7 @@ internal static class StreamRelay
                     return total;
                 }
 
-                observer?.Observe(buffer.AsSpan(0, read), time.GetTimestamp());
+                excerpt?.Capture(buffer.AsSpan(0, read));
                 await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                 await destination.FlushAsync(cancellationToken);
                 total += read;

@@ -47,8 +47,8 @@ public sealed partial class StreamingToolCompletion
         }
         catch (Exception ex) when (ex is HttpRequestException or UpstreamUnavailableException || (ex is OperationCanceledException && !aborted.IsCancellationRequested))
         {
-            // The buffered path waits and reports the failure the same way; one place for it.
-            return StreamingOutcome.Fallback($"upstream unavailable: {ex.Message}", preambleSent: false);
+            // vLLM is down, or silent for the whole UpstreamTimeout: asking again without streaming would only wait as long again.
+            return StreamingOutcome.Failed(ex);
         }
         catch (OperationCanceledException)
         {
@@ -67,7 +67,7 @@ public sealed partial class StreamingToolCompletion
             try
             {
                 await using var stream = await response.Content.ReadAsStreamAsync(idle.Token);
-                await foreach (var sse in SseEventReader.ReadAsync(stream, idle.Token))
+                await foreach (var sse in SseEventReader.ReadAsync(stream, _options.MaxSseEventBytes, idle.Token))
                 {
                     idle.CancelAfter(_options.UpstreamTimeout);
                     if (sse.Data.Span.SequenceEqual(DoneMarker))
@@ -77,6 +77,18 @@ public sealed partial class StreamingToolCompletion
                     }
 
                     state.MoreBuffered = sse.MoreBuffered;
+                    // Held-back text and tool-call arguments grow with the answer: bounded like a whole answer is.
+                    if ((state.Received += sse.Data.Length) > _options.MaxResponseBodyBytes)
+                    {
+                        throw new UpstreamStreamException($"vLLM's streamed answer is larger than the proxy's limit of {_options.MaxResponseBodyBytes} bytes (Proxy:MaxResponseBodyBytes).");
+                    }
+
+                    if (!JsonTextValidity.IsValid(sse.Data.Span))
+                    {
+                        // Reading its strings would throw; to the client it is as unreadable as garbage.
+                        throw new UpstreamStreamException("vLLM sent an event that is not valid UTF-8 text.");
+                    }
+
                     using var chunk = JsonDocument.Parse(sse.Data);
                     if (await OnChunkAsync(context, state, chunk.RootElement, started, aborted) is { } upstreamError)
                     {
@@ -97,9 +109,20 @@ public sealed partial class StreamingToolCompletion
             {
                 return StreamingOutcome.Done(Aborted(request, started, state));
             }
-            catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException or JsonException)
+            catch (OperationCanceledException ex) when (!context.Response.HasStarted)
             {
-                state.Error = ex is JsonException ? $"vLLM sent a chunk that is not JSON: {ex.Message}" : $"vLLM stream broke: {ex.Message}";
+                // Silent for UpstreamTimeout before any text went out: a 504, not a second wait as long.
+                return StreamingOutcome.Failed(ex);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException or JsonException or UpstreamStreamException)
+            {
+                state.Error = ex switch
+                {
+                    JsonException json => $"vLLM sent a chunk that is not JSON: {json.Message}",
+                    UpstreamStreamException broken => broken.Message,
+                    OperationCanceledException => $"vLLM sent nothing for {_options.UpstreamTimeout.TotalSeconds:0} s (Proxy:UpstreamTimeout).",
+                    _ => $"vLLM stream broke: {ex.Message}",
+                };
                 try
                 {
                     await SendPendingAsync(state, aborted);
@@ -177,7 +200,8 @@ public sealed partial class StreamingToolCompletion
 
         if (chunk.TryGetProperty("error", out var error))
         {
-            return error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var message) ? $"vLLM error mid-stream: {message}" : $"vLLM error mid-stream: {error}";
+            // vLLM's text, so cut: it goes to the log and the completion event.
+            return UpstreamExcerpt.Cut(error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var message) ? $"vLLM error mid-stream: {message}" : $"vLLM error mid-stream: {error}");
         }
 
         state.Header ??= ChunkHeader.From(chunk, _time);
@@ -286,6 +310,9 @@ public sealed partial class StreamingToolCompletion
         public ToolCallFormat? Format { get; set; }
         public TimeSpan? FirstByte { get; set; }
         public bool SawDone { get; set; }
+
+        /// <summary>Bytes of event data read so far.</summary>
+        public long Received { get; set; }
 
         /// <summary>More upstream data is already at hand: the emitter keeps its events for one send.</summary>
         public bool MoreBuffered

@@ -8,9 +8,16 @@ public sealed class UpstreamRequestFactory
 {
     private readonly Uri _baseUri;
 
-    public UpstreamRequestFactory(IOptions<ProxyOptions> options) => _baseUri = options.Value.VllmBaseUri;
+    public UpstreamRequestFactory(IOptions<ProxyOptions> options)
+    {
+        _baseUri = options.Value.VllmBaseUri;
+        DisplayUri = UrlSecrets.Mask(_baseUri);
+    }
 
     public Uri BaseUri => _baseUri;
+
+    /// <summary><see cref="BaseUri"/> as it may be shown: user info masked.</summary>
+    public Uri DisplayUri { get; }
 
     public HttpRequestMessage Create(HttpRequest request, HttpContent? content)
     {

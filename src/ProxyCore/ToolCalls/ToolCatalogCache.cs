@@ -16,11 +16,16 @@ public sealed class ToolCatalogCache
     // Most recently used first; a handful of agents' tool sets at most.
     private readonly List<(byte[] Raw, ToolCatalog Catalog)> _entries = new(Capacity);
 
-    public ToolCatalog Get(JsonElement tools)
+    /// <summary>The cached catalog of these exact tools, or a new one (then cached).</summary>
+    public ToolCatalog Get(JsonElement tools) => TryGet(tools, out var catalog) ? catalog : Add(tools);
+
+    /// <summary>The catalog of a tool set seen before with exactly these bytes; a request's checks of its tools ran then.</summary>
+    public bool TryGet(JsonElement tools, out ToolCatalog catalog)
     {
+        catalog = ToolCatalog.Empty;
         if (tools.ValueKind != JsonValueKind.Array)
         {
-            return ToolCatalog.Empty;
+            return true;
         }
 
         var raw = JsonMarshal.GetRawUtf8Value(tools);
@@ -33,16 +38,24 @@ public sealed class ToolCatalogCache
                 {
                     _entries.RemoveAt(i);
                     _entries.Insert(0, entry);
-                    return entry.Catalog;
+                    catalog = entry.Catalog;
+                    return true;
                 }
             }
         }
 
+        return false;
+    }
+
+    /// <summary>Builds the catalog of a tool set and keeps it, evicting the least recently used beyond the capacity.</summary>
+    public ToolCatalog Add(JsonElement tools)
+    {
         // Built outside the lock; two requests racing on a new tool set both build it, which is harmless.
         var catalog = ToolCatalog.FromTools(tools);
+        var raw = JsonMarshal.GetRawUtf8Value(tools).ToArray();
         lock (_gate)
         {
-            _entries.Insert(0, (raw.ToArray(), catalog));
+            _entries.Insert(0, (raw, catalog));
             if (_entries.Count > Capacity)
             {
                 _entries.RemoveAt(_entries.Count - 1);

@@ -92,6 +92,44 @@ public sealed class DiscordCommandsOnRealBackendsTests : IClassFixture<SshServer
         Assert.Contains("journalctl [--user] [-u] [openclaw-gateway.service] [-n] [20] [--no-pager]", _ssh.Calls());
     }
 
+    /// <summary>Every shape of issue 11's last row, printed by the gateway host's journal, read over the real sshd and posted to Discord.</summary>
+    [Fact]
+    public async Task Logs_gateway_masks_every_secret_shape_the_journal_prints()
+    {
+        (string Line, string Secret)[] planted =
+        [
+            ("openai key sk-proj-Ab3dEf6hIj9kLmNoPqRsTuVw", "Ab3dEf6hIj9kLmNoPqRsTuVw"),
+            ("aws AKIAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPLE"),
+            ("aws_secret_access_key = wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY", "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY"),
+            ("vllm at http://ops:url-password-77@10.0.0.5:8000", "url-password-77"),
+            ("clone https://ghp_16C7e42F292c6912E7710c838347Ae178B4a@github.com/o/r", "16C7e42F292c6912E7710c838347Ae178B4a"),
+            ("pat github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz", "11ABCDEFG0123456789_abcdefghijklmnop"),
+            ("hf hf_AbCdEfGhIjKlMnOpQrStUvWxYz012345", "AbCdEfGhIjKlMnOpQrStUvWxYz012345"),
+            ("exec vllm serve --api-key cli-flag-key-99 --port 8000", "cli-flag-key-99"),
+            ("Authorization: Basic b3BlbmNsYXc6czNjcjN0LXB3", "b3BlbmNsYXc6czNjcjN0LXB3"),
+            ("repr {'token': 'python-repr-token-5'}", "python-repr-token-5"),
+            ("authorization: bearer lower-bearer-token-6", "lower-bearer-token-6"),
+            ("Authorization: Bearer tiny7", "tiny7"),
+            ("-----BEGIN RSA PRIVATE KEY-----", "-----BEGIN RSA PRIVATE KEY-----"),
+            ("MIIEowIBAAKCAQEA7bq98cz1LbOg0xSp8lYkzXmXbQ1KzR5wbfBIEMb8NhdAbCdEf", "MIIEowIBAAKCAQEA7bq98cz1LbOg0xSp8lYkzXmXbQ1KzR5wbfBIEMb8NhdAbCdEf"),
+            ("-----END RSA PRIVATE KEY-----", "-----END RSA PRIVATE KEY-----"),
+        ];
+        _ssh.SetJournal([.. planted.Select(p => $"Nov 25 12:00:00 gw openclaw[1]: {p.Line}"), "Nov 25 12:00:01 gw openclaw[1]: gateway ready"]);
+
+        var interaction = await _discord.DispatchInteractionAsync(_discord.Interactions.SlashCommand("logs", [("service", "gateway"), ("lines", 50)]));
+
+        var edit = await _discord.Requests.WaitForAsync(r => r.Is("PATCH", "/api/v10/webhooks/") && r.Path.Contains(interaction.Token, StringComparison.Ordinal), Wait);
+        Assert.Contains("gateway ready", edit.Body);
+        // The key block's markers stay (a reader sees a key was printed); its material and every other secret go.
+        foreach (var (line, secret) in planted.Where(p => !p.Secret.StartsWith("-----", StringComparison.Ordinal)))
+        {
+            Assert.DoesNotContain(secret, edit.Body);
+        }
+
+        Assert.Contains("BEGIN RSA PRIVATE KEY", edit.Body);
+        Assert.True(edit.Body.Split("[REDACTED]").Length - 1 >= planted.Length - 2, edit.Body);
+    }
+
     [Fact]
     public async Task Restart_gateway_after_confirmation_runs_systemctl_restart_over_ssh_and_reports_the_result()
     {

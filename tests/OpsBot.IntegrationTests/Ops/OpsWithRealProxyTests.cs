@@ -1,7 +1,6 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using OpsBot.Hosting;
+using OpsBot.IntegrationTests.Infrastructure;
 using OpsBot.Ops;
 using OpsBot.VllmSimulator;
 
@@ -19,21 +18,7 @@ public sealed class OpsWithRealProxyTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _vllm = await VllmSimulatorServer.StartAsync();
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Proxy:VllmUrl"] = _vllm.BaseUrl.ToString(),
-            ["Proxy:Host"] = "127.0.0.1",
-            ["Proxy:Port"] = "0",
-            ["Ops:Vllm:BaseUrl"] = _vllm.BaseUrl.ToString(),
-            ["Ops:Monitor:Enabled"] = "false",
-            ["Ops:Restart:Cooldown"] = "00:00:00",
-            ["History:DatabasePath"] = Path.Combine(Path.GetTempPath(), $"opsbot-ops-{Guid.NewGuid():N}.db"),
-        });
-        // The whole host's services (proxy, ops, alerts, history, a disabled bot), as OpsBot runs them.
-        OpsBotHost.AddServices(builder.Services, builder.Configuration);
-        _host = builder.Build();
-        await _host.StartAsync();
+        _host = await RealProxyHost.StartAsync(_vllm);
     }
 
     public async Task DisposeAsync()

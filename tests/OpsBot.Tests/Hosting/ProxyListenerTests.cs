@@ -2,9 +2,11 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using OpsBot.Hosting;
 using OpsBot.Ops;
 using OpsBot.ProxyCore.Events;
+using OpsBot.Tests.Discord;
 using OpsBot.VllmSimulator;
 
 namespace OpsBot.Tests.Hosting;
@@ -61,6 +63,32 @@ public sealed class ProxyListenerTests
         Assert.True(listener.IsRunning);
         Assert.Equal(2, statistics.GetSnapshot().TotalRequests);
         await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task The_listening_line_names_the_bound_address_and_shows_neither_the_url_password_nor_the_keys()
+    {
+        await using var simulator = await VllmSimulatorServer.StartAsync();
+        var logs = new LogCapture();
+        var vllm = new UriBuilder(simulator.BaseUrl) { UserName = "ops", Password = "url-pass-0001" }.Uri.ToString().TrimEnd('/');
+        var builder = OpsBotHost.CreateBuilder(["--port", "0", "--host", "127.0.0.1", "--vllm-url", vllm, "--Proxy:ApiKeys:0", "proxy-key-0123456789",
+            "--History:DatabasePath", Path.Combine(Path.GetTempPath(), $"opsbot-listener-{Guid.NewGuid():N}.db"), "--Ops:Monitor:Enabled", "false"]);
+        builder.Logging.AddProvider(logs);
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        var line = await logs.WaitForAsync(l => l.Message.StartsWith("Proxy listening on", StringComparison.Ordinal));
+        var address = host.Services.GetRequiredService<IProxyListener>().LocalAddress!;
+        using var http = new HttpClient { BaseAddress = address };
+        var health = await http.GetStringAsync("/health");
+        await host.StopAsync();
+
+        Assert.StartsWith($"Proxy listening on http://127.0.0.1:{address.Port}", line.Message);
+        Assert.Contains("http://***@127.0.0.1:", line.Message);
+        Assert.Contains("API key required (1 key(s))", line.Message);
+        Assert.Contains("http://***@127.0.0.1:", health);
+        Assert.All(logs.Entries, e => Assert.DoesNotContain("url-pass-0001", e.ToString()));
+        Assert.All(logs.Entries, e => Assert.DoesNotContain("proxy-key-0123456789", e.ToString()));
     }
 
     private static async Task PostAsync(Uri proxy)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using OpsBot.ProxyCore.Events;
 using OpsBot.ProxyCore.Proxy;
 using OpsBot.VllmSimulator;
@@ -11,11 +12,12 @@ public sealed class ProxyHarness : IAsyncDisposable
 {
     private readonly WebApplication _proxy;
 
-    private ProxyHarness(VllmSimulatorServer simulator, WebApplication proxy, CompletionRecorder recorder)
+    private ProxyHarness(VllmSimulatorServer simulator, WebApplication proxy, CompletionRecorder recorder, ProxyLogs logs)
     {
         Simulator = simulator;
         _proxy = proxy;
         Completions = recorder;
+        Logs = logs;
         ProxyUrl = proxy.GetListenUri();
         // No draining on cancel: a cancelled request closes its connection at once, as agents' clients do.
         Http = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = ProxyUrl, Timeout = TimeSpan.FromSeconds(30) };
@@ -29,12 +31,16 @@ public sealed class ProxyHarness : IAsyncDisposable
 
     public CompletionRecorder Completions { get; }
 
+    /// <summary>What the proxy logged, Information and up.</summary>
+    public ProxyLogs Logs { get; }
+
     public IServiceProvider Services => _proxy.Services;
 
     public static async Task<ProxyHarness> StartAsync(Action<ProxyOptions>? configure = null, SimulatorOptions? simulatorOptions = null)
     {
         var simulator = await VllmSimulatorServer.StartAsync(simulatorOptions);
         var recorder = new CompletionRecorder();
+        var logs = new ProxyLogs();
         var proxy = ProxyApplication.Build(
             o =>
             {
@@ -43,9 +49,13 @@ public sealed class ProxyHarness : IAsyncDisposable
                 o.Port = 0;
                 configure?.Invoke(o);
             },
-            services => services.AddSingleton<ICompletionObserver>(recorder));
+            services =>
+            {
+                services.AddSingleton<ICompletionObserver>(recorder);
+                services.AddSingleton<ILoggerProvider>(logs);
+            });
         await proxy.StartAsync();
-        return new ProxyHarness(simulator, proxy, recorder);
+        return new ProxyHarness(simulator, proxy, recorder, logs);
     }
 
     /// <summary>The v4 path: streaming tool requests answered from a non-streaming vLLM call.</summary>

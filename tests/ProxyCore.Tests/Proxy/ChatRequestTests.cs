@@ -25,10 +25,10 @@ public sealed class ChatRequestTests
     }
 
     [Theory]
-    [InlineData("""{"messages":[],"tools":[]}""", false)]
-    [InlineData("""{"messages":[],"tools":null}""", false)]
-    [InlineData("""{"messages":[]}""", false)]
-    [InlineData("""{"messages":[],"tools":[{"type":"function","function":{"name":"t"}}]}""", true)]
+    [InlineData("""{"messages":[{"role":"user"}],"tools":[]}""", false)]
+    [InlineData("""{"messages":[{"role":"user"}],"tools":null}""", false)]
+    [InlineData("""{"messages":[{"role":"user"}]}""", false)]
+    [InlineData("""{"messages":[{"role":"user"}],"tools":[{"type":"function","function":{"name":"t"}}]}""", true)]
     public void Empty_or_missing_tools_count_as_no_tools(string json, bool expected)
     {
         using var doc = JsonDocument.Parse(json);
@@ -45,6 +45,7 @@ public sealed class ChatRequestTests
         using var doc = JsonDocument.Parse(json);
 
         Assert.Null(ChatRequest.TryParse(doc, out var error));
-        Assert.Contains("must be a JSON object", error);
+        Assert.Contains("must be a JSON object", error!.Message);
+        Assert.Null(error.Param);
     }
 }

@@ -86,17 +86,150 @@ public sealed class RequestBodyBudgetTests
     }
 
     [Fact]
-    public async Task Growing_a_lease_never_waits_and_is_returned_whole()
+    public async Task Growth_that_fits_is_granted_at_once_and_returned_whole()
     {
         var budget = new RequestBodyBudget(100);
-        var lease = await budget.AcquireAsync(64, CancellationToken.None);
+        var lease = await budget.AcquireAsync(30, CancellationToken.None);
 
-        lease.Grow(128);
+        Assert.True(lease.GrowAsync(40, CancellationToken.None).IsCompletedSuccessfully);
+        lease.Shrink(10);
 
-        Assert.Equal(192, budget.InUse);
-        Assert.False(budget.AcquireAsync(1, CancellationToken.None).IsCompleted);
+        Assert.Equal(60, lease.Bytes);
+        Assert.Equal(60, budget.InUse);
         lease.Dispose();
         lease.Dispose();
-        Assert.Equal(1, budget.InUse);
+        Assert.Equal(0, budget.InUse);
+    }
+
+    [Fact]
+    public async Task A_growing_body_waits_for_bytes_held_by_a_request_being_answered_instead_of_overdrawing()
+    {
+        var budget = new RequestBodyBudget(100);
+        var answered = await budget.AcquireAsync(60, CancellationToken.None);
+        var growing = await budget.AcquireAsync(30, CancellationToken.None);
+
+        var growth = growing.GrowAsync(40, CancellationToken.None).AsTask();
+        await Task.Delay(50);
+
+        Assert.False(growth.IsCompleted);
+        Assert.Equal(90, budget.InUse);
+        answered.Dispose();
+        await growth.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(70, growing.Bytes);
+        Assert.Equal(70, budget.InUse);
+    }
+
+    [Fact]
+    public async Task New_requests_wait_behind_a_growing_body_because_it_already_holds_bytes()
+    {
+        var budget = new RequestBodyBudget(100);
+        var answered = await budget.AcquireAsync(50, CancellationToken.None);
+        var growing = await budget.AcquireAsync(30, CancellationToken.None);
+        var growth = growing.GrowAsync(40, CancellationToken.None).AsTask();
+
+        // 20 bytes are free, but the growing body asked first and holds bytes while it waits.
+        var newcomer = budget.AcquireAsync(10, CancellationToken.None).AsTask();
+        await Task.Delay(50);
+        Assert.False(newcomer.IsCompleted);
+
+        answered.Dispose();
+        await growth.WaitAsync(TimeSpan.FromSeconds(5));
+        using var lease = await newcomer.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(80, budget.InUse);
+    }
+
+    [Fact]
+    public async Task Bodies_that_all_wait_to_grow_do_not_deadlock_the_oldest_goes_past_the_budget_alone()
+    {
+        var budget = new RequestBodyBudget(100);
+        var older = await budget.AcquireAsync(50, CancellationToken.None);
+        var younger = await budget.AcquireAsync(50, CancellationToken.None);
+
+        var olderGrowth = older.GrowAsync(50, CancellationToken.None).AsTask();
+        await Task.Delay(50);
+        Assert.False(olderGrowth.IsCompleted);
+        // Now every byte in use belongs to a body waiting for more: nobody would ever give any back.
+        var youngerGrowth = younger.GrowAsync(50, CancellationToken.None).AsTask();
+
+        await olderGrowth.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(150, budget.InUse);
+        await Task.Delay(50);
+        Assert.False(youngerGrowth.IsCompleted);
+
+        older.Dispose();
+        await youngerGrowth.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(100, budget.InUse);
+    }
+
+    [Fact]
+    public async Task A_cancelled_growth_gives_its_bytes_back_and_lets_the_next_body_grow()
+    {
+        var budget = new RequestBodyBudget(100);
+        var holder = await budget.AcquireAsync(40, CancellationToken.None);
+        var leaving = await budget.AcquireAsync(30, CancellationToken.None);
+        var staying = await budget.AcquireAsync(30, CancellationToken.None);
+        using var cancel = new CancellationTokenSource();
+        var leavingGrowth = leaving.GrowAsync(60, cancel.Token).AsTask();
+        var stayingGrowth = staying.GrowAsync(60, CancellationToken.None).AsTask();
+
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => leavingGrowth);
+        leaving.Dispose();
+        holder.Dispose();
+
+        await stayingGrowth.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(90, budget.InUse);
+        Assert.Equal(0, budget.Waiting);
+    }
+
+    /// <summary>
+    /// Many bodies of unknown length arriving, growing by doubling and finishing at random, against a budget a few of
+    /// them fill: all finish (no deadlock), and what is held never exceeds the budget plus one body (the bound).
+    /// </summary>
+    [Fact]
+    public async Task Concurrent_growing_bodies_all_finish_and_never_hold_more_than_the_budget_plus_one_body()
+    {
+        const long Capacity = 1000;
+        const long Start = 64;
+        const long Largest = 1024;
+        var budget = new RequestBodyBudget(Capacity);
+        long peak = 0;
+        void Observe()
+        {
+            var inUse = budget.InUse;
+            long seen;
+            while (inUse > (seen = Interlocked.Read(ref peak)) && Interlocked.CompareExchange(ref peak, inUse, seen) != seen)
+            {
+            }
+        }
+
+        async Task BodyAsync(int seed)
+        {
+            var random = new Random(seed);
+            var target = random.Next((int)Start, (int)Largest + 1);
+            using var lease = await budget.AcquireAsync(Start, CancellationToken.None);
+            Observe();
+            var size = Start;
+            while (size < target)
+            {
+                await Task.Yield();
+                var larger = Math.Min(size * 2, Largest);
+                // Old and new buffer at once while copying, as RequestBodyReader does.
+                await lease.GrowAsync(larger, CancellationToken.None);
+                Observe();
+                lease.Shrink(size);
+                size = larger;
+            }
+
+            // Being answered: held a while without waiting for anything.
+            await Task.Delay(random.Next(0, 3));
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(() => BodyAsync(i)))).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(0, budget.InUse);
+        Assert.Equal(0, budget.Waiting);
+        // One body past the budget holds at most its largest buffer plus the one it is copied from.
+        Assert.InRange(peak, Start, Capacity + Largest + Largest / 2);
     }
 }

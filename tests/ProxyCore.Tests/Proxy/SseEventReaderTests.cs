@@ -1,5 +1,6 @@
 using System.Text;
 using OpsBot.ProxyCore.Proxy;
+using OpsBot.ProxyCore.Tests.Infrastructure;
 
 namespace OpsBot.ProxyCore.Tests.Proxy;
 
@@ -19,7 +20,7 @@ public sealed class SseEventReaderTests
     [Fact]
     public async Task An_event_read_alone_is_not_held_for_the_next_and_its_blank_line_does_not_count()
     {
-        using var stream = new OneWritePerReadStream("data: {\"a\":1}\n\n", "data: {\"a\":2}\r\n\r\n", "data: [DONE]\n\n");
+        using var stream = new PiecewiseStream("data: {\"a\":1}\n\n", "data: {\"a\":2}\r\n\r\n", "data: [DONE]\n\n");
 
         var events = await ReadAllAsync(stream);
 
@@ -27,46 +28,45 @@ public sealed class SseEventReaderTests
         Assert.All(events, e => Assert.False(e.MoreBuffered));
     }
 
+    [Theory]
+    [InlineData("<html><body><h1>502 Bad Gateway</h1></body></html>\n\n")]
+    [InlineData("data: {\"a\":1}\n\nHTTP/1.1 200 OK\n\n")]
+    public async Task A_line_that_is_not_sse_ends_the_stream_with_an_error(string body)
+    {
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(body));
+
+        var error = await Assert.ThrowsAsync<UpstreamStreamException>(() => ReadAllAsync(stream));
+
+        Assert.Contains("not a server-sent event stream", error.Message);
+    }
+
+    [Fact]
+    public async Task A_line_longer_than_the_limit_is_refused_before_it_ends_and_comments_and_fields_pass()
+    {
+        // The long line never ends: it must be refused once it passes the limit, not held until it does.
+        using var stream = new PiecewiseStream(": keep-alive\n\nevent: x\nid: 1\ndata: {\"a\":1}\n\n", "data: \"" + new string('x', 3000), new string('x', 3000));
+
+        var events = new List<string>();
+        var error = await Assert.ThrowsAsync<UpstreamStreamException>(async () =>
+        {
+            await foreach (var sse in SseEventReader.ReadAsync(stream, 4096, CancellationToken.None))
+            {
+                events.Add(Encoding.UTF8.GetString(sse.Data.Span));
+            }
+        });
+
+        Assert.Equal(["{\"a\":1}"], events);
+        Assert.Contains("Proxy:MaxSseEventBytes", error.Message);
+    }
+
     private static async Task<List<(string Data, bool MoreBuffered)>> ReadAllAsync(Stream stream)
     {
         var events = new List<(string, bool)>();
-        await foreach (var sse in SseEventReader.ReadAsync(stream, CancellationToken.None))
+        await foreach (var sse in SseEventReader.ReadAsync(stream, 4096, CancellationToken.None))
         {
             events.Add((Encoding.UTF8.GetString(sse.Data.Span), sse.MoreBuffered));
         }
 
         return events;
-    }
-
-    /// <summary>Hands out one piece per read, as a socket does when the upstream writes and flushes them apart.</summary>
-    private sealed class OneWritePerReadStream(params string[] pieces) : Stream
-    {
-        private readonly Queue<byte[]> _pieces = new(pieces.Select(Encoding.UTF8.GetBytes));
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (!_pieces.TryDequeue(out var piece))
-            {
-                return 0;
-            }
-
-            piece.CopyTo(buffer);
-            return piece.Length;
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
-
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

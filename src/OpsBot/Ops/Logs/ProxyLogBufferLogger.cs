@@ -5,6 +5,12 @@ namespace OpsBot.Ops.Logs;
 
 internal sealed class ProxyLogBufferLogger : ILogger
 {
+    /// <summary>
+    /// Longest message kept. The proxy already cuts what it quotes from vLLM to 4 KiB; this bounds the buffer (2000
+    /// lines by default) whatever a future log call passes in.
+    /// </summary>
+    public const int MaxMessageLength = 8 * 1024;
+
     private readonly ProxyLogBuffer _buffer;
     private readonly string _category;
 
@@ -28,6 +34,11 @@ internal sealed class ProxyLogBufferLogger : ILogger
         }
 
         var message = formatter(state, exception);
+        if (message.Length > MaxMessageLength)
+        {
+            message = $"{message[..MaxMessageLength]}… (cut, {message.Length} characters)";
+        }
+
         var line = string.Create(
             CultureInfo.InvariantCulture,
             $"{_buffer.Now:yyyy-MM-dd HH:mm:ss.fff} {Level(logLevel)} {_category}: {message}");
