@@ -36,6 +36,7 @@ public sealed class HostWiringTests
     public void Gateway_journal_is_read_only_when_a_gateway_host_is_configured()
     {
         Assert.Null(Build().GetService<IGatewayLogSource>());
+        Assert.IsType<GatewayJournalSource>(Build("--Ops:Gateway:Host", "gw.example", "--Ops:Gateway:User", "ops").GetService<IGatewayLogSource>());
     }
 
     [Fact]

@@ -201,6 +201,15 @@ public sealed class StreamingToolCallScannerTests
             released.Append(scanner.Feed(delta));
         }
 
+        // Early release, checked independently of the extractor: nothing before the first char that can start a
+        // call ('<', '[', '{', '`') may still be held once every delta is in, unless it is only whitespace.
+        var firstCandidate = content.AsSpan().IndexOfAny("<[{`");
+        var prose = firstCandidate < 0 ? content : content[..firstCandidate];
+        if (!string.IsNullOrWhiteSpace(prose))
+        {
+            Assert.StartsWith(prose, released.ToString(), StringComparison.Ordinal);
+        }
+
         var completion = scanner.Complete();
         var expected = ToolCallExtractor.ExtractUnguarded(content, TestTools.Fixtures);
 

@@ -13,6 +13,9 @@ public abstract record SimulatedAnswer
     /// <summary>Decode speed; null streams as fast as the client reads.</summary>
     public double? TokensPerSecond { get; init; }
 
+    /// <summary>Holds generation at a point until the test releases it (see <see cref="AnswerGate"/>); null = no hold.</summary>
+    public AnswerGate? Gate { get; init; }
+
     /// <summary>Plain assistant text. <paramref name="completionTokens"/> overrides the delta count in usage.</summary>
     public static SimulatedAnswer Text(string content, string finishReason = "stop", int? completionTokens = null) =>
         new TextAnswer(content, finishReason, completionTokens);

@@ -80,8 +80,8 @@ internal sealed class ChatCompletionHandler(SimulatorState state)
         var pacer = new Pacer(state.Time, answer.ThinkTime, answer.TokensPerSecond);
         return answer switch
         {
-            TextAnswer text => GenerateAsync(context, TurnPlanner.ForText(text, info.MaxTokens), info, pacer, cancellationToken),
-            ToolCallsAnswer calls => GenerateAsync(context, TurnPlanner.ForToolCalls(calls, state.Options.CurrentShape), info, pacer, cancellationToken),
+            TextAnswer text => GenerateAsync(context, TurnPlanner.ForText(text, info.MaxTokens), info, answer.Gate, pacer, cancellationToken),
+            ToolCallsAnswer calls => GenerateAsync(context, TurnPlanner.ForToolCalls(calls, state.Options.CurrentShape), info, answer.Gate, pacer, cancellationToken),
             ErrorAnswer error => RespondAsync(context, error.Status, JsonContentType, error.BodyJson, pacer, cancellationToken),
             RawJsonAnswer raw => RespondAsync(context, raw.Status, JsonContentType, raw.Json, pacer, cancellationToken),
             RawSseAnswer sse => ReplaySseAsync(context, sse.Sse, pacer, cancellationToken),
@@ -93,13 +93,19 @@ internal sealed class ChatCompletionHandler(SimulatorState state)
         };
     }
 
-    private async Task<ChatOutcome> GenerateAsync(HttpContext context, TurnPlan plan, ChatRequestInfo info, Pacer pacer, CancellationToken cancellationToken)
+    private static Task WaitForGateAsync(AnswerGate? gate, int sent, CancellationToken cancellationToken) =>
+        gate is not null && sent == gate.AfterDeltas
+            ? gate.Released.WaitAsync(cancellationToken)
+            : Task.CompletedTask;
+
+    private async Task<ChatOutcome> GenerateAsync(HttpContext context, TurnPlan plan, ChatRequestInfo info, AnswerGate? gate, Pacer pacer, CancellationToken cancellationToken)
     {
         var created = state.Time.GetUtcNow().ToUnixTimeSeconds();
         if (!info.Stream)
         {
             await pacer.ThinkAsync(cancellationToken).ConfigureAwait(false);
             await pacer.GenerateAsync(plan.CompletionTokens, cancellationToken).ConfigureAwait(false);
+            await WaitForGateAsync(gate, gate?.AfterDeltas ?? 0, cancellationToken).ConfigureAwait(false);
             var buffer = new ArrayBufferWriter<byte>(1024);
             CompletionJsonWriter.Write(buffer, plan, info.ResponseId, state.Options.ModelName, created, info.PromptTokens, state.Options.CurrentShape);
             await HttpWrites.BytesAsync(context, 200, JsonContentType, buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
@@ -110,8 +116,10 @@ internal sealed class ChatCompletionHandler(SimulatorState state)
         await pacer.ThinkAsync(cancellationToken).ConfigureAwait(false);
         chunks.WriteRole();
         await chunks.FlushAsync(cancellationToken).ConfigureAwait(false);
+        var sent = 0;
         foreach (var delta in plan.Deltas)
         {
+            await WaitForGateAsync(gate, sent++, cancellationToken).ConfigureAwait(false);
             await pacer.BeforeDeltaAsync(delta.Tokens, cancellationToken).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             chunks.WriteDelta(delta);
