@@ -56,19 +56,13 @@ public sealed class AlertsOnFakeDiscordTests
         var (host, discord, vllm) = await StartAsync();
         try
         {
-            vllm.Enqueue(SimulatedAnswer.Empty());
             var proxy = host.Services.GetRequiredService<IProxyListener>().LocalAddress!;
             using var http = new HttpClient { BaseAddress = proxy };
-            using var response = await http.PostAsync("/v1/chat/completions", new StringContent(
-                """{"model":"Qwen/Qwen3-Coder-Next-FP8","stream":true,"messages":[{"role":"user","content":"What is 2+2?"}],"tools":[{"type":"function","function":{"name":"exec"}}]}""",
-                Encoding.UTF8, "application/json"));
-            await response.Content.ReadAsStringAsync();
+            await AskForAnEmptyAnswerAsync(vllm, http);
 
-            var posts = await discord.WaitForRequestAsync("POST", AlertsPath, count: 2, timeout: TimeSpan.FromSeconds(20));
-            await Task.Delay(1000);
-            var all = discord.Requests.Snapshot().Where(r => r.Method == "POST" && r.Path == AlertsPath).ToList();
+            await discord.WaitForRequestAsync("POST", AlertsPath, count: 2, timeout: TimeSpan.FromSeconds(20));
+            var all = await NextAlertProvesNothingElseWasPostedAsync(discord, () => AskForAnEmptyAnswerAsync(vllm, http));
 
-            Assert.Equal(2, all.Count);
             Assert.Contains("No reply", all[0].Body, StringComparison.OrdinalIgnoreCase);
             Assert.Contains("resolved", all[1].Body, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain(discord.Options.Token, all[0].Body);
@@ -89,10 +83,12 @@ public sealed class AlertsOnFakeDiscordTests
             journal.Add("Nov 25 12:00:01 gw openclaw[812]: [agent] No reply from agent.");
 
             await discord.WaitForRequestAsync("POST", AlertsPath, count: 2, timeout: TimeSpan.FromSeconds(20));
-            await Task.Delay(1000);
-            var all = discord.Requests.Snapshot().Where(r => r.Method == "POST" && r.Path == AlertsPath).ToList();
+            var all = await NextAlertProvesNothingElseWasPostedAsync(discord, () =>
+            {
+                journal.Add("Nov 25 12:05:01 gw openclaw[812]: [agent] No reply from agent.");
+                return Task.CompletedTask;
+            });
 
-            Assert.Equal(2, all.Count);
             Assert.Contains("No reply", all[0].Body, StringComparison.OrdinalIgnoreCase);
             Assert.Contains("resolved", all[1].Body, StringComparison.OrdinalIgnoreCase);
         }
@@ -100,6 +96,29 @@ public sealed class AlertsOnFakeDiscordTests
         {
             await StopAsync(host, discord, vllm);
         }
+    }
+
+    private static async Task AskForAnEmptyAnswerAsync(VllmSimulatorServer vllm, HttpClient proxy)
+    {
+        vllm.Enqueue(SimulatedAnswer.Empty());
+        using var response = await proxy.PostAsync("/v1/chat/completions", new StringContent(
+            """{"model":"Qwen/Qwen3-Coder-Next-FP8","stream":true,"messages":[{"role":"user","content":"What is 2+2?"}],"tools":[{"type":"function","function":{"name":"exec"}}]}""",
+            Encoding.UTF8, "application/json"));
+        await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>
+    /// A negative check that cannot pass by looking too early: a second incident must be the next post, and alerts
+    /// leave in order, so any extra post of the first incident would have come before it. Returns the first two posts.
+    /// </summary>
+    private static async Task<List<OpsBot.FakeDiscord.RecordedRequest>> NextAlertProvesNothingElseWasPostedAsync(FakeDiscordServer discord, Func<Task> secondIncident)
+    {
+        await secondIncident();
+        await discord.WaitForRequestAsync("POST", AlertsPath, count: 3, timeout: TimeSpan.FromSeconds(20));
+        var all = discord.Requests.Snapshot().Where(r => r.Method == "POST" && r.Path == AlertsPath).ToList();
+        Assert.Contains("No reply", all[2].Body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("resolved", all[2].Body, StringComparison.OrdinalIgnoreCase);
+        return all.Take(2).ToList();
     }
 
     /// <summary>An in-memory gateway journal: lines added by the test come back once after the cursor.</summary>

@@ -221,13 +221,6 @@ public sealed class SimulatorLifecycleTests
     private static string? Content(string body) =>
         JsonDocument.Parse(body).RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString();
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = TimeProvider.System.GetTimestamp();
-        while (!condition())
-        {
-            Assert.True(TimeProvider.System.GetElapsedTime(deadline) < TimeSpan.FromSeconds(5), "condition not reached within 5 s");
-            await Task.Delay(5);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(condition))] string what = "") =>
+        OpsBot.TestSupport.Eventually.HoldsAsync(condition, what);
 }
