@@ -62,7 +62,12 @@ public sealed record ChatRequest(
             }
         }
 
+        // tool_choice "none": the client asked for an answer without calls, so vLLM runs no parser and any call the
+        // model wrote stays text (FORMATS.md §1.6); recovering it would hand the client a call it ruled out.
+        bool extract = hasTools
+            && !(root.TryGetProperty("tool_choice", out var choice) && choice.ValueKind == JsonValueKind.String && choice.ValueEquals("none"));
+
         error = null;
-        return new ChatRequest(root, model, stream, hasTools, !hasTools ? ToolCatalog.Empty : catalogs?.Get(tools) ?? ToolCatalog.FromTools(tools), toolResults, run);
+        return new ChatRequest(root, model, stream, hasTools, !extract ? ToolCatalog.Empty : catalogs?.Get(tools) ?? ToolCatalog.FromTools(tools), toolResults, run);
     }
 }
