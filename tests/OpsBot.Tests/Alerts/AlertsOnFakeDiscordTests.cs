@@ -98,6 +98,38 @@ public sealed class AlertsOnFakeDiscordTests
         }
     }
 
+    [Fact]
+    public async Task An_alert_storm_is_delivered_whole_without_a_single_rate_limit_violation_or_invalid_request()
+    {
+        var (host, discord, vllm) = await StartAsync();
+        try
+        {
+            // More alerts than the channel's bucket takes in one window: the bot has to read the headers and wait.
+            const int Storm = 12;
+            var publisher = host.Services.GetRequiredService<IAlertPublisher>();
+            for (var i = 0; i < Storm; i++)
+            {
+                await publisher.PublishAsync(new Alert($"storm:{i}", AlertKind.Raised, AlertSeverity.Warning, $"storm alert {i:D2}", DateTimeOffset.UtcNow), mutedBy: null, CancellationToken.None);
+            }
+
+            await OpsBot.TestSupport.Eventually.HoldsAsync(
+                () => Enumerable.Range(0, Storm).All(i => Posted(discord).Any(r => r.Body.Contains($"storm alert {i:D2}", StringComparison.Ordinal))),
+                "every storm alert reached the channel",
+                TimeSpan.FromSeconds(90));
+
+            Assert.All(Posted(discord), r => Assert.Equal(200, r.Status));
+            Assert.Equal(0, discord.RateLimitViolations);
+            Assert.Equal(0, discord.InvalidRequests);
+        }
+        finally
+        {
+            await StopAsync(host, discord, vllm);
+        }
+    }
+
+    private static List<OpsBot.FakeDiscord.RecordedRequest> Posted(FakeDiscordServer discord) =>
+        discord.Requests.Snapshot().Where(r => r.Method == "POST" && r.Path == AlertsPath).ToList();
+
     private static async Task AskForAnEmptyAnswerAsync(VllmSimulatorServer vllm, HttpClient proxy)
     {
         vllm.Enqueue(SimulatedAnswer.Empty());

@@ -100,6 +100,12 @@ public sealed class BotHarness : IAsyncDisposable
         return builder.Build();
     }
 
+    /// <summary>
+    /// Every bot test doubles as a compliance test: when it ends, the bot must not have broken a gateway rule (the
+    /// fake's rule-close) or sent a request over an advertised rate limit. A test of the fake itself opts out.
+    /// </summary>
+    public bool ExpectCompliance { get; set; } = true;
+
     public async ValueTask DisposeAsync()
     {
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
@@ -111,6 +117,12 @@ public sealed class BotHarness : IAsyncDisposable
         {
             Host.Dispose();
             await Discord.DisposeAsync();
+        }
+
+        if (ExpectCompliance)
+        {
+            Assert.Empty(Discord.Gateway.Events.Snapshot().Where(e => e.Kind == "rule-close"));
+            Assert.Equal(0, Discord.RateLimitViolations);
         }
     }
 
