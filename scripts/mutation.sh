@@ -4,6 +4,7 @@
 #
 #   scripts/mutation.sh                                  # every file of src/ProxyCore/ToolCalls and src/ProxyCore/Proxy
 #   scripts/mutation.sh ToolCalls/QwenXmlFormat.cs       # one file (path under src/ProxyCore)
+#   scripts/mutation.sh ToolCalls/A.cs,ToolCalls/B.cs    # several files in one run (one build, one initial test run)
 #   FILTER='FullyQualifiedName~ToolCalls' scripts/mutation.sh ToolCalls/QwenXmlFormat.cs   # only some tests
 #
 # Reports land in artifacts/mutation/<file>/ (html and json); the score is printed at the end of each run.
@@ -25,14 +26,14 @@ tar -C "$root" --exclude=./artifacts --exclude='*/bin' --exclude='*/obj' --exclu
 
 concurrency="${CONCURRENCY:-1}"
 for target in "${targets[@]}"; do
-  name="$(echo "$target" | tr '/*' '_-')"
+  name="$(echo "$target" | tr '/*,' '_-+')"
   out="$root/artifacts/mutation/$name"
   mkdir -p "$out"
   config="$out/stryker-config.json"
   {
     echo '{ "stryker-config": {'
     echo '  "project": "ProxyCore.csproj",'
-    echo "  \"mutate\": [\"$target\"],"
+    echo "  \"mutate\": [\"${target//,/\", \"}\"],"
     echo "  \"concurrency\": $concurrency,"
     echo '  "coverage-analysis": "perTest",'
     if [ -n "${FILTER:-}" ]; then
