@@ -26,7 +26,7 @@ tar -C "$root" --exclude=./artifacts --exclude='*/bin' --exclude='*/obj' --exclu
 
 concurrency="${CONCURRENCY:-1}"
 for target in "${targets[@]}"; do
-  name="$(echo "$target" | tr '/*,' '_-+')"
+  name="$(echo "$target" | sed 's#[/*]#_#g; s#,#+#g')"
   out="$root/artifacts/mutation/$name"
   mkdir -p "$out"
   config="$out/stryker-config.json"
