@@ -33,11 +33,22 @@ out = sys.argv[1]
 lines = {}     # (assembly, file, line) -> hit?
 branches = {}  # (assembly, file, line) -> (covered, total)
 for report in glob.glob(os.path.join(out, "raw", "**", "coverage.cobertura.xml"), recursive=True):
-    for package in ET.parse(report).getroot().iter("package"):
+    root = ET.parse(report).getroot()
+    # File names are relative to the report's own <source> roots, which differ between test projects.
+    sources = [s.text or "" for s in root.iter("source")]
+    def absolute(name):
+        if os.path.isabs(name):
+            return os.path.normpath(name)
+        for source in sources:
+            if os.path.exists(os.path.join(source, name)):
+                return os.path.normpath(os.path.join(source, name))
+        return name
+    for package in root.iter("package"):
         assembly = package.get("name")
         for cls in package.iter("class"):
+            filename = absolute(cls.get("filename"))
             for line in cls.iter("line"):
-                key = (assembly, cls.get("filename"), int(line.get("number")))
+                key = (assembly, filename, int(line.get("number")))
                 lines[key] = lines.get(key, False) or int(line.get("hits")) > 0
                 condition = line.get("condition-coverage")
                 if line.get("branch") == "True" and condition:
