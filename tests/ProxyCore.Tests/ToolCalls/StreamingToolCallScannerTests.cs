@@ -45,7 +45,8 @@ public sealed class StreamingToolCallScannerTests
                 var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
                 foreach (var delta in Split(input.Text, input.cuts))
                 {
-                    Assert.Equal(delta, scanner.Feed(delta));
+                    // Released whole, as the same string: prose costs no copy.
+                    Assert.Same(delta, scanner.Feed(delta));
                 }
 
                 Assert.Equal(0, scanner.HeldLength);
@@ -158,12 +159,25 @@ public sealed class StreamingToolCallScannerTests
     }
 
     [Fact]
-    public void Feeding_after_complete_is_a_usage_error()
+    public void Feeding_or_completing_after_complete_is_a_usage_error()
     {
         var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
         scanner.Complete();
 
-        Assert.Throws<InvalidOperationException>(() => scanner.Feed("x"));
+        Assert.Equal("The stream was already completed.", Assert.Throws<InvalidOperationException>(() => scanner.Feed("x")).Message);
+        Assert.Equal("The stream was already completed.", Assert.Throws<InvalidOperationException>(() => scanner.Complete()).Message);
+    }
+
+    [Fact]
+    public void Empty_deltas_release_nothing_and_change_nothing()
+    {
+        var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+
+        Assert.Equal("", scanner.Feed(null));
+        Assert.Equal("", scanner.Feed(""));
+        Assert.Equal("", scanner.Feed("<tool"));
+        Assert.Equal("", scanner.Feed(""));
+        Assert.Equal(5, scanner.HeldLength);
     }
 
     public static TheoryData<string, string, int> LinearInputs => new()
