@@ -63,7 +63,8 @@ public sealed class FakeDiscordServerTests
     [Fact]
     public async Task Webhook_edits_need_an_acknowledged_interaction()
     {
-        await using var server = await FakeDiscordServer.StartAsync();
+        // A clock that stands still: the 3 s deadline is not what this test is about, and a loaded machine may take longer.
+        await using var server = await FakeDiscordServer.StartAsync(new FakeDiscordOptions { TimeProvider = new FakeTimeProvider() });
         using var http = Client(server);
         var interaction = await server.DispatchInteractionAsync(server.Interactions.SlashCommand("status"));
         var path = $"/webhooks/{server.Options.ApplicationId}/{interaction.Token}/messages/@original";

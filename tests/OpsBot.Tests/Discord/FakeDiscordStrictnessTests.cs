@@ -128,7 +128,7 @@ public sealed class FakeDiscordStrictnessTests
     [InlineData("""{"type":5,"data":{"flags":"64"}}""", HttpStatusCode.BadRequest)]
     public async Task A_deferral_carries_at_most_the_ephemeral_flag(string callback, HttpStatusCode expected)
     {
-        await using var server = await FakeDiscordServer.StartAsync();
+        await using var server = await FakeDiscordServer.StartAsync(new FakeDiscordOptions { TimeProvider = new FakeTimeProvider() });
         using var http = Client(server);
         var interaction = await server.DispatchInteractionAsync(server.Interactions.SlashCommand("status"));
 
