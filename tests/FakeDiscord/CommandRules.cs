@@ -3,9 +3,21 @@ using System.Text.RegularExpressions;
 
 namespace OpsBot.FakeDiscord;
 
-/// <summary>Discord's checks on a bulk command overwrite: names, descriptions, counts, option order and choices.</summary>
+/// <summary>
+/// Discord's checks on a bulk command overwrite: names (lowercase for commands and options), descriptions, counts,
+/// option types and order, choices (name 1-100 chars, value of the option's type, strings up to 100 chars), the
+/// 4000-character total per command, and <c>default_member_permissions</c> as a string of permission bits.
+/// </summary>
 public static partial class CommandRules
 {
+    public const int MaxTotalCharacters = 4000;
+
+    // SUB_COMMAND 1 ... ATTACHMENT 11.
+    private const int MaxOptionType = 11;
+    private const int StringOption = 3;
+    private const int IntegerOption = 4;
+    private const int NumberOption = 10;
+
     public static string? Validate(JsonArray commands)
     {
         if (commands.Count > 100)
@@ -45,6 +57,8 @@ public static partial class CommandRules
                 return $"{i}.description: BASE_TYPE_BAD_LENGTH";
             }
 
+            var total = name.Length + description.Length;
+
             if (command["options"] is JsonArray options)
             {
                 if (options.Count > 25)
@@ -57,14 +71,26 @@ public static partial class CommandRules
                 {
                     var option = options[o]!;
                     var optionName = option["name"]?.GetValue<string>() ?? string.Empty;
-                    if (!Name().IsMatch(optionName))
+                    if (!Name().IsMatch(optionName) || optionName != optionName.ToLowerInvariant())
                     {
                         return $"{i}.options.{o}.name: APPLICATION_COMMAND_INVALID_NAME";
                     }
 
-                    if ((option["description"]?.GetValue<string>() ?? string.Empty).Length is 0 or > 100)
+                    var optionDescription = option["description"]?.GetValue<string>() ?? string.Empty;
+                    if (optionDescription.Length is 0 or > 100)
                     {
                         return $"{i}.options.{o}.description: BASE_TYPE_BAD_LENGTH";
+                    }
+
+                    total += optionName.Length + optionDescription.Length;
+                    if (option["type"] is not JsonValue typeValue || !typeValue.TryGetValue<int>(out var type) || type is < 1 or > MaxOptionType)
+                    {
+                        return $"{i}.options.{o}.type: BASE_TYPE_CHOICES (value must be one of 1-{MaxOptionType})";
+                    }
+
+                    if (ValidateChoices(option["choices"] as JsonArray, type, $"{i}.options.{o}.choices", ref total) is { } choiceProblem)
+                    {
+                        return choiceProblem;
                     }
 
                     var required = option["required"]?.GetValue<bool>() ?? false;
@@ -85,6 +111,46 @@ public static partial class CommandRules
                     }
                 }
             }
+
+            if (total > MaxTotalCharacters)
+            {
+                return $"{i}: APPLICATION_COMMAND_TOO_LARGE (names, descriptions and choices total {total} > {MaxTotalCharacters} characters)";
+            }
+        }
+
+        return null;
+    }
+
+    private static string? ValidateChoices(JsonArray? choices, int type, string path, ref int total)
+    {
+        for (var c = 0; choices is not null && c < choices.Count; c++)
+        {
+            if (choices[c] is not JsonObject choice)
+            {
+                return $"{path}.{c}: not an object";
+            }
+
+            var name = choice["name"] is JsonValue n && n.TryGetValue<string>(out var text) ? text : null;
+            if (name is null or { Length: 0 or > 100 })
+            {
+                return $"{path}.{c}.name: BASE_TYPE_BAD_LENGTH (1-100)";
+            }
+
+            total += name.Length;
+            var value = choice["value"] as JsonValue;
+            var valid = type switch
+            {
+                StringOption => value is not null && value.TryGetValue<string>(out var s) && s.Length is >= 1 and <= 100,
+                IntegerOption => value is not null && value.GetValueKind() == System.Text.Json.JsonValueKind.Number && value.TryGetValue<long>(out _),
+                NumberOption => value is not null && value.GetValueKind() == System.Text.Json.JsonValueKind.Number,
+                _ => false,
+            };
+            if (!valid)
+            {
+                return $"{path}.{c}.value: does not fit an option of type {type}";
+            }
+
+            total += value!.ToJsonString().Trim('"').Length;
         }
 
         return null;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -23,7 +22,8 @@ namespace OpsBot.FakeDiscord;
 public sealed partial class FakeDiscordServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly FakeClock _clock;
+    private readonly DefaultRateLimits _defaultLimits;
     private readonly ConcurrentDictionary<ulong, FakeInteraction> _interactions = new();
     private readonly ConcurrentDictionary<string, FakeInteraction> _byToken = new(StringComparer.Ordinal);
     private readonly Lock _limitsLock = new();
@@ -31,11 +31,14 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
     private readonly List<RateLimitRule> _rules = [];
     private readonly Dictionary<RateLimitRule, (TimeSpan WindowStart, int Count)> _ruleState = [];
     private long _nextMessageId = 1300000000000009000;
+    private int _invalidRequests;
     private Uri? _baseUri;
 
     private FakeDiscordServer(FakeDiscordOptions options)
     {
         Options = options;
+        _clock = new FakeClock(options.Time);
+        _defaultLimits = new DefaultRateLimits(options.Time);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Logging.ClearProviders();
@@ -65,6 +68,15 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
 
     /// <summary>Requests that arrived although the advertised limit was used up (a compliant client causes none).</summary>
     public int RateLimitViolations { get; private set; }
+
+    /// <summary>
+    /// Responses that count toward Discord's invalid-request limit (401, 403, and 429 other than scope "shared"):
+    /// 10,000 in 10 minutes get the bot's IP banned by Cloudflare, so a healthy bot causes none.
+    /// </summary>
+    public int InvalidRequests => Volatile.Read(ref _invalidRequests);
+
+    /// <summary>The fake's clock (see <see cref="FakeDiscordOptions.TimeProvider"/>).</summary>
+    public FakeClock Clock => _clock;
 
     public Uri RestBaseUrl => new(_baseUri!, "/api/v10");
 
@@ -137,6 +149,11 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
         }
 
         context.Response.StatusCode = status;
+        if (status is 401 or 403 || (status == 429 && !extraHeaders.Contains(("X-RateLimit-Scope", "shared"))))
+        {
+            Interlocked.Increment(ref _invalidRequests);
+        }
+
         var responseText = response?.ToJsonString() ?? string.Empty;
         Requests.Add(new RecordedRequest(request.Method, path, headers, request.ContentType, body, files, status, responseText, _clock.Elapsed));
         if (response is not null)
@@ -191,7 +208,7 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
                 ["session_start_limit"] = new JsonObject
                 {
                     ["total"] = 1000,
-                    ["remaining"] = Options.SessionStartRemaining,
+                    ["remaining"] = Math.Max(0, Gateway.SessionStartRemaining),
                     ["reset_after"] = Options.SessionStartResetAfterMs,
                     ["max_concurrency"] = 1,
                 },
@@ -248,6 +265,11 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
                 return (404, Error(10015, "Unknown Webhook"), extra);
             }
 
+            if (_clock.Elapsed - interaction.DispatchedAt > Options.InteractionTokenLifetime)
+            {
+                return (401, Error(50027, "Invalid Webhook Token"), extra);
+            }
+
             var message = JsonNode.Parse(body);
             if (MessageRules.Validate(message, requireSomething: webhook.Groups[3].Value.Length == 0, files.Count) is { } problem)
             {
@@ -271,8 +293,13 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
             }
         }
 
-        if (method == "POST" && ChannelMessagesRoute().Match(route) is { Success: true })
+        if (method == "POST" && ChannelMessagesRoute().Match(route) is { Success: true } channel)
         {
+            if (!Options.ChannelIds.Contains(ulong.Parse(channel.Groups[1].Value, CultureInfo.InvariantCulture)))
+            {
+                return (404, Error(10003, "Unknown Channel"), extra);
+            }
+
             var message = JsonNode.Parse(body);
             if (MessageRules.Validate(message, requireSomething: true, files.Count) is { } problem)
             {
@@ -318,6 +345,11 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
             }
 
             var data = response["data"] as JsonObject;
+            if (InteractionRules.ValidateDeferral(type, response["data"]) is { } deferralProblem)
+            {
+                return (400, InvalidForm(deferralProblem), extra);
+            }
+
             if (type is 4 or 7 && MessageRules.Validate(data, requireSomething: type == 4, files.Count) is { } problem)
             {
                 return (400, InvalidForm("data." + problem), extra);
@@ -364,7 +396,13 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
             var rule = _rules.FirstOrDefault(r => r.Method == method && route.StartsWith(r.PathPrefix, StringComparison.Ordinal));
             if (rule is null)
             {
-                return null;
+                if (!Options.DefaultRateLimits || _defaultLimits.Take(method, route, extra) is not { } over)
+                {
+                    return null;
+                }
+
+                RateLimitViolations++;
+                return new JsonObject { ["message"] = "You are being rate limited.", ["retry_after"] = over.RetryAfter, ["global"] = over.Global };
             }
 
             var now = _clock.Elapsed;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
@@ -13,19 +12,21 @@ public sealed class FakeGateway
 {
     private readonly FakeDiscordOptions _options;
     private readonly Func<Uri> _baseUri;
-    private readonly Stopwatch _clock;
+    private readonly FakeClock _clock;
     private readonly Lock _lock = new();
     private readonly List<(long Sequence, string Type, JsonNode Data)> _sessionEvents = [];
     private FakeGatewayConnection? _current;
     private string? _sessionId;
     private long _sequence;
     private int _connections;
+    private int _sessionStartRemaining;
 
-    internal FakeGateway(FakeDiscordOptions options, Func<Uri> baseUri, Stopwatch clock)
+    internal FakeGateway(FakeDiscordOptions options, Func<Uri> baseUri, FakeClock clock)
     {
         _options = options;
         _baseUri = baseUri;
         _clock = clock;
+        _sessionStartRemaining = options.SessionStartRemaining;
     }
 
     public Recorder<GatewayEvent> Events { get; } = new();
@@ -147,14 +148,26 @@ public sealed class FakeGateway
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var connection = new FakeGatewayConnection(Interlocked.Increment(ref _connections), path, socket, _options.FrameChunkSize);
         Events.Add(new GatewayEvent(connection.Number, "connect", path + query, null, null, _clock.Elapsed));
+        var rules = new GatewayConnectionRules(_clock.Time, TimeSpan.FromMilliseconds(_options.HeartbeatIntervalMs));
         int? closeCode = null;
+        var heartbeatTimeout = _options.HeartbeatTimeout ?? (TimeSpan.FromMilliseconds(2.0 * _options.HeartbeatIntervalMs) + TimeSpan.FromSeconds(10));
+        using var sessionTimeout = _clock.Time.CreateTimer(
+            _ => _ = RuleCloseAsync(connection, (4009, "Session timed out.")), null, heartbeatTimeout, Timeout.InfiniteTimeSpan);
         try
         {
-            await connection.SendAsync(Envelope(10, new JsonObject { ["heartbeat_interval"] = _options.HeartbeatIntervalMs }, null, null));
+            if (GatewayConnectionRules.CheckQuery(query) is { } badQuery)
+            {
+                await RuleCloseAsync(connection, badQuery);
+            }
+            else
+            {
+                await connection.SendAsync(Envelope(10, new JsonObject { ["heartbeat_interval"] = _options.HeartbeatIntervalMs }, null, null));
+            }
+
             while (true)
             {
-                var message = await connection.ReceiveAsync(context.RequestAborted);
-                if (message is null)
+                var payload = await connection.ReceiveBytesAsync(context.RequestAborted);
+                if (payload is null)
                 {
                     // The client's close code is what Discord acts on (1000/1001 end the session); answer it as Discord does.
                     closeCode = (int?)socket.CloseStatus;
@@ -166,11 +179,19 @@ public sealed class FakeGateway
                     break;
                 }
 
-                var op = message["op"]?.GetValue<int>() ?? -1;
+                var (message, broken) = rules.Inspect(payload);
+                if (broken is { } rule)
+                {
+                    await RuleCloseAsync(connection, rule);
+                    continue;
+                }
+
+                var op = message!["op"]!.GetValue<int>();
                 var data = message["d"];
                 switch (op)
                 {
                     case 1:
+                        sessionTimeout.Change(heartbeatTimeout, Timeout.InfiniteTimeSpan);
                         Events.Add(new GatewayEvent(connection.Number, "heartbeat", path, data?.DeepClone(), null, _clock.Elapsed));
                         if (AckHeartbeats)
                         {
@@ -179,10 +200,10 @@ public sealed class FakeGateway
 
                         break;
                     case 2:
-                        await OnIdentifyAsync(connection, data);
+                        rules.Authenticated = await OnIdentifyAsync(connection, data);
                         break;
                     case 6:
-                        await OnResumeAsync(connection, data);
+                        rules.Authenticated = await OnResumeAsync(connection, data);
                         break;
                     default:
                         Events.Add(new GatewayEvent(connection.Number, $"op{op}", path, data?.DeepClone(), null, _clock.Elapsed));
@@ -207,13 +228,37 @@ public sealed class FakeGateway
         }
     }
 
-    private async Task OnIdentifyAsync(FakeGatewayConnection connection, JsonNode? data)
+    /// <summary>Remaining IDENTIFYs before Discord resets the token (session_start_limit.remaining); each IDENTIFY takes one.</summary>
+    public int SessionStartRemaining => Volatile.Read(ref _sessionStartRemaining);
+
+    /// <summary>Closes a connection that broke one of Discord's rules, recorded as a "rule-close" event with its code.</summary>
+    private async Task RuleCloseAsync(FakeGatewayConnection connection, (int Code, string Reason) rule)
+    {
+        Events.Add(new GatewayEvent(connection.Number, "rule-close", connection.Path, JsonValue.Create(rule.Reason), rule.Code, _clock.Elapsed));
+        try
+        {
+            await connection.CloseAsync(rule.Code, rule.Reason);
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            // Already closing or gone.
+        }
+    }
+
+    private async Task<bool> OnIdentifyAsync(FakeGatewayConnection connection, JsonNode? data)
     {
         Events.Add(new GatewayEvent(connection.Number, "identify", connection.Path, data?.DeepClone(), null, _clock.Elapsed));
-        if (data?["token"]?.GetValue<string>() != _options.Token)
+        if (data?["token"]?.GetValue<string>() != _options.Token || Interlocked.Decrement(ref _sessionStartRemaining) < 0)
         {
-            await connection.CloseAsync(4004, "Authentication failed.");
-            return;
+            // Past the daily session budget Discord resets the token, so the identify fails authentication.
+            await RuleCloseAsync(connection, (4004, "Authentication failed."));
+            return false;
+        }
+
+        if (GatewayConnectionRules.CheckIntents(data, _options.GrantedPrivilegedIntents) is { } badIntents)
+        {
+            await RuleCloseAsync(connection, badIntents);
+            return false;
         }
 
         long sequence;
@@ -242,15 +287,16 @@ public sealed class FakeGateway
         };
         await connection.SendAsync(Envelope(0, ready, sequence, "READY"));
         Events.Add(new GatewayEvent(connection.Number, "ready", connection.Path, null, null, _clock.Elapsed));
+        return true;
     }
 
-    private async Task OnResumeAsync(FakeGatewayConnection connection, JsonNode? data)
+    private async Task<bool> OnResumeAsync(FakeGatewayConnection connection, JsonNode? data)
     {
         Events.Add(new GatewayEvent(connection.Number, "resume", connection.Path, data?.DeepClone(), null, _clock.Elapsed));
         if (data?["token"]?.GetValue<string>() != _options.Token)
         {
-            await connection.CloseAsync(4004, "Authentication failed.");
-            return;
+            await RuleCloseAsync(connection, (4004, "Authentication failed."));
+            return false;
         }
 
         var sessionId = data["session_id"]?.GetValue<string>();
@@ -259,7 +305,13 @@ public sealed class FakeGateway
         long resumed;
         lock (_lock)
         {
-            if (sessionId is null || sessionId != _sessionId)
+            if (sessionId is not null && sessionId == _sessionId && seq > _sequence)
+            {
+                // A sequence the session never reached.
+                replay = [];
+                resumed = -2;
+            }
+            else if (sessionId is null || sessionId != _sessionId)
             {
                 replay = [];
                 resumed = -1;
@@ -272,11 +324,17 @@ public sealed class FakeGateway
             }
         }
 
+        if (resumed == -2)
+        {
+            await RuleCloseAsync(connection, (4007, "Invalid seq."));
+            return false;
+        }
+
         if (resumed < 0)
         {
             Events.Add(new GatewayEvent(connection.Number, "resume-refused", connection.Path, null, null, _clock.Elapsed));
             await connection.SendAsync(Envelope(9, JsonValue.Create(false), null, null));
-            return;
+            return false;
         }
 
         foreach (var (sequence, type, payload) in replay)
@@ -286,6 +344,7 @@ public sealed class FakeGateway
 
         await connection.SendAsync(Envelope(0, new JsonObject(), resumed, "RESUMED"));
         Events.Add(new GatewayEvent(connection.Number, "resumed", connection.Path, new JsonObject { ["replayed"] = replay.Count }, null, _clock.Elapsed));
+        return true;
     }
 
     private async Task SendToCurrentAsync(JsonNode payload)

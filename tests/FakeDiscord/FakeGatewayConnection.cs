@@ -49,7 +49,8 @@ public sealed class FakeGatewayConnection(int number, string path, WebSocket soc
 
     public void Abort() => Socket.Abort();
 
-    internal async Task<JsonNode?> ReceiveAsync(CancellationToken cancellationToken)
+    /// <summary>One whole message as sent (reassembled from its frames); null when the client closed.</summary>
+    internal async Task<byte[]?> ReceiveBytesAsync(CancellationToken cancellationToken)
     {
         var buffer = new byte[8192];
         using var message = new MemoryStream();
@@ -64,7 +65,7 @@ public sealed class FakeGatewayConnection(int number, string path, WebSocket soc
             message.Write(buffer, 0, result.Count);
             if (result.EndOfMessage)
             {
-                return JsonNode.Parse(message.ToArray());
+                return message.ToArray();
             }
         }
     }

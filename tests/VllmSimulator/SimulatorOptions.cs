@@ -27,6 +27,9 @@ public sealed class SimulatorOptions
     /// <summary>Requests kept for <see cref="VllmSimulatorServer.Requests"/>; older ones are dropped so long benchmarks stay bounded.</summary>
     public int MaxRecordedRequests { get; set; } = 1000;
 
+    /// <summary><c>--stream-interval</c>: engine tokens per streamed content event (1 = one event per token).</summary>
+    public int StreamInterval { get; set; } = 1;
+
     /// <summary>Reported by /version.</summary>
     public string Version { get; set; } = "0.15.1";
 }

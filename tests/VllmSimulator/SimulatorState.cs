@@ -15,6 +15,7 @@ internal sealed class SimulatorState
     private volatile bool _healthy = true;
     private int _running;
     private int _waiting;
+    private int _peakRunning;
 
     public SimulatorState(SimulatorOptions options)
     {
@@ -46,6 +47,8 @@ internal sealed class SimulatorState
     public int Running => Volatile.Read(ref _running);
 
     public int Waiting => Volatile.Read(ref _waiting);
+
+    public int PeakRunning => Volatile.Read(ref _peakRunning);
 
     public int PendingAnswers => _answers.Count;
 
@@ -97,7 +100,11 @@ internal sealed class SimulatorState
             }
         }
 
-        Interlocked.Increment(ref _running);
+        var running = Interlocked.Increment(ref _running);
+        int peak;
+        while (running > (peak = Volatile.Read(ref _peakRunning)) && Interlocked.CompareExchange(ref _peakRunning, running, peak) != peak)
+        {
+        }
     }
 
     public void Leave()

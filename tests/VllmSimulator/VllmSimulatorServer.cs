@@ -66,6 +66,9 @@ public sealed class VllmSimulatorServer : IAsyncDisposable
     /// <summary>Chat requests currently generating (vllm:num_requests_running).</summary>
     public int ActiveRequests => _state.Running;
 
+    /// <summary>The most chat requests that were generating at the same time so far (exact, not sampled).</summary>
+    public int PeakActiveRequests => _state.PeakRunning;
+
     /// <summary>Chat requests queued behind <see cref="SimulatorOptions.MaxNumSeqs"/>.</summary>
     public int WaitingRequests => _state.Waiting;
 

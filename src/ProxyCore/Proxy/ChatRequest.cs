@@ -136,6 +136,13 @@ public sealed record ChatRequest(
             index++;
         }
 
+        // tool_choice "none": the client asked for an answer without calls, so vLLM runs no parser and any call the
+        // model wrote stays text (docs/vllm-behaviour.md); recovering it would hand the client a call it ruled out.
+        if (hasTools && root.TryGetProperty("tool_choice", out var choice) && choice.ValueKind == JsonValueKind.String && choice.ValueEquals("none"))
+        {
+            catalog = ToolCatalog.Empty;
+        }
+
         error = null;
         return new ChatRequest(root, model, stream, hasTools, catalog, toolResults, run);
     }

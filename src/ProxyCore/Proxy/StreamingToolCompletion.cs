@@ -145,6 +145,14 @@ public sealed partial class StreamingToolCompletion
                     return StreamingOutcome.Fallback(state.Error, preambleSent: false);
                 }
 
+                if (state.NativeCalls.Count > 0)
+                {
+                    // vLLM v0.15's IndexError (#34322) comes right after a call's header and "{", usually after prose:
+                    // the text is out, the call is what is missing. As with calls that do not validate, ask again and
+                    // send only the calls (nothing of them reached the client).
+                    return StreamingOutcome.Fallback(state.Error, preambleSent: true);
+                }
+
                 // Text already reached the client: an honest error beats a silently different second answer.
                 await SseWriter.WriteErrorAndDoneAsync(context.Response, OpenAiError.ToJson(state.Error, "upstream_error", 502), aborted);
                 return StreamingOutcome.Done(Event(request, started, state, emptyAnswer: false, state.Error));

@@ -52,6 +52,9 @@ public sealed class StreamingToolCallScanner
     /// <summary>Chars received but not yet released.</summary>
     public int HeldLength => _length - _forwarded;
 
+    /// <summary>Chars of speculative JSON scanning charged so far; bounded by about 4× the content (tests check it).</summary>
+    internal long JsonWork => _jsonWork;
+
     /// <summary>True when <see cref="Complete"/> had to fall back (a scanner bug); tests assert it never happens.</summary>
     internal bool CompletedDegraded { get; private set; }
 

@@ -7,9 +7,9 @@ namespace OpsBot.IntegrationTests.Ops;
 
 /// <summary>
 /// vLLM through the Docker Engine API served by podman, with a container from a locally imported
-/// image. The restart test runs last in this class because it briefly takes the API down.
+/// image. The tests share the container and run in any order: the restart test returns only once vLLM
+/// serves again, and the tests that read vLLM wait for it to be healthy first.
 /// </summary>
-[TestCaseOrderer("OpsBot.IntegrationTests.Infrastructure.AlphabeticalOrderer", "OpsBot.IntegrationTests")]
 public sealed class VllmContainerTests : IClassFixture<PodmanFixture>
 {
     private readonly PodmanFixture _podman;
@@ -46,7 +46,7 @@ public sealed class VllmContainerTests : IClassFixture<PodmanFixture>
     }
 
     [Fact]
-    public async Task A_status_reads_health_models_metrics_and_the_container_state()
+    public async Task Status_reads_health_models_metrics_and_the_container_state()
     {
         await using var ops = Services();
 
@@ -61,9 +61,10 @@ public sealed class VllmContainerTests : IClassFixture<PodmanFixture>
     }
 
     [Fact]
-    public async Task B_logs_are_demultiplexed_in_order_and_redacted()
+    public async Task Logs_are_demultiplexed_in_order_and_redacted()
     {
         await using var ops = Services();
+        await WaitForHealthyAsync(ops.Get<VllmProbe>());
 
         var tail = await ops.Get<ILogTailService>().TailAsync(StackService.Vllm, 50, CancellationToken.None);
 
@@ -75,7 +76,7 @@ public sealed class VllmContainerTests : IClassFixture<PodmanFixture>
     }
 
     [Fact]
-    public async Task C_absent_container_reports_not_found_without_throwing()
+    public async Task Absent_container_reports_not_found_without_throwing()
     {
         await using var ops = Services(containerName: "no-such-container");
 
@@ -91,7 +92,7 @@ public sealed class VllmContainerTests : IClassFixture<PodmanFixture>
     }
 
     [Fact]
-    public async Task D_missing_docker_socket_gives_a_clear_status_line()
+    public async Task Missing_docker_socket_gives_a_clear_status_line()
     {
         var missing = new Uri("unix:///tmp/opsbot-no-such-dir/docker.sock");
         await using var ops = Services(endpoint: missing);
@@ -106,7 +107,7 @@ public sealed class VllmContainerTests : IClassFixture<PodmanFixture>
     }
 
     [Fact]
-    public async Task E_restart_goes_through_the_engine_api_and_waits_for_health_and_models()
+    public async Task Restart_goes_through_the_engine_api_and_waits_for_health_and_models()
     {
         await using var ops = Services();
         var engine = ops.Get<IContainerEngine>();

@@ -18,6 +18,7 @@ public sealed class AlertPipelineTests : IAsyncLifetime
     private readonly FakeTimeProvider _time = new(AlertTestKit.Start);
     private readonly RecordingAlertSink _sink = new();
     private readonly QueueGatewayLog _gatewayLog = new();
+    private readonly TickProbe _ticks = new();
     private ServiceProvider _provider = null!;
     private List<IHostedService> _hosted = [];
 
@@ -33,6 +34,8 @@ public sealed class AlertPipelineTests : IAsyncLifetime
         services.AddSingleton<IConfiguration>(configuration);
         services.AddSingleton<TimeProvider>(_time);
         services.AddAlerts(configuration);
+        // Registered after the trackers, so it runs last on every tick: once it has seen a time, so have they.
+        services.AddSingleton<IAlertEvaluator>(_ticks);
         services.AddSingleton<IAlertSink>(_sink);
         services.AddSingleton<IGatewayLogSource>(_gatewayLog);
         services.AddSingleton<CompletionEventPublisher>();
@@ -42,6 +45,10 @@ public sealed class AlertPipelineTests : IAsyncLifetime
         {
             await service.StartAsync(CancellationToken.None);
         }
+
+        // Background services arm their timers on the thread pool: move the clock until the ticker has ticked once,
+        // so that from here on every Advance by one interval is exactly one evaluation.
+        await RunUntilAsync(() => _ticks.LastEvaluated > DateTimeOffset.MinValue, TimeSpan.FromSeconds(1));
     }
 
     public async Task DisposeAsync()
@@ -65,13 +72,15 @@ public sealed class AlertPipelineTests : IAsyncLifetime
         await RunUntilAsync(() => _sink.Sent.Count >= 1, TimeSpan.FromSeconds(1));
         await RunUntilAsync(() => _sink.Sent.Count >= 2, TimeSpan.FromSeconds(15));
         await RunForAsync(TimeSpan.FromMinutes(15));
+        await AssertNothingElseWasSentAsync();
 
-        Assert.Equal([AlertKind.Raised, AlertKind.Resolved], _sink.Sent.Select(s => s.Kind));
+        Assert.Equal([AlertKind.Raised, AlertKind.Resolved], _sink.Sent.Take(2).Select(s => s.Kind));
         Assert.Contains("completion_tokens=0", _sink.Sent[0].Text);
         Assert.Contains(NoReplyClassifier.EmptyAnswerCheck, _sink.Sent[0].Text);
-        var incident = Assert.Single(await _provider.GetRequiredService<IHistoryQueryService>().GetRecentIncidentsAsync(5, CancellationToken.None));
-        Assert.Equal(NoReplyTracker.Key, incident.Key);
-        Assert.NotNull(incident.ResolvedAt);
+        var incidents = await _provider.GetRequiredService<IHistoryQueryService>().GetRecentIncidentsAsync(5, CancellationToken.None);
+        var first = incidents.MinBy(i => i.OpenedAt)!;
+        Assert.Equal(NoReplyTracker.Key, first.Key);
+        Assert.NotNull(first.ResolvedAt);
     }
 
     [Fact]
@@ -84,8 +93,9 @@ public sealed class AlertPipelineTests : IAsyncLifetime
         await RunUntilAsync(() => _sink.Sent.Count >= 1, TimeSpan.FromSeconds(5));
         await RunUntilAsync(() => _sink.Sent.Count >= 2, TimeSpan.FromSeconds(15));
         await RunForAsync(TimeSpan.FromMinutes(15));
+        await AssertNothingElseWasSentAsync();
 
-        Assert.Equal([AlertKind.Raised, AlertKind.Resolved], _sink.Sent.Select(s => s.Kind));
+        Assert.Equal([AlertKind.Raised, AlertKind.Resolved], _sink.Sent.Take(2).Select(s => s.Kind));
         Assert.Contains("No reply from agent.", _sink.Sent[0].Text);
     }
 
@@ -102,7 +112,7 @@ public sealed class AlertPipelineTests : IAsyncLifetime
 
         await RunForAsync(TimeSpan.FromMinutes(10));
 
-        Assert.Empty(_sink.Sent);
+        await AssertNothingElseWasSentAsync();
     }
 
     /// <summary>Moves the fake clock in small steps until <paramref name="condition"/> holds; fails after a bounded real time.</summary>
@@ -117,15 +127,44 @@ public sealed class AlertPipelineTests : IAsyncLifetime
         }
     }
 
+    /// <summary>Advances the fake clock tick by tick, each time until every evaluator has run for that tick.</summary>
     private async Task RunForAsync(TimeSpan span)
     {
-        for (var elapsed = TimeSpan.Zero; elapsed < span; elapsed += TimeSpan.FromSeconds(15))
+        var tick = _provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<AlertOptions>>().Value.TickInterval;
+        for (var elapsed = TimeSpan.Zero; elapsed < span; elapsed += tick)
         {
-            _time.Advance(TimeSpan.FromSeconds(15));
-            await Task.Delay(5);
+            _time.Advance(tick);
+            var now = _time.GetUtcNow();
+            await OpsBot.TestSupport.Eventually.HoldsAsync(() => _ticks.LastEvaluated >= now, $"the tick at {now:T} was evaluated");
         }
+    }
 
-        // Let the last tick's work land before asserting.
-        await Task.Delay(100);
+    /// <summary>
+    /// A negative check that cannot pass by being too early: a later zero-token answer must produce the next alert,
+    /// and alerts leave in order, so anything the pipeline was still going to send would have come before it.
+    /// </summary>
+    private async Task AssertNothingElseWasSentAsync()
+    {
+        var before = _sink.Sent.Count;
+        _provider.GetRequiredService<CompletionEventPublisher>().Publish(new CompletionEvent(_time.GetUtcNow(), "qwen3-coder-next", true, true, CompletionPath.Rewrapped, 200,
+            TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), 100, 0, 0, null, 0, EmptyAnswer: true));
+        await RunUntilAsync(() => _sink.Sent.Count > before, TimeSpan.FromSeconds(1));
+
+        var sentinel = _sink.Sent[before];
+        Assert.Equal(AlertKind.Raised, sentinel.Kind);
+        Assert.Contains("completion_tokens=0", sentinel.Text);
+    }
+
+    private sealed class TickProbe : IAlertEvaluator
+    {
+        private long _lastTicks = DateTimeOffset.MinValue.UtcTicks;
+
+        public DateTimeOffset LastEvaluated => new(Interlocked.Read(ref _lastTicks), TimeSpan.Zero);
+
+        public Task EvaluateAsync(DateTimeOffset now, CancellationToken cancellationToken)
+        {
+            Interlocked.Exchange(ref _lastTicks, now.UtcTicks);
+            return Task.CompletedTask;
+        }
     }
 }

@@ -56,19 +56,13 @@ public sealed class AlertsOnFakeDiscordTests
         var (host, discord, vllm) = await StartAsync();
         try
         {
-            vllm.Enqueue(SimulatedAnswer.Empty());
             var proxy = host.Services.GetRequiredService<IProxyListener>().LocalAddress!;
             using var http = new HttpClient { BaseAddress = proxy };
-            using var response = await http.PostAsync("/v1/chat/completions", new StringContent(
-                """{"model":"Qwen/Qwen3-Coder-Next-FP8","stream":true,"messages":[{"role":"user","content":"What is 2+2?"}],"tools":[{"type":"function","function":{"name":"exec"}}]}""",
-                Encoding.UTF8, "application/json"));
-            await response.Content.ReadAsStringAsync();
+            await AskForAnEmptyAnswerAsync(vllm, http);
 
-            var posts = await discord.WaitForRequestAsync("POST", AlertsPath, count: 2, timeout: TimeSpan.FromSeconds(20));
-            await Task.Delay(1000);
-            var all = discord.Requests.Snapshot().Where(r => r.Method == "POST" && r.Path == AlertsPath).ToList();
+            await discord.WaitForRequestAsync("POST", AlertsPath, count: 2, timeout: TimeSpan.FromSeconds(20));
+            var all = await NextAlertProvesNothingElseWasPostedAsync(discord, () => AskForAnEmptyAnswerAsync(vllm, http));
 
-            Assert.Equal(2, all.Count);
             Assert.Contains("No reply", all[0].Body, StringComparison.OrdinalIgnoreCase);
             Assert.Contains("resolved", all[1].Body, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain(discord.Options.Token, all[0].Body);
@@ -89,10 +83,12 @@ public sealed class AlertsOnFakeDiscordTests
             journal.Add("Nov 25 12:00:01 gw openclaw[812]: [agent] No reply from agent.");
 
             await discord.WaitForRequestAsync("POST", AlertsPath, count: 2, timeout: TimeSpan.FromSeconds(20));
-            await Task.Delay(1000);
-            var all = discord.Requests.Snapshot().Where(r => r.Method == "POST" && r.Path == AlertsPath).ToList();
+            var all = await NextAlertProvesNothingElseWasPostedAsync(discord, () =>
+            {
+                journal.Add("Nov 25 12:05:01 gw openclaw[812]: [agent] No reply from agent.");
+                return Task.CompletedTask;
+            });
 
-            Assert.Equal(2, all.Count);
             Assert.Contains("No reply", all[0].Body, StringComparison.OrdinalIgnoreCase);
             Assert.Contains("resolved", all[1].Body, StringComparison.OrdinalIgnoreCase);
         }
@@ -100,6 +96,61 @@ public sealed class AlertsOnFakeDiscordTests
         {
             await StopAsync(host, discord, vllm);
         }
+    }
+
+    [Fact]
+    public async Task An_alert_storm_is_delivered_whole_without_a_single_rate_limit_violation_or_invalid_request()
+    {
+        var (host, discord, vllm) = await StartAsync();
+        try
+        {
+            // More alerts than the channel's bucket takes in one window: the bot has to read the headers and wait.
+            const int Storm = 12;
+            var publisher = host.Services.GetRequiredService<IAlertPublisher>();
+            for (var i = 0; i < Storm; i++)
+            {
+                await publisher.PublishAsync(new Alert($"storm:{i}", AlertKind.Raised, AlertSeverity.Warning, $"storm alert {i:D2}", DateTimeOffset.UtcNow), mutedBy: null, CancellationToken.None);
+            }
+
+            await OpsBot.TestSupport.Eventually.HoldsAsync(
+                () => Enumerable.Range(0, Storm).All(i => Posted(discord).Any(r => r.Body.Contains($"storm alert {i:D2}", StringComparison.Ordinal))),
+                "every storm alert reached the channel",
+                TimeSpan.FromSeconds(90));
+
+            Assert.All(Posted(discord), r => Assert.Equal(200, r.Status));
+            Assert.Equal(0, discord.RateLimitViolations);
+            Assert.Equal(0, discord.InvalidRequests);
+        }
+        finally
+        {
+            await StopAsync(host, discord, vllm);
+        }
+    }
+
+    private static List<OpsBot.FakeDiscord.RecordedRequest> Posted(FakeDiscordServer discord) =>
+        discord.Requests.Snapshot().Where(r => r.Method == "POST" && r.Path == AlertsPath).ToList();
+
+    private static async Task AskForAnEmptyAnswerAsync(VllmSimulatorServer vllm, HttpClient proxy)
+    {
+        vllm.Enqueue(SimulatedAnswer.Empty());
+        using var response = await proxy.PostAsync("/v1/chat/completions", new StringContent(
+            """{"model":"Qwen/Qwen3-Coder-Next-FP8","stream":true,"messages":[{"role":"user","content":"What is 2+2?"}],"tools":[{"type":"function","function":{"name":"exec"}}]}""",
+            Encoding.UTF8, "application/json"));
+        await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>
+    /// A negative check that cannot pass by looking too early: a second incident must be the next post, and alerts
+    /// leave in order, so any extra post of the first incident would have come before it. Returns the first two posts.
+    /// </summary>
+    private static async Task<List<OpsBot.FakeDiscord.RecordedRequest>> NextAlertProvesNothingElseWasPostedAsync(FakeDiscordServer discord, Func<Task> secondIncident)
+    {
+        await secondIncident();
+        await discord.WaitForRequestAsync("POST", AlertsPath, count: 3, timeout: TimeSpan.FromSeconds(20));
+        var all = discord.Requests.Snapshot().Where(r => r.Method == "POST" && r.Path == AlertsPath).ToList();
+        Assert.Contains("No reply", all[2].Body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("resolved", all[2].Body, StringComparison.OrdinalIgnoreCase);
+        return all.Take(2).ToList();
     }
 
     /// <summary>An in-memory gateway journal: lines added by the test come back once after the cursor.</summary>

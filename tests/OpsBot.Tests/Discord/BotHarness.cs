@@ -44,7 +44,8 @@ public sealed class BotHarness : IAsyncDisposable
 
     public DiscordGatewayClient Gateway => Host.Services.GetRequiredService<DiscordGatewayClient>();
 
-    public static async Task<BotHarness> StartAsync(Action<Dictionary<string, string?>>? configure = null, FakeDiscordOptions? fake = null, bool waitForReady = true)
+    /// <param name="time">The bot's clock; share it with <see cref="FakeDiscordOptions.TimeProvider"/> to move both at once.</param>
+    public static async Task<BotHarness> StartAsync(Action<Dictionary<string, string?>>? configure = null, FakeDiscordOptions? fake = null, bool waitForReady = true, TimeProvider? time = null)
     {
         var server = await FakeDiscordServer.StartAsync(fake);
         var config = new Dictionary<string, string?>
@@ -64,7 +65,7 @@ public sealed class BotHarness : IAsyncDisposable
         configure?.Invoke(config);
         var logs = new LogCapture();
         var mocks = new Mocks();
-        var host = Build(config, logs, mocks);
+        var host = Build(config, logs, mocks, time);
         try
         {
             await host.StartAsync();
@@ -84,7 +85,7 @@ public sealed class BotHarness : IAsyncDisposable
         return new BotHarness(server, host, logs, mocks);
     }
 
-    public static IHost Build(Dictionary<string, string?> config, LogCapture logs, Mocks? mocks = null)
+    public static IHost Build(Dictionary<string, string?> config, LogCapture logs, Mocks? mocks = null, TimeProvider? time = null)
     {
         mocks ??= new Mocks();
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -96,9 +97,20 @@ public sealed class BotHarness : IAsyncDisposable
         builder.Services.AddSingleton(mocks.LogTail);
         builder.Services.AddSingleton(mocks.Restart);
         builder.Services.AddSingleton(mocks.Smoke);
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
+
         builder.Services.AddDiscordBot(builder.Configuration);
         return builder.Build();
     }
+
+    /// <summary>
+    /// Every bot test doubles as a compliance test: when it ends, the bot must not have broken a gateway rule (the
+    /// fake's rule-close) or sent a request over an advertised rate limit. A test of the fake itself opts out.
+    /// </summary>
+    public bool ExpectCompliance { get; set; } = true;
 
     public async ValueTask DisposeAsync()
     {
@@ -111,6 +123,12 @@ public sealed class BotHarness : IAsyncDisposable
         {
             Host.Dispose();
             await Discord.DisposeAsync();
+        }
+
+        if (ExpectCompliance)
+        {
+            Assert.Empty(Discord.Gateway.Events.Snapshot().Where(e => e.Kind == "rule-close"));
+            Assert.Equal(0, Discord.RateLimitViolations);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using OpsBot.FakeDiscord;
 
 namespace OpsBot.Tests.Discord;
@@ -12,7 +13,8 @@ public sealed class FakeDiscordServerTests
     [Fact]
     public async Task Callbacks_follow_discords_once_only_and_deadline_rules()
     {
-        await using var server = await FakeDiscordServer.StartAsync(new FakeDiscordOptions { InteractionDeadline = TimeSpan.FromMilliseconds(300) });
+        var time = new FakeTimeProvider();
+        await using var server = await FakeDiscordServer.StartAsync(new FakeDiscordOptions { TimeProvider = time });
         using var http = Client(server);
         var first = await server.DispatchInteractionAsync(server.Interactions.SlashCommand("status"));
         var late = await server.DispatchInteractionAsync(server.Interactions.SlashCommand("status"));
@@ -20,13 +22,17 @@ public sealed class FakeDiscordServerTests
         var ok = await PostAsync(http, server, $"/interactions/{first.Id}/{first.Token}/callback", """{"type":5}""");
         var twice = await PostAsync(http, server, $"/interactions/{first.Id}/{first.Token}/callback", """{"type":4,"data":{"content":"x"}}""");
         var unknown = await PostAsync(http, server, $"/interactions/1/{first.Token}/callback", """{"type":5}""");
-        await Task.Delay(400);
-        var tooLate = await PostAsync(http, server, $"/interactions/{late.Id}/{late.Token}/callback", """{"type":5}""");
+        time.Advance(TimeSpan.FromSeconds(3));
+        var justInTime = await PostAsync(http, server, $"/interactions/{late.Id}/{late.Token}/callback", """{"type":4,"data":{"content":"x"}}""");
+        var lateToo = await server.DispatchInteractionAsync(server.Interactions.SlashCommand("status"));
+        time.Advance(TimeSpan.FromSeconds(3) + TimeSpan.FromMilliseconds(1));
+        var tooLate = await PostAsync(http, server, $"/interactions/{lateToo.Id}/{lateToo.Token}/callback", """{"type":5}""");
         var update = await PostAsync(http, server, $"/interactions/{first.Id}/{first.Token}/callback", """{"type":7,"data":{"content":"x"}}""");
 
         Assert.Equal(HttpStatusCode.NoContent, ok.Status);
         Assert.Equal((HttpStatusCode.BadRequest, 40060), (twice.Status, twice.Code));
         Assert.Equal((HttpStatusCode.NotFound, 10062), (unknown.Status, unknown.Code));
+        Assert.Equal(HttpStatusCode.NoContent, justInTime.Status);
         Assert.Equal((HttpStatusCode.NotFound, 10062), (tooLate.Status, tooLate.Code));
         Assert.Equal(HttpStatusCode.BadRequest, update.Status);
     }
@@ -38,15 +44,15 @@ public sealed class FakeDiscordServerTests
         using var http = Client(server);
         var body = """{"content":"hi","allowed_mentions":{"parse":[]}}""";
 
-        using var noAuth = new HttpRequestMessage(HttpMethod.Post, server.RestBaseUrl + "/channels/1/messages") { Content = Json(body) };
+        using var noAuth = new HttpRequestMessage(HttpMethod.Post, server.RestBaseUrl + $"/channels/{FakeInteractions.OpsChannelId}/messages") { Content = Json(body) };
         noAuth.Headers.TryAddWithoutValidation("User-Agent", "DiscordBot (https://example.invalid, 1.0)");
         var unauthorized = await new HttpClient().SendAsync(noAuth);
-        using var browser = new HttpRequestMessage(HttpMethod.Post, server.RestBaseUrl + "/channels/1/messages") { Content = Json(body) };
+        using var browser = new HttpRequestMessage(HttpMethod.Post, server.RestBaseUrl + $"/channels/{FakeInteractions.OpsChannelId}/messages") { Content = Json(body) };
         browser.Headers.Authorization = new AuthenticationHeaderValue("Bot", server.Options.Token);
         browser.Headers.TryAddWithoutValidation("User-Agent", "Mozilla/5.0");
         var forbidden = await new HttpClient().SendAsync(browser);
-        var tooLong = await PostAsync(http, server, "/channels/1/messages", new JsonObject { ["content"] = new string('x', 2001) }.ToJsonString());
-        var fine = await PostAsync(http, server, "/channels/1/messages", body);
+        var tooLong = await PostAsync(http, server, $"/channels/{FakeInteractions.OpsChannelId}/messages", new JsonObject { ["content"] = new string('x', 2001) }.ToJsonString());
+        var fine = await PostAsync(http, server, $"/channels/{FakeInteractions.OpsChannelId}/messages", body);
 
         Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
@@ -57,7 +63,8 @@ public sealed class FakeDiscordServerTests
     [Fact]
     public async Task Webhook_edits_need_an_acknowledged_interaction()
     {
-        await using var server = await FakeDiscordServer.StartAsync();
+        // A clock that stands still: the 3 s deadline is not what this test is about, and a loaded machine may take longer.
+        await using var server = await FakeDiscordServer.StartAsync(new FakeDiscordOptions { TimeProvider = new FakeTimeProvider() });
         using var http = Client(server);
         var interaction = await server.DispatchInteractionAsync(server.Interactions.SlashCommand("status"));
         var path = $"/webhooks/{server.Options.ApplicationId}/{interaction.Token}/messages/@original";
@@ -71,7 +78,7 @@ public sealed class FakeDiscordServerTests
         Assert.Equal("x", interaction.Original!["content"]!.GetValue<string>());
     }
 
-    private static HttpClient Client(FakeDiscordServer server)
+    internal static HttpClient Client(FakeDiscordServer server)
     {
         var http = new HttpClient();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bot", server.Options.Token);
@@ -81,10 +88,10 @@ public sealed class FakeDiscordServerTests
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-    private static Task<(HttpStatusCode Status, int? Code)> PostAsync(HttpClient http, FakeDiscordServer server, string path, string body) =>
+    internal static Task<(HttpStatusCode Status, int? Code)> PostAsync(HttpClient http, FakeDiscordServer server, string path, string body) =>
         SendAsync(http, server, HttpMethod.Post, path, body);
 
-    private static async Task<(HttpStatusCode Status, int? Code)> SendAsync(HttpClient http, FakeDiscordServer server, HttpMethod method, string path, string body)
+    internal static async Task<(HttpStatusCode Status, int? Code)> SendAsync(HttpClient http, FakeDiscordServer server, HttpMethod method, string path, string body)
     {
         using var request = new HttpRequestMessage(method, server.RestBaseUrl + path) { Content = Json(body) };
         using var response = await http.SendAsync(request);

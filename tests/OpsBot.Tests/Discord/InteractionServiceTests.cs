@@ -87,32 +87,27 @@ public sealed class InteractionServiceTests
         var time = new FakeTimeProvider();
         var service = new InteractionService(time, NullLogger<InteractionService>.Instance) { AutoDeferAfter = TimeSpan.FromSeconds(2) }.AddModule<SlowModule>();
         var responder = Substitute.For<IInteractionResponder>();
-        var gate = new TaskCompletionSource();
-        using var services = new ServiceCollection().AddSingleton(gate).BuildServiceProvider();
+        var probe = new SlowModuleProbe();
+        using var services = new ServiceCollection().AddSingleton(probe).BuildServiceProvider();
         var context = new InteractionContext(Interaction("slow", "[]"), responder, CancellationToken.None);
 
         var run = service.ExecuteAsync(context, services);
-        await Task.Delay(50);
+        // The watchdog is armed before the handler runs; the fake clock fires timers synchronously in Advance.
+        await probe.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        time.Advance(TimeSpan.FromSeconds(2) - TimeSpan.FromTicks(1));
         await responder.DidNotReceiveWithAnyArgs().DeferAsync(default, default);
 
-        time.Advance(TimeSpan.FromSeconds(2));
+        time.Advance(TimeSpan.FromTicks(1));
         await WaitUntil(() => responder.ReceivedCalls().Any(c => c.GetMethodInfo().Name == nameof(IInteractionResponder.DeferAsync)));
         responder.HasResponded.Returns(true);
-        gate.SetResult();
+        probe.Gate.SetResult();
         await run.WaitAsync(TimeSpan.FromSeconds(5));
         await responder.Received(1).DeferAsync(false, Arg.Any<CancellationToken>());
         await responder.Received(1).RespondAsync(Arg.Is<DiscordMessage>(m => m.Content == "done"), false, Arg.Any<CancellationToken>());
     }
 
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        for (var i = 0; i < 250 && !condition(); i++)
-        {
-            await Task.Delay(20);
-        }
-
-        Assert.True(condition());
-    }
+    private static Task WaitUntil(Func<bool> condition, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(condition))] string what = "") =>
+        OpsBot.TestSupport.Eventually.HoldsAsync(condition, what);
 
     private SlashCommandInfo Command(string name) => _service.SlashCommands.Single(c => c.Name == name);
 
@@ -132,12 +127,20 @@ public sealed class InteractionServiceTests
         public Task BadAsync([Summary("a", "first")] int? a, [Summary("b", "second")] string b) => Task.CompletedTask;
     }
 
-    public sealed class SlowModule(TaskCompletionSource gate) : InteractionModuleBase
+    public sealed class SlowModuleProbe
+    {
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    public sealed class SlowModule(SlowModuleProbe probe) : InteractionModuleBase
     {
         [SlashCommand("slow", "Takes its time")]
         public async Task SlowAsync()
         {
-            await gate.Task;
+            probe.Started.SetResult();
+            await probe.Gate.Task;
             await RespondAsync("done");
         }
     }

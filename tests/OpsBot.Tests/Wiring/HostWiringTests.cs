@@ -43,6 +43,17 @@ public sealed class HostWiringTests
     public void Gateway_journal_is_read_only_when_a_gateway_host_is_configured()
     {
         Assert.Null(Build().GetService<IGatewayLogSource>());
+        var key = Path.GetTempFileName();
+        try
+        {
+            Assert.IsType<GatewayJournalSource>(Build(
+                "--Ops:Gateway:Host", "gw.example", "--Ops:Gateway:User", "ops", "--Ops:Gateway:PrivateKeyPath", key,
+                "--Ops:Gateway:HostKeyFingerprint", "SHA256:" + new string('A', 43)).GetService<IGatewayLogSource>());
+        }
+        finally
+        {
+            File.Delete(key);
+        }
     }
 
     [Fact]

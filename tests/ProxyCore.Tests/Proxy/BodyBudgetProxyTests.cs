@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using OpsBot.ProxyCore.Proxy;
 using OpsBot.ProxyCore.Tests.Infrastructure;
+using OpsBot.TestSupport;
 using OpsBot.VllmSimulator;
 
 namespace OpsBot.ProxyCore.Tests.Proxy;
@@ -18,18 +19,15 @@ public sealed class BodyBudgetProxyTests
     public async Task Requests_whose_bodies_do_not_fit_together_take_turns_and_all_succeed(ToolStreamingMode mode)
     {
         await using var harness = await ProxyHarness.StartAsync(o => { o.ToolStreaming = mode; o.MaxBufferedRequestBytes = Budget; });
-        harness.Simulator.DefaultAnswer = SimulatedAnswer.Text("4") with { ThinkTime = TimeSpan.FromMilliseconds(150) };
+        var vllmMayAnswer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        harness.Simulator.DefaultAnswer = SimulatedAnswer.Text("4") with { Gate = new AnswerGate(0, vllmMayAnswer.Task) };
         var budget = harness.Services.GetRequiredService<RequestBodyBudget>();
 
         // Two of these (40 KB each) do not fit in 64 KiB.
         var requests = Enumerable.Range(0, 3).Select(_ => harness.Http.PostAsync("/v1/chat/completions", ChatBodies.Content(Padded(40_000)))).ToList();
-        var mostAtVllm = 0;
-        while (!requests.All(r => r.IsCompleted))
-        {
-            mostAtVllm = Math.Max(mostAtVllm, harness.Simulator.ActiveRequests);
-            Assert.True(budget.InUse <= Budget, $"{budget.InUse} bytes held");
-            await Task.Delay(5);
-        }
+        await WaitUntilAsync(() => harness.Simulator.ActiveRequests == 1 && budget.Waiting == 2);
+        Assert.True(budget.InUse <= Budget, $"{budget.InUse} bytes held");
+        vllmMayAnswer.SetResult();
 
         foreach (var response in await Task.WhenAll(requests))
         {
@@ -37,7 +35,7 @@ public sealed class BodyBudgetProxyTests
             Assert.Equal("4", StreamedAnswer.Assemble(SseEvents.ParseWithSdk(await response.Content.ReadAsStringAsync())).Text);
         }
 
-        Assert.Equal(1, mostAtVllm);
+        Assert.Equal(1, harness.Simulator.PeakActiveRequests);
         Assert.Equal(3, harness.Simulator.ChatRequests.Count);
         Assert.Equal(0, budget.InUse);
     }
@@ -46,25 +44,24 @@ public sealed class BodyBudgetProxyTests
     public async Task Small_requests_still_run_side_by_side_under_the_budget()
     {
         await using var harness = await ProxyHarness.StartAsync(o => o.MaxBufferedRequestBytes = Budget);
-        harness.Simulator.DefaultAnswer = SimulatedAnswer.Text("4") with { ThinkTime = TimeSpan.FromMilliseconds(300) };
+        var vllmMayAnswer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        harness.Simulator.DefaultAnswer = SimulatedAnswer.Text("4") with { Gate = new AnswerGate(0, vllmMayAnswer.Task) };
 
         var requests = Enumerable.Range(0, 4).Select(_ => harness.Http.PostAsync("/v1/chat/completions", ChatBodies.Content(ChatBodies.Create(stream: true, "exec")))).ToList();
-        var mostAtVllm = 0;
-        while (!requests.All(r => r.IsCompleted))
-        {
-            mostAtVllm = Math.Max(mostAtVllm, harness.Simulator.ActiveRequests);
-            await Task.Delay(5);
-        }
+        // All four reach vLLM while none of them can finish: they were admitted side by side.
+        await WaitUntilAsync(() => harness.Simulator.ActiveRequests == 4);
+        vllmMayAnswer.SetResult();
 
         Assert.All(await Task.WhenAll(requests), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
-        Assert.Equal(4, mostAtVllm);
+        Assert.Equal(4, harness.Simulator.PeakActiveRequests);
     }
 
     [Fact]
     public async Task A_client_that_leaves_while_waiting_for_the_budget_gives_its_place_up_and_never_reaches_vllm()
     {
         await using var harness = await ProxyHarness.StartAsync(o => o.MaxBufferedRequestBytes = Budget);
-        harness.Simulator.DefaultAnswer = SimulatedAnswer.Text("4") with { ThinkTime = TimeSpan.FromMilliseconds(600) };
+        var vllmMayAnswer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        harness.Simulator.DefaultAnswer = SimulatedAnswer.Text("4") with { Gate = new AnswerGate(0, vllmMayAnswer.Task) };
         var budget = harness.Services.GetRequiredService<RequestBodyBudget>();
 
         var first = harness.Http.PostAsync("/v1/chat/completions", ChatBodies.Content(Padded(40_000)));
@@ -75,6 +72,7 @@ public sealed class BodyBudgetProxyTests
         await leave.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => leaving);
         await WaitUntilAsync(() => budget.Waiting == 0);
+        vllmMayAnswer.SetResult();
 
         Assert.Equal(HttpStatusCode.OK, (await first).StatusCode);
         using var third = await harness.Http.PostAsync("/v1/chat/completions", ChatBodies.Content(Padded(40_000)));
@@ -141,13 +139,6 @@ public sealed class BodyBudgetProxyTests
         return body;
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met within 10 s");
-            await Task.Delay(10);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(condition))] string what = "") =>
+        Eventually.HoldsAsync(condition, what);
 }

@@ -25,9 +25,10 @@ public sealed class RequestBodyBudgetTests
         var first = await budget.AcquireAsync(70, CancellationToken.None);
 
         var second = budget.AcquireAsync(50, CancellationToken.None).AsTask();
-        await Task.Delay(50);
+        // Grants are decided synchronously (on acquire or on release), so the state is final here.
         Assert.False(second.IsCompleted);
         Assert.Equal(1, budget.Waiting);
+        Assert.Equal(70, budget.InUse);
 
         first.Dispose();
         using var granted = await second.WaitAsync(TimeSpan.FromSeconds(5));
@@ -43,12 +44,14 @@ public sealed class RequestBodyBudgetTests
         var large = budget.AcquireAsync(80, CancellationToken.None).AsTask();
         // 30 bytes are free, but the large body came first.
         var small = budget.AcquireAsync(30, CancellationToken.None).AsTask();
-        await Task.Delay(50);
         Assert.False(small.IsCompleted);
+        Assert.Equal(2, budget.Waiting);
 
         holder.Dispose();
+        // The release granted the large body's bytes at once; the small one still queues behind it (80 + 30 > 100).
+        Assert.Equal(80, budget.InUse);
+        Assert.Equal(1, budget.Waiting);
         var largeLease = await large.WaitAsync(TimeSpan.FromSeconds(5));
-        await Task.Delay(50);
         Assert.False(small.IsCompleted);
 
         largeLease.Dispose();

@@ -1,6 +1,8 @@
 using System.Net;
 using OpsBot.ProxyCore.Proxy;
+using Microsoft.Extensions.DependencyInjection;
 using OpsBot.ProxyCore.Tests.Infrastructure;
+using OpsBot.TestSupport;
 using OpsBot.VllmSimulator;
 
 namespace OpsBot.ProxyCore.Tests.Proxy;
@@ -17,8 +19,10 @@ public sealed class ResilienceTests
         harness.Simulator.DefaultAnswer = SimulatedAnswer.Text("4");
         await harness.Simulator.StopAsync();
 
+        var sender = harness.Services.GetRequiredService<UpstreamSender>();
         var requests = Enumerable.Range(0, 8).Select(_ => harness.Http.PostAsync("/v1/chat/completions", ChatBodies.Content(ChatBodies.Create(stream: true, "exec")))).ToList();
-        await Task.Delay(800);
+        // vLLM comes back only once every request has been refused and is waiting for it.
+        await Eventually.HoldsAsync(() => sender.Waiting == 8, "all 8 requests wait for vLLM");
         await harness.Simulator.StartAgainAsync();
         var responses = await Task.WhenAll(requests);
 
@@ -28,7 +32,8 @@ public sealed class ResilienceTests
             Assert.Equal("4", StreamedAnswer.Assemble(SseEvents.ParseWithSdk(await response.Content.ReadAsStringAsync())).Text);
         }
 
-        Assert.Contains("opsbot_proxy_upstream_retries_total", await harness.Http.GetStringAsync("/metrics"));
+        Assert.Equal(0, sender.Waiting);
+        Assert.True(RetryCount(await harness.Http.GetStringAsync("/metrics")) >= 8, "each waiting request counts at least one retry");
     }
 
     [Fact]
@@ -50,8 +55,9 @@ public sealed class ResilienceTests
         await using var harness = await ProxyHarness.StartAsync(o => { o.UpstreamWait = TimeSpan.FromSeconds(3); o.MaxWaitingRequests = 1; });
         await harness.Simulator.StopAsync();
 
+        var sender = harness.Services.GetRequiredService<UpstreamSender>();
         var first = harness.Http.PostAsync("/v1/chat/completions", ChatBodies.Content(ChatBodies.Create(stream: false, "exec")));
-        await Task.Delay(400);
+        await Eventually.HoldsAsync(() => sender.Waiting == 1, "the first request waits for vLLM");
         using var second = await harness.Http.PostAsync("/v1/chat/completions", ChatBodies.Content(ChatBodies.Create(stream: false, "exec")));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, second.StatusCode);
@@ -70,10 +76,7 @@ public sealed class ResilienceTests
         using var cancel = new CancellationTokenSource();
         var body = tools ? ChatBodies.Create(stream: true, "exec") : ChatBodies.Create(stream: true);
         var request = harness.Http.PostAsync("/v1/chat/completions", ChatBodies.Content(body), cancel.Token);
-        while (harness.Simulator.ActiveRequests == 0)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.HoldsAsync(() => harness.Simulator.ActiveRequests > 0, "vLLM is generating");
 
         var cancelledAt = DateTimeOffset.UtcNow;
         await cancel.CancelAsync();
@@ -99,4 +102,9 @@ public sealed class ResilienceTests
         Assert.True(data.Count >= 2 && data[^2].Contains("\"error\""), $"{(int)response.StatusCode}: {text}");
         Assert.Equal("[DONE]", data[^1]);
     }
+
+    private static double RetryCount(string metrics) =>
+        double.Parse(
+            metrics.Split('\n').Single(l => l.StartsWith("opsbot_proxy_upstream_retries_total ", StringComparison.Ordinal)).Split(' ')[1],
+            System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using OpsBot.ProxyCore.Events;
 using OpsBot.ProxyCore.Proxy;
@@ -10,45 +9,44 @@ namespace OpsBot.ProxyCore.Tests.Proxy;
 /// <summary><c>Proxy:ToolStreaming = stream</c>: text reaches the client while vLLM is still generating.</summary>
 public sealed class StreamModeTests
 {
-    private static async Task<(string Body, TimeSpan FirstContent)> ReadStreamAsync(ProxyHarness harness, System.Text.Json.Nodes.JsonObject body)
+    private static async Task<string> ReadStreamAsync(ProxyHarness harness, System.Text.Json.Nodes.JsonObject body)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = ChatBodies.Content(body) };
-        var clock = Stopwatch.StartNew();
         using var response = await harness.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        var text = new System.Text.StringBuilder();
-        TimeSpan? firstContent = null;
-        while (await reader.ReadLineAsync() is { } line)
-        {
-            text.Append(line).Append('\n');
-            if (firstContent is null && line.StartsWith("data: {", StringComparison.Ordinal) && line.Contains("\"content\":\"") && !line.Contains("\"content\":\"\""))
-            {
-                firstContent = clock.Elapsed;
-            }
-        }
-
-        return (text.ToString(), firstContent ?? clock.Elapsed);
+        return await response.Content.ReadAsStringAsync();
     }
 
     [Fact]
     public async Task Text_reaches_the_client_before_vllm_finishes_generating()
     {
         await using var harness = await ProxyHarness.StartAsync(ToolStreamingMode.Stream);
-        // 30 tokens at 20 tok/s: about 1.5 s upstream.
-        harness.Simulator.Enqueue(SimulatedAnswer.Text(string.Join(' ', Enumerable.Range(1, 30).Select(i => $"w{i}"))) with { TokensPerSecond = 20 });
+        // vLLM sends two tokens and then cannot go on until the client has seen text.
+        var clientSawText = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        harness.Simulator.Enqueue(SimulatedAnswer.Text(string.Join(' ', Enumerable.Range(1, 30).Select(i => $"w{i}"))) with { Gate = new AnswerGate(2, clientSawText.Task) });
 
-        var clock = Stopwatch.StartNew();
-        var (body, firstContent) = await ReadStreamAsync(harness, ChatBodies.Create(stream: true, "exec"));
-        var total = clock.Elapsed;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = ChatBodies.Content(ChatBodies.Create(stream: true, "exec")) };
+        using var response = await harness.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var text = new System.Text.StringBuilder();
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            text.Append(line).Append('\n');
+            if (!clientSawText.Task.IsCompleted && line.Contains("\"content\":\"w1", StringComparison.Ordinal))
+            {
+                // Had the proxy held the text back until the end, this line could never arrive before the release.
+                Assert.Equal(1, harness.Simulator.ActiveRequests);
+                clientSawText.SetResult();
+            }
+        }
 
-        var answer = StreamedAnswer.Assemble(SseEvents.ParseWithSdk(body));
+        var answer = StreamedAnswer.Assemble(SseEvents.ParseWithSdk(text.ToString()));
+        Assert.True(clientSawText.Task.IsCompleted, "the first words never arrived on their own");
         Assert.StartsWith("w1 w2", answer.Text);
         Assert.EndsWith("w30", answer.Text);
-        Assert.True(firstContent < total / 2, $"first content at {firstContent}, stream done at {total}");
         Assert.True(Assert.Single(harness.Simulator.ChatRequests).Stream);
         var completion = await harness.Completions.NextAsync();
         Assert.Equal(CompletionPath.Streamed, completion.Path);
-        Assert.True(completion.TimeToFirstByte < completion.Latency / 2);
+        Assert.True(completion.TimeToFirstByte < completion.Latency);
     }
 
     [Fact]
@@ -57,7 +55,7 @@ public sealed class StreamModeTests
         await using var harness = await ProxyHarness.StartAsync(ToolStreamingMode.Stream);
         harness.Simulator.Enqueue(SimulatedAnswer.Text("Let me look.\n<tool_call>\n<function=exec>\n<parameter=command>\nls /tmp\n</parameter>\n</function>\n</tool_call>"));
 
-        var (body, _) = await ReadStreamAsync(harness, ChatBodies.Create(stream: true, "exec"));
+        var body = await ReadStreamAsync(harness, ChatBodies.Create(stream: true, "exec"));
         var answer = StreamedAnswer.Assemble(SseEvents.ParseWithSdk(body));
 
         Assert.DoesNotContain("<tool_call>", answer.Text);
@@ -73,7 +71,7 @@ public sealed class StreamModeTests
         await using var harness = await ProxyHarness.StartAsync(ToolStreamingMode.Stream);
         harness.Simulator.Enqueue(SimulatedAnswer.ToolCalls("I'll read it.", new SimulatedToolCall("exec", """{"command": "cat a.txt", "timeout": 5}""")));
 
-        var (body, _) = await ReadStreamAsync(harness, ChatBodies.Create(stream: true, "exec"));
+        var body = await ReadStreamAsync(harness, ChatBodies.Create(stream: true, "exec"));
         var answer = StreamedAnswer.Assemble(SseEvents.ParseWithSdk(body));
 
         var call = Assert.Single(answer.ToolCalls);
@@ -92,7 +90,7 @@ public sealed class StreamModeTests
             SimulatedAnswer.ToolCalls(null, new SimulatedToolCall("read_file", """{"path": "a.cs"}""")));
         var body = ChatBodies.Create(stream: true, "exec", "read_file");
 
-        var (sse, _) = await ReadStreamAsync(harness, body);
+        var sse = await ReadStreamAsync(harness, body);
         var answer = StreamedAnswer.Assemble(SseEvents.ParseWithSdk(sse));
 
         Assert.Equal("read_file", Assert.Single(answer.ToolCalls).Name);
@@ -106,7 +104,7 @@ public sealed class StreamModeTests
         await using var harness = await ProxyHarness.StartAsync(ToolStreamingMode.Stream);
         harness.Simulator.Enqueue(SimulatedAnswer.MidStreamError("Working on it"));
 
-        var (sse, _) = await ReadStreamAsync(harness, ChatBodies.Create(stream: true, "exec"));
+        var sse = await ReadStreamAsync(harness, ChatBodies.Create(stream: true, "exec"));
         var data = SseEvents.Data(sse);
 
         Assert.Contains("Working", sse);
@@ -126,7 +124,7 @@ public sealed class StreamModeTests
         var body = ChatBodies.Create(stream: true, "exec");
         body["tools"]![0]!["function"]!["parameters"]!["required"] = new System.Text.Json.Nodes.JsonArray("command");
 
-        var (sse, _) = await ReadStreamAsync(harness, body);
+        var sse = await ReadStreamAsync(harness, body);
         var answer = StreamedAnswer.Assemble(SseEvents.ParseWithSdk(sse));
 
         Assert.Equal("ls", JsonDocument.Parse(Assert.Single(answer.ToolCalls).Arguments).RootElement.GetProperty("command").GetString());
@@ -139,7 +137,7 @@ public sealed class StreamModeTests
         await using var harness = await ProxyHarness.StartAsync(ToolStreamingMode.Stream);
         harness.Simulator.Enqueue(SimulatedAnswer.Text("Use a <toolbox> element or [brackets] in text, and `code`."));
 
-        var (sse, _) = await ReadStreamAsync(harness, ChatBodies.Create(stream: true, "exec"));
+        var sse = await ReadStreamAsync(harness, ChatBodies.Create(stream: true, "exec"));
         var answer = StreamedAnswer.Assemble(SseEvents.ParseWithSdk(sse));
 
         Assert.Equal("Use a <toolbox> element or [brackets] in text, and `code`.", answer.Text);

@@ -61,12 +61,13 @@ public sealed class ExtractorRobustnessTests
 
     [Theory]
     [MemberData(nameof(HugeInputs))]
-    public void Megabyte_content_extracts_in_well_under_a_second(string label, string content)
+    public void Megabyte_content_extracts_in_linear_time(string label, string content)
     {
         ToolCallExtractor.ExtractUnguarded("<tool_call>{\"name\": \"read_file\"}</tool_call>", TestTools.Fixtures);
 
-        // Best of three: the bound is about the algorithm (linear, no backtracking blow-up), so scheduler
-        // noise from other processes on a shared CI box should not decide the outcome.
+        // The bound is about the algorithm, not speed (bench/ measures that): a quadratic pass over a megabyte is
+        // ~10^12 steps, hours, while linear work takes milliseconds idle and stays far below 15 s on two loaded
+        // cores under coverage instrumentation. Best of three keeps scheduler noise out of it.
         var best = TimeSpan.MaxValue;
         ToolCallExtraction result = ToolCallExtraction.None(null);
         for (int run = 0; run < 3; run++)
@@ -77,7 +78,7 @@ public sealed class ExtractorRobustnessTests
             best = watch.Elapsed < best ? watch.Elapsed : best;
         }
 
-        Assert.True(best < TimeSpan.FromSeconds(1), $"{label}: {best.TotalMilliseconds:F0} ms");
+        Assert.True(best < TimeSpan.FromSeconds(15), $"{label}: {best.TotalMilliseconds:F0} ms");
         AssertCallsWellFormed(result);
     }
 

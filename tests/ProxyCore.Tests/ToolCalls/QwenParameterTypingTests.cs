@@ -87,6 +87,25 @@ public sealed class QwenParameterTypingTests
         { """{"type":"dict"}""", "{}", "{}" },
         { """{"type":"list[str]"}""", "[\"x\"]", """["x"]""" },
 
+        // Values that separate the branches: each would come out differently under a neighbouring rule.
+        { """{"type":"array"}""", "[true, null]", "[true,null]" },
+        { """{"type":"custom"}""", "[true, null]", "\"[true, null]\"" },
+        { """{"type":"str"}""", "123", "\"123\"" },
+        { """{"type":"varchar"}""", "True", "\"True\"" },
+        { """{"type":"char"}""", "123", "\"123\"" },
+        { """{"type":"enum"}""", "True", "\"True\"" },
+        { """{"type":"text"}""", "[1]", "\"[1]\"" },
+        { """{"type":"number"}""", "True", "\"True\"" },
+        { """{"type":"number"}""", "[1]", "\"[1]\"" },
+        { """{"type":"integer"}""", "True", "\"True\"" },
+        { """{"type":"integer"}""", "[1]", "\"[1]\"" },
+        { """{"type":"boolean"}""", "[1]", "false" },
+        { """{"type":"object"}""", "True", "true" },
+        { """{"type":"list"}""", "(1, 2)", "[1,2]" },
+        { """{"type":"dictionary"}""", "{'k': 'v'}", """{"k":"v"}""" },
+        { """{"type":7}""", "[1, 'a']", """[1,"a"]""" },
+        { """{"type":7}""", "x y", "\"x y\"" },
+
         // Any other type string (including JSON-Schema type arrays): ast.literal_eval, else raw string.
         { """{"type":["integer","null"]}""", "123", "123" },
         { """{"type":["string","null"]}""", "hello", "\"hello\"" },

@@ -123,6 +123,37 @@ public sealed class QwenXmlExtractionTests
         Assert.Equal(bogus + "\n", result.Content);
     }
 
+    [Theory]
+    [InlineData("<function=get_time>\n</function>\n<function=nope>\n</function>")]
+    [InlineData("<function=nope>\n</function>\n<function=get_time>\n</function>")]
+    [InlineData("<function=get_time>\n</function>\n<function=read_file\n</function>")]
+    [InlineData("<function=get_time>\n</function>\n<function=read_file>\n<parameter=path\na\n</function>")]
+    public void A_block_with_one_valid_and_one_bad_function_is_no_call_and_stays_text(string functions)
+    {
+        // The block is all or nothing: a half-extracted block would run one call and silently drop the other.
+        var content = "Doing both.\n<tool_call>\n" + functions + "\n</tool_call>";
+
+        var result = Extract(content);
+
+        Assert.False(result.Found);
+        Assert.Empty(result.Calls);
+        Assert.Same(content, result.Content);
+    }
+
+    [Fact]
+    public void A_bad_block_does_not_leak_its_valid_function_into_the_next_blocks_calls()
+    {
+        var bad = "<tool_call>\n<function=get_time>\n</function>\n<function=nope>\n</function>\n</tool_call>";
+        var good = "<tool_call>\n<function=read_file>\n<parameter=path>\na.cs\n</parameter>\n</function>\n</tool_call>";
+
+        var result = Extract(bad + "\n" + good);
+
+        var call = Assert.Single(result.Calls);
+        Assert.Equal("read_file", call.Name);
+        JsonAssert.Equivalent("""{"path":"a.cs"}""", call.ArgumentsJson);
+        Assert.Equal(bad + "\n", result.Content);
+    }
+
     [Fact]
     public void Nothing_is_extracted_when_the_request_declared_no_tools()
     {

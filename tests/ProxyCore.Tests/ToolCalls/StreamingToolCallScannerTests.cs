@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
@@ -46,7 +45,8 @@ public sealed class StreamingToolCallScannerTests
                 var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
                 foreach (var delta in Split(input.Text, input.cuts))
                 {
-                    Assert.Equal(delta, scanner.Feed(delta));
+                    // Released whole, as the same string: prose costs no copy.
+                    Assert.Same(delta, scanner.Feed(delta));
                 }
 
                 Assert.Equal(0, scanner.HeldLength);
@@ -159,37 +159,141 @@ public sealed class StreamingToolCallScannerTests
     }
 
     [Fact]
-    public void Feeding_after_complete_is_a_usage_error()
+    public void Feeding_or_completing_after_complete_is_a_usage_error()
     {
         var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
         scanner.Complete();
 
-        Assert.Throws<InvalidOperationException>(() => scanner.Feed("x"));
+        Assert.Equal("The stream was already completed.", Assert.Throws<InvalidOperationException>(() => scanner.Feed("x")).Message);
+        Assert.Equal("The stream was already completed.", Assert.Throws<InvalidOperationException>(() => scanner.Complete()).Message);
     }
 
-    [Theory]
-    [InlineData(16)]
-    [InlineData(3)]
-    public void Megabyte_call_streamed_in_small_deltas_stays_linear(int deltaLength)
+    [Fact]
+    public void Empty_deltas_release_nothing_and_change_nothing()
     {
-        var content = "Writing.\n<tool_call>\n<function=write_file>\n<parameter=path>\na\n</parameter>\n<parameter=content>\n"
-            + string.Concat(Enumerable.Repeat("line {\"of\": [code]};\n", 1 << 15)) + "</parameter>\n</function>\n</tool_call>";
-        var json = "{\"name\": \"write_file\", \"arguments\": {\"content\": \"" + string.Concat(Enumerable.Repeat("x\\n{[\\\"", 1 << 17)) + "\"}}";
-        foreach (var text in new[] { content, json })
+        var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+
+        Assert.Equal("", scanner.Feed(null));
+        Assert.Equal("", scanner.Feed(""));
+        Assert.Equal("", scanner.Feed("<tool"));
+        Assert.Equal("", scanner.Feed(""));
+        Assert.Equal(5, scanner.HeldLength);
+    }
+
+    public static TheoryData<string, string, int> LinearInputs => new()
+    {
+        { "qwen call with a 1 MB value", "Writing.\n<tool_call>\n<function=write_file>\n<parameter=path>\na\n</parameter>\n<parameter=content>\n"
+            + string.Concat(Enumerable.Repeat("line {\"of\": [code]};\n", 1 << 15)) + "</parameter>\n</function>\n</tool_call>", 1 },
+        { "json call with a 1 MB string", "{\"name\": \"write_file\", \"arguments\": {\"content\": \"" + string.Concat(Enumerable.Repeat("x\\n{[\\\"", 1 << 17)) + "\"}}", 1 },
+        { "nested array lines", string.Concat(Enumerable.Repeat("[\n", 1 << 12)) + string.Concat(Enumerable.Repeat("0,", 1 << 16)), 0 },
+    };
+
+    [Theory]
+    [MemberData(nameof(LinearInputs))]
+    public void Speculative_json_scanning_is_bounded_by_the_content_length_whatever_the_delta_size(string label, string text, int calls)
+    {
+        foreach (var deltaLength in new[] { 3, 16, 4096 })
         {
-            var watch = Stopwatch.StartNew();
             var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
             for (int i = 0; i < text.Length; i += deltaLength)
             {
                 scanner.Feed(text.Substring(i, Math.Min(deltaLength, text.Length - i)));
             }
 
-            var completion = scanner.Complete();
-            watch.Stop();
-
-            Assert.Single(completion.Calls);
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"{text.Length} chars in {deltaLength}-char deltas: {watch.ElapsedMilliseconds} ms");
+            // The work an operation count, not a clock: re-scanning from each held "{"/"[" on every delta would be
+            // quadratic; the cap is 4 chars of scanning per char of content (plus one last scan past it).
+            var bound = (5L * text.Length) + 65_536;
+            Assert.True(scanner.JsonWork >= 0 && scanner.JsonWork <= bound, $"{label}, {deltaLength}-char deltas: {scanner.JsonWork} chars scanned, bound {bound}");
+            Assert.Equal(calls, scanner.Complete().Calls.Count);
         }
+    }
+
+    [Fact]
+    public void Content_over_the_extractor_limit_is_released_whole_and_then_passed_through()
+    {
+        var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+        var head = "Log:\n<tool_call>\n<function=read_file>\n";
+        var bulk = new string('x', ToolCallExtractor.MaxContentLength);
+
+        Assert.Equal("Log:\n", scanner.Feed(head));
+        Assert.Equal(head.Length - "Log:\n".Length, scanner.HeldLength);
+        var released = scanner.Feed(bulk);
+        var after = scanner.Feed("<tool_call>");
+
+        // No call can come of content the extractor refuses, so what was held goes out and nothing is held again.
+        Assert.Equal(head["Log:\n".Length..] + bulk, released);
+        Assert.Equal("<tool_call>", after);
+        Assert.Equal(0, scanner.HeldLength);
+        var completion = scanner.Complete();
+        Assert.Empty(completion.Calls);
+        Assert.Equal("", completion.RemainingContent);
+    }
+
+    [Fact]
+    public void Content_exactly_at_the_extractor_limit_is_still_scanned()
+    {
+        var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+        var call = "<tool_call>\n<function=get_status>\n</function>\n</tool_call>";
+
+        Assert.Equal(new string('x', ToolCallExtractor.MaxContentLength - call.Length), scanner.Feed(new string('x', ToolCallExtractor.MaxContentLength - call.Length)));
+        Assert.Equal("", scanner.Feed(call));
+
+        Assert.Equal("get_status", Assert.Single(scanner.Complete().Calls).Name);
+    }
+
+    [Theory]
+    [InlineData("<function=nope>\nsome text", "")]
+    [InlineData("<function=>\nsome text", "")]
+    [InlineData("<tools>hello, plain words", "")]
+    [InlineData("```json\nnot json at all\n", "")]
+    [InlineData("[TOOLBOX] is a word", "")]
+    [InlineData("[TOOL_CALLS] nothing after it", "")]
+    [InlineData("<|python_tag|>print('hi')", "")]
+    [InlineData("Values: {\"a\": 1, \"b\": [2, 3]} ok", "")]
+    [InlineData("[1, 2, 3] are numbers", "")]
+    public void Text_that_cannot_start_a_call_is_released_before_the_stream_ends(string text, string stillHeld)
+    {
+        var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+
+        var released = new StringBuilder();
+        foreach (var piece in text.Chunk(4))
+        {
+            released.Append(scanner.Feed(new string(piece)));
+        }
+
+        Assert.Equal(text[..(text.Length - stillHeld.Length)], released.ToString());
+        Assert.Equal(stillHeld.Length, scanner.HeldLength);
+        Assert.Equal(stillHeld, scanner.Complete().RemainingContent);
+    }
+
+    [Theory]
+    [InlineData("<function=read_file>\n<parameter=path>\na")]
+    [InlineData("<tool_call>\n<function=read_file>")]
+    [InlineData("<tools>[{\"name\": \"read_file\"")]
+    [InlineData("```json\n{\"name\": \"read_file\"")]
+    [InlineData("[TOOL_CALLS][{\"name\": \"read_file\"")]
+    [InlineData("<|python_tag|>{\"name\": \"read_file\"")]
+    [InlineData("{\"name\": \"read_file\", \"arguments\": {")]
+    [InlineData("<tool")]
+    [InlineData("``")]
+    [InlineData("[TOOL_C")]
+    public void A_possible_call_start_is_held_until_it_is_decided(string text)
+    {
+        var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+
+        Assert.Equal("", scanner.Feed(text));
+        Assert.Equal(text.Length, scanner.HeldLength);
+    }
+
+    [Fact]
+    public void A_closing_tag_is_not_mistaken_for_an_opener()
+    {
+        var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+
+        // The second <tool_call> closes nothing: only the first is an opener, and it holds until it is decided.
+        Assert.Equal("Use ", scanner.Feed("Use <tool_call>\n<function=nope>\n</function>\n"));
+        Assert.Equal("<tool_call>\n<function=nope>\n</function>\n</tool_call> then ```x``` and ", scanner.Feed("</tool_call> then ```x``` and "));
+        Assert.Equal(0, scanner.HeldLength);
     }
 
     internal static void AssertStreamingMatchesExtract(string content, int[] cuts)
@@ -199,6 +303,15 @@ public sealed class StreamingToolCallScannerTests
         foreach (var delta in Split(content, cuts))
         {
             released.Append(scanner.Feed(delta));
+        }
+
+        // Early release, checked independently of the extractor: nothing before the first char that can start a
+        // call ('<', '[', '{', '`') may still be held once every delta is in, unless it is only whitespace.
+        var firstCandidate = content.AsSpan().IndexOfAny("<[{`");
+        var prose = firstCandidate < 0 ? content : content[..firstCandidate];
+        if (!string.IsNullOrWhiteSpace(prose))
+        {
+            Assert.StartsWith(prose, released.ToString(), StringComparison.Ordinal);
         }
 
         var completion = scanner.Complete();

@@ -13,6 +13,9 @@ public abstract record SimulatedAnswer
     /// <summary>Decode speed; null streams as fast as the client reads.</summary>
     public double? TokensPerSecond { get; init; }
 
+    /// <summary>Holds generation at a point until the test releases it (see <see cref="AnswerGate"/>); null = no hold.</summary>
+    public AnswerGate? Gate { get; init; }
+
     /// <summary>Plain assistant text. <paramref name="completionTokens"/> overrides the delta count in usage.</summary>
     public static SimulatedAnswer Text(string content, string finishReason = "stop", int? completionTokens = null) =>
         new TextAnswer(content, finishReason, completionTokens);
@@ -37,9 +40,16 @@ public abstract record SimulatedAnswer
 
     /// <summary>
     /// vLLM #34322: HTTP 200 stream with some deltas, then <c>data: {"error":...}</c> and <c>[DONE]</c>,
-    /// no finish and no usage chunk. Non-streaming requests get a 500 InternalServerError body.
+    /// no finish and no usage chunk. A non-streaming request gets <paramref name="contentBefore"/> as a normal answer.
     /// </summary>
     public static SimulatedAnswer MidStreamError(string contentBefore = "") => new MidStreamErrorAnswer(contentBefore);
+
+    /// <summary>
+    /// vLLM #34322 as v0.15 shows it with Qwen3-Coder-Next: optional prose, then the call's header and <c>{</c>, then
+    /// the error event and <c>[DONE]</c>. A non-streaming request gets the prose and the call as a normal answer.
+    /// </summary>
+    public static SimulatedAnswer MidStreamErrorInToolCall(string? preamble, SimulatedToolCall call) =>
+        new MidStreamErrorAnswer(preamble ?? string.Empty) { ToolCallStarted = call };
 
     /// <summary>Fixture replay: the JSON body verbatim, whatever the request's stream flag.</summary>
     public static SimulatedAnswer RawJson(string json, int status = 200) => new RawJsonAnswer(json, status);

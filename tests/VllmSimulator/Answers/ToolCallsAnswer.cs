@@ -5,4 +5,7 @@ public sealed record ToolCallsAnswer(string? Preamble, IReadOnlyList<SimulatedTo
 {
     /// <summary>Overrides the estimated completion token count in usage.</summary>
     public int? CompletionTokens { get; init; }
+
+    /// <summary>The event loss of multi-token engine steps to reproduce when streamed; <see cref="VllmSimulator.MultiTokenDeltas.None"/> by default.</summary>
+    public MultiTokenDeltas MultiTokenDeltas { get; init; }
 }

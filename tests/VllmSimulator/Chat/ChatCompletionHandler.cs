@@ -80,8 +80,8 @@ internal sealed class ChatCompletionHandler(SimulatorState state)
         var pacer = new Pacer(state.Time, answer.ThinkTime, answer.TokensPerSecond);
         return answer switch
         {
-            TextAnswer text => GenerateAsync(context, TurnPlanner.ForText(text, info.MaxTokens), info, pacer, cancellationToken),
-            ToolCallsAnswer calls => GenerateAsync(context, TurnPlanner.ForToolCalls(calls, state.Options.CurrentShape), info, pacer, cancellationToken),
+            TextAnswer text => GenerateAsync(context, TurnPlanner.ForText(text, info.MaxTokens), info, answer.Gate, pacer, cancellationToken),
+            ToolCallsAnswer calls => GenerateAsync(context, ToolCallPlanner.Plan(calls, state.Options.CurrentShape, info.MaxTokens, info.ToolChoice), info, answer.Gate, pacer, cancellationToken),
             ErrorAnswer error => RespondAsync(context, error.Status, JsonContentType, error.BodyJson, pacer, cancellationToken),
             RawJsonAnswer raw => RespondAsync(context, raw.Status, JsonContentType, raw.Json, pacer, cancellationToken),
             RawSseAnswer sse => ReplaySseAsync(context, sse.Sse, pacer, cancellationToken),
@@ -93,13 +93,19 @@ internal sealed class ChatCompletionHandler(SimulatorState state)
         };
     }
 
-    private async Task<ChatOutcome> GenerateAsync(HttpContext context, TurnPlan plan, ChatRequestInfo info, Pacer pacer, CancellationToken cancellationToken)
+    private static Task WaitForGateAsync(AnswerGate? gate, int sent, CancellationToken cancellationToken) =>
+        gate is not null && sent == gate.AfterDeltas
+            ? gate.Released.WaitAsync(cancellationToken)
+            : Task.CompletedTask;
+
+    private async Task<ChatOutcome> GenerateAsync(HttpContext context, TurnPlan plan, ChatRequestInfo info, AnswerGate? gate, Pacer pacer, CancellationToken cancellationToken)
     {
         var created = state.Time.GetUtcNow().ToUnixTimeSeconds();
         if (!info.Stream)
         {
             await pacer.ThinkAsync(cancellationToken).ConfigureAwait(false);
             await pacer.GenerateAsync(plan.CompletionTokens, cancellationToken).ConfigureAwait(false);
+            await WaitForGateAsync(gate, gate?.AfterDeltas ?? 0, cancellationToken).ConfigureAwait(false);
             var buffer = new ArrayBufferWriter<byte>(1024);
             CompletionJsonWriter.Write(buffer, plan, info.ResponseId, state.Options.ModelName, created, info.PromptTokens, state.Options.CurrentShape);
             await HttpWrites.BytesAsync(context, 200, JsonContentType, buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
@@ -110,8 +116,10 @@ internal sealed class ChatCompletionHandler(SimulatorState state)
         await pacer.ThinkAsync(cancellationToken).ConfigureAwait(false);
         chunks.WriteRole();
         await chunks.FlushAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var delta in plan.Deltas)
+        var sent = 0;
+        foreach (var delta in StreamInterval.Group(plan.Deltas, state.Options.StreamInterval))
         {
+            await WaitForGateAsync(gate, sent++, cancellationToken).ConfigureAwait(false);
             await pacer.BeforeDeltaAsync(delta.Tokens, cancellationToken).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             chunks.WriteDelta(delta);
@@ -133,23 +141,32 @@ internal sealed class ChatCompletionHandler(SimulatorState state)
 
     private async Task<ChatOutcome> MidStreamErrorAsync(HttpContext context, MidStreamErrorAnswer answer, ChatRequestInfo info, Pacer pacer, CancellationToken cancellationToken)
     {
+        var plan = answer.ToolCallStarted is { } call
+            ? ToolCallPlanner.Plan(new ToolCallsAnswer(answer.ContentBefore, [call]), state.Options.CurrentShape, info.MaxTokens, info.ToolChoice)
+            : TurnPlanner.ForText(new TextAnswer(answer.ContentBefore, "stop", null), info.MaxTokens);
         if (!info.Stream)
         {
-            await pacer.ThinkAsync(cancellationToken).ConfigureAwait(false);
-            await HttpWrites.JsonAsync(context, 500, ErrorBodies.EngineFailure(), cancellationToken).ConfigureAwait(false);
-            return new ChatOutcome(500, "abort", 0);
+            // Only chat_completion_stream_generator has the bug: the non-streaming path parses and answers normally.
+            return await GenerateAsync(context, plan, info, answer.Gate, pacer, cancellationToken).ConfigureAwait(false);
         }
 
-        var plan = TurnPlanner.ForText(new TextAnswer(answer.ContentBefore, "stop", null), maxTokens: null);
         var chunks = await StartStreamAsync(context, info, state.Time.GetUtcNow().ToUnixTimeSeconds(), cancellationToken).ConfigureAwait(false);
         await pacer.ThinkAsync(cancellationToken).ConfigureAwait(false);
         chunks.WriteRole();
         await chunks.FlushAsync(cancellationToken).ConfigureAwait(false);
+        var sentTokens = 0;
         foreach (var delta in plan.Deltas)
         {
             await pacer.BeforeDeltaAsync(delta.Tokens, cancellationToken).ConfigureAwait(false);
             chunks.WriteDelta(delta);
             await chunks.FlushAsync(cancellationToken).ConfigureAwait(false);
+            sentTokens += delta.Tokens;
+
+            // The call's header and its "{" go out (the header carries it in the current shape), then the generator raises.
+            if (delta.Kind == DeltaKind.ToolArguments || (delta.Kind == DeltaKind.ToolHeader && delta.Text.Length > 0))
+            {
+                break;
+            }
         }
 
         // #34322: the generator's except-branch yields an error event and [DONE]; no finish, no usage; status stays 200.
@@ -157,7 +174,7 @@ internal sealed class ChatCompletionHandler(SimulatorState state)
         await chunks.FlushAsync(cancellationToken).ConfigureAwait(false);
         chunks.WriteDone();
         await chunks.FlushAsync(cancellationToken).ConfigureAwait(false);
-        return new ChatOutcome(200, "abort", plan.CompletionTokens);
+        return new ChatOutcome(200, "abort", sentTokens);
     }
 
     private async Task<ChatOutcome> RespondAsync(HttpContext context, int status, string contentType, string body, Pacer pacer, CancellationToken cancellationToken)

@@ -6,4 +6,5 @@ internal sealed record ChatRequestInfo(
     bool Stream,
     bool IncludeUsage,
     int? MaxTokens,
-    int PromptTokens);
+    int PromptTokens,
+    ToolChoice ToolChoice);

@@ -57,14 +57,11 @@ internal sealed class ChatRequestValidator(string modelName, int maxModelLen)
                     "stream_options"));
             }
 
-            var hasTools = root.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array;
-            if (root.TryGetProperty("tool_choice", out var toolChoice)
-                && toolChoice.ValueKind != JsonValueKind.Null
-                && !(toolChoice.ValueKind == JsonValueKind.String && toolChoice.ValueEquals("none"))
-                && !hasTools)
+            var toolChoice = ToolChoice.Read(root, out var toolChoiceProblem);
+            if (toolChoiceProblem is not null)
             {
                 return new(400, ErrorBodies.Validation(
-                    $"[{{'type': 'value_error', 'loc': ('body',), 'msg': 'Value error, When using `tool_choice`, `tools` must be set.', 'input': {Repr(root)}}}]"));
+                    $"[{{'type': 'value_error', 'loc': ('body',), 'msg': 'Value error, {toolChoiceProblem}', 'input': {Repr(root)}}}]"));
             }
 
             if (root.TryGetProperty("model", out var model)
@@ -89,6 +86,12 @@ internal sealed class ChatRequestValidator(string modelName, int maxModelLen)
             }
 
             var maxTokens = ReadInt(root, "max_completion_tokens") ?? ReadInt(root, "max_tokens");
+            if (maxTokens is < 1)
+            {
+                // SamplingParams._verify_args, reported as a VLLMValidationError on the parameter.
+                return new(400, ErrorBodies.BadRequest($"max_tokens must be at least 1, got {maxTokens}.", "max_tokens"));
+            }
+
             if (maxTokens is { } requested && requested > maxModelLen - promptTokens)
             {
                 return new(400, ErrorBodies.BadRequest(
@@ -102,7 +105,7 @@ internal sealed class ChatRequestValidator(string modelName, int maxModelLen)
                      && includeUsageElement.ValueKind == JsonValueKind.False);
 
             var responseId = "chatcmpl-" + (string.IsNullOrEmpty(requestIdHeader) ? Ids.Hex(32) : requestIdHeader);
-            info = new ChatRequestInfo(responseId, stream, includeUsage, maxTokens, promptTokens);
+            info = new ChatRequestInfo(responseId, stream, includeUsage, maxTokens, promptTokens, toolChoice);
             return null;
         }
     }
