@@ -30,10 +30,10 @@ public sealed class SystemdDeploymentFixture : IAsyncLifetime
     public const string HealthUrl = "http://127.0.0.1:8003/health";
 
     /// <summary>A bash function: <c>wait_health SECONDS</c> polls /health until it answers 200, or fails when the time is up.</summary>
-    public const string WaitHealthFunction = """
+    public const string WaitHealthFunction = $$"""
         wait_health() {
           local end=$((SECONDS + $1))
-          until curl -sf -o /dev/null --max-time 2 http://127.0.0.1:8003/health; do
+          until curl -sf -o /dev/null --max-time 2 {{HealthUrl}}; do
             [ "$SECONDS" -lt "$end" ] || { echo "no /health 200 within $1 s"; return 1; }
             sleep 0.1
           done
