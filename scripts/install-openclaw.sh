@@ -46,7 +46,7 @@ elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'
 ensure_system_npm() {
   command -v npm > /dev/null && return 0
   log "npm not found; installing Debian's nodejs + npm (needed once to fetch node $NODE_VERSION)"
-  [ "$(id -u)" = 0 ] || die "npm is missing and this is not root: install nodejs and npm first"
+  [ "$(id -u)" = 0 ] || die "npm is missing and this is not root: run 'sudo apt-get install -y npm' first"
   { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm; } >&2 \
     || die "apt-get install nodejs npm failed"
   command -v npm > /dev/null || die "npm still not on PATH after apt-get install"

@@ -26,7 +26,7 @@ public sealed class UnitFileTests
     [Theory]
     [InlineData("Type=notify", "Type=notfiy", "Failed to parse service type")]
     [InlineData("Restart=always", "Restart=sometimes", "Failed to parse service restart specifier")]
-    [InlineData("RestartSec=5", "RestartSec=five", "Failed to parse sec value")]
+    [InlineData("RestartSec=1", "RestartSec=one", "Failed to parse sec value")]
     [InlineData("[Service]", "[Servce]", "Unknown section")]
     [InlineData("ExecStart=%h/.local/opt/opsbot/opsbot", "ExecStart=%h/.local/opt/opsbot/opsbot-missing", "is not executable")]
     public async Task A_broken_unit_file_fails_the_same_check(string good, string broken, string expected)
@@ -47,9 +47,13 @@ public sealed class UnitFileTests
 
         Assert.Equal(["notify"], service["Type"]);
         Assert.Equal(["always"], service["Restart"]);
-        Assert.Equal(["5"], service["RestartSec"]);
-        Assert.Equal(["opsbot"], service["StateDirectory"]);
+        Assert.Equal(["1"], service["RestartSec"]);
         Assert.Equal(["-%h/.config/opsbot/opsbot.env"], service["EnvironmentFile"]);
+        // One database for the service and the CLI: not StateDirectory=, which is ~/.config/opsbot before systemd 254.
+        Assert.DoesNotContain("StateDirectory", service.Keys);
+        Assert.Contains("History__DatabasePath=%h/.local/state/opsbot/opsbot.db", service["Environment"]);
+        Assert.Equal(["%h/.local/state/opsbot"], service["ReadWritePaths"]);
+        Assert.Equal(["0077"], service["UMask"]);
         Assert.Equal(["%h/.local/opt/opsbot/opsbot --port 8003 --vllm-url http://127.0.0.1:8000"], service["ExecStart"]);
         Assert.Equal(["journal"], service["StandardOutput"]);
         Assert.Equal(["default.target"], install["WantedBy"]);

@@ -39,7 +39,7 @@ public sealed class PodmanFixture : IAsyncLifetime
         {
             if (!File.Exists(tool))
             {
-                throw new InvalidOperationException($"{tool} missing: run tests/OpsBot.IntegrationTests/ci-deps.sh (podman, runc, busybox-static)");
+                throw new InvalidOperationException($"{tool} missing: run 'apt-get install -y --no-install-recommends podman runc busybox-static' as root (scripts/test.sh, the README's test command, installs them)");
             }
         }
 

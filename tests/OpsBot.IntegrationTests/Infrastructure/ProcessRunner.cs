@@ -4,16 +4,10 @@ namespace OpsBot.IntegrationTests.Infrastructure;
 
 public static class ProcessRunner
 {
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(
         string file, IEnumerable<string> args, TimeSpan timeout, IDictionary<string, string>? environment = null)
     {
-        var info = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
+        var info = new ProcessStartInfo(file);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
@@ -24,6 +18,17 @@ public static class ProcessRunner
             info.Environment[key] = value;
         }
 
+        return RunAsync(info, timeout);
+    }
+
+    /// <summary>Runs <paramref name="info"/> with its output captured; killed with its children after <paramref name="timeout"/>.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(ProcessStartInfo info, TimeSpan timeout)
+    {
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.RedirectStandardInput = true;
+        info.UseShellExecute = false;
+        var file = info.FileName;
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {file}");
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();

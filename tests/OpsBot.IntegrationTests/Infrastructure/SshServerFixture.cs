@@ -36,7 +36,7 @@ public sealed class SshServerFixture : IAsyncLifetime
     {
         if (!File.Exists(Sshd))
         {
-            throw new InvalidOperationException($"{Sshd} missing: run tests/OpsBot.IntegrationTests/ci-deps.sh (apt-get install openssh-server)");
+            throw new InvalidOperationException($"{Sshd} missing: run 'apt-get install -y openssh-server' as root (scripts/test.sh, the README's test command, installs it)");
         }
 
         System.IO.Directory.CreateDirectory(Directory);

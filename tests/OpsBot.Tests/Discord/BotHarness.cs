@@ -127,7 +127,7 @@ public sealed class BotHarness : IAsyncDisposable
 
         if (ExpectCompliance)
         {
-            Assert.Empty(Discord.Gateway.Events.Snapshot().Where(e => e.Kind == "rule-close"));
+            Assert.DoesNotContain(Discord.Gateway.Events.Snapshot(), e => e.Kind == "rule-close");
             Assert.Equal(0, Discord.RateLimitViolations);
         }
     }

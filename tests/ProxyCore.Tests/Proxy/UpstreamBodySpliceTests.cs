@@ -23,7 +23,7 @@ public sealed class UpstreamBodySpliceTests
         Assert.False((bool)root["stream"]!);
         Assert.False(root.ContainsKey("stream_options"));
         Assert.Equal("m", (string?)root["model"]);
-        Assert.Equal(0, root["tools"]!.AsArray().Count);
+        Assert.Empty(root["tools"]!.AsArray());
     }
 
     [Fact]
