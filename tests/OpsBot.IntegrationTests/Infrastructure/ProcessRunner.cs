@@ -5,10 +5,11 @@ namespace OpsBot.IntegrationTests.Infrastructure;
 public static class ProcessRunner
 {
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(
-        string file, IEnumerable<string> args, TimeSpan timeout, IDictionary<string, string>? environment = null)
+        string file, IEnumerable<string> args, TimeSpan timeout, IDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(file)
         {
+            WorkingDirectory = workingDirectory ?? "",
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
