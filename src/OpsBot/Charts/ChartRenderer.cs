@@ -128,8 +128,6 @@ public static class ChartRenderer
         plot.Axes.Frame(false);
         // The legend is drawn above the panel, once per series (a line with gaps is several ScottPlot scatters).
         plot.HideLegend();
-        plot.Axes.Left.FrameLineStyle.Width = 1;
-        plot.Axes.Bottom.FrameLineStyle.Width = 1;
 
         var bars = panel.Series.Where(s => s.Mark == ChartMark.Bars).ToList();
         var groupWidth = stepDays * 0.8;

@@ -85,13 +85,7 @@ public sealed class HistorySeriesService : IHistorySeriesService
 
     private static async Task ReadTrafficAsync(SqliteConnection connection, long firstMinute, long endMinute, Func<long, TrafficTotals> bucketOf, CancellationToken cancellationToken)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT minute, requests, failed, empty_answers, latency_hist, ttft_hist
-            FROM traffic_minutes WHERE minute >= $from AND minute < $to ORDER BY minute;
-            """;
-        command.Parameters.AddWithValue("$from", firstMinute);
-        command.Parameters.AddWithValue("$to", endMinute);
+        using var command = MinutesCommand(connection, "minute, requests, failed, empty_answers, latency_hist, ttft_hist", "traffic_minutes", firstMinute, endMinute);
         using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -106,14 +100,10 @@ public sealed class HistorySeriesService : IHistorySeriesService
 
     private static async Task ReadVllmAsync(SqliteConnection connection, long firstMinute, long endMinute, Func<long, VllmTotals> bucketOf, CancellationToken cancellationToken)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT minute, samples, kv_cache_n, kv_cache_sum, kv_cache_max, running_n, running_sum, running_max,
-                   waiting_n, waiting_sum, waiting_max, generated_tokens, generation_seconds
-            FROM vllm_minutes WHERE minute >= $from AND minute < $to ORDER BY minute;
-            """;
-        command.Parameters.AddWithValue("$from", firstMinute);
-        command.Parameters.AddWithValue("$to", endMinute);
+        using var command = MinutesCommand(connection, """
+            minute, samples, kv_cache_n, kv_cache_sum, kv_cache_max, running_n, running_sum, running_max,
+            waiting_n, waiting_sum, waiting_max, generated_tokens, generation_seconds
+            """, "vllm_minutes", firstMinute, endMinute);
         using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -125,6 +115,16 @@ public sealed class HistorySeriesService : IHistorySeriesService
             totals.GeneratedTokens += reader.GetDouble(11);
             totals.GenerationSeconds += reader.GetDouble(12);
         }
+    }
+
+    /// <summary>The rows of a per-minute table in [<paramref name="firstMinute"/>, <paramref name="endMinute"/>), oldest first.</summary>
+    private static SqliteCommand MinutesCommand(SqliteConnection connection, string columns, string table, long firstMinute, long endMinute)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {columns} FROM {table} WHERE minute >= $from AND minute < $to ORDER BY minute;";
+        command.Parameters.AddWithValue("$from", firstMinute);
+        command.Parameters.AddWithValue("$to", endMinute);
+        return command;
     }
 
     private static void MergeHistogram(SqliteDataReader reader, int column, LatencyHistogram into)
