@@ -104,6 +104,13 @@ public sealed partial class OpsBotCommandLine
             Description = "The PNG file to write (default: opsbot-chart-<since>.png here); a regular file is replaced",
             HelpName = "FILE",
         };
+        ChartOutput.Validators.Add(result =>
+        {
+            if (result.Tokens is [var token] && (string.IsNullOrWhiteSpace(token.Value) || token.Value.Contains('\0')))
+            {
+                result.AddError($"{result.IdentifierToken?.Value ?? "--output"} needs a file name");
+            }
+        });
         ChartSizeOption = new Option<ChartSize?>("--size")
         {
             Description = $"WIDTHxHEIGHT in pixels (default: Charts:Width x Charts:Height, {ChartSize.Default})",

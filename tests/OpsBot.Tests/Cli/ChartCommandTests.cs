@@ -150,6 +150,7 @@ public sealed class ChartCommandTests : IDisposable
     [InlineData("opsbot: chart: size must be 320–4096 wide and 240–4096 high (got 10x10)", "chart", "--size", "10x10")]
     [InlineData("opsbot: chart: size must be WIDTHxHEIGHT in pixels, e.g. 1200x900 (got 'big')", "chart", "--size", "big")]
     [InlineData("opsbot: chart: -o needs a value", "chart", "-o")]
+    [InlineData("opsbot: chart: -o needs a file name", "chart", "-o", "")]
     public async Task Mistakes_exit_64_before_anything_is_drawn(string message, params string[] args)
     {
         var (exit, output, error) = await RunAsync(args);
