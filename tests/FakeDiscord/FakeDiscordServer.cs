@@ -199,6 +199,11 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
 
     private (int, JsonNode?, List<(string, string)>) Handle(string method, string route, string body, List<RecordedFile> files, List<(string, string)> extra)
     {
+        if (MessageRules.UploadProblem(files) is { } tooLarge)
+        {
+            return (413, Error(40005, tooLarge), extra);
+        }
+
         if (method == "GET" && route == "/gateway/bot")
         {
             return (200, new JsonObject

@@ -116,6 +116,12 @@ public static class MessageRules
         return null;
     }
 
+    /// <summary>Discord's default upload limits: 10 MiB per file, 25 MiB per request (413, code 40005, beyond).</summary>
+    public static string? UploadProblem(IReadOnlyList<RecordedFile> files) =>
+        files.Any(f => f.Content.Length > 10 * 1024 * 1024) ? "Request entity too large: a file is over 10 MiB"
+        : files.Sum(f => (long)f.Content.Length) > 25 * 1024 * 1024 ? "Request entity too large: the files are over 25 MiB together"
+        : null;
+
     private static string? Check(JsonNode? node, int max, string path, ref int total)
     {
         if (node is null)

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using OpsBot.Charts;
 using OpsBot.Cli;
 using OpsBot.History;
 using OpsBot.Ops;
@@ -62,6 +63,16 @@ public sealed class AdminClient : IDisposable
 
     public Task<AdminAnswer<HistoryReport>> GetHistoryAsync(HistoryQuery query, CancellationToken cancellationToken) =>
         GetAsync(AdminRoutes.HistoryFor(query), AdminJson.Default.HistoryReport, cancellationToken);
+
+    /// <summary>The service's chart: the PNG, and what its headers say about it.</summary>
+    public Task<AdminAnswer<ChartFile>> GetChartAsync(ChartRange range, ChartSize? size, CancellationToken cancellationToken) =>
+        GetAsync(AdminRoutes.ChartFor(range, size), async (response, ct) =>
+        {
+            var png = await response.Content.ReadAsByteArrayAsync(ct);
+            var noData = response.Headers.TryGetValues(AdminRoutes.ChartNoDataHeader, out var notes) ? Uri.UnescapeDataString(notes.First()) : null;
+            var available = !response.Headers.TryGetValues(AdminRoutes.HistoryAvailableHeader, out var values) || values.First() != "false";
+            return new ChartFile(png, noData, available);
+        }, cancellationToken);
 
     /// <summary>
     /// Runs the smoke tests in the service, passing its progress lines to <paramref name="progress"/> as they
@@ -127,7 +138,11 @@ public sealed class AdminClient : IDisposable
         }
     }
 
-    private async Task<AdminAnswer<T>> GetAsync<T>(string path, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    private Task<AdminAnswer<T>> GetAsync<T>(string path, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken)
+        where T : class =>
+        GetAsync(path, (response, ct) => response.Content.ReadFromJsonAsync(type, ct), cancellationToken);
+
+    private async Task<AdminAnswer<T>> GetAsync<T>(string path, Func<HttpResponseMessage, CancellationToken, Task<T?>> read, CancellationToken cancellationToken)
         where T : class
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -140,7 +155,7 @@ public sealed class AdminClient : IDisposable
                 return AdminAnswer<T>.Unreachable(await DescribeAsync(response, timeout.Token), connected: true);
             }
 
-            return await response.Content.ReadFromJsonAsync(type, timeout.Token) is { } value
+            return await read(response, timeout.Token) is { } value
                 ? AdminAnswer<T>.From(value)
                 : AdminAnswer<T>.Unreachable("the service answered nothing", connected: true);
         }

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using OpsBot.Charts;
 using OpsBot.Cli;
 using OpsBot.History;
 
@@ -215,6 +216,38 @@ public sealed partial class AdminEndpoint : IHostedService, IAsyncDisposable
             return await commands.GetHistoryAsync(query, aborted) is { } report
                 ? Results.Json(report, AdminJson.Default.HistoryReport)
                 : Results.Json(new AdminError("history is not part of this build"), AdminJson.Default.AdminError, statusCode: StatusCodes.Status501NotImplemented);
+        });
+
+        app.MapGet(AdminRoutes.Chart, async (string? since, string? size, HttpResponse response, CancellationToken aborted) =>
+        {
+            if (!ChartRange.TryParse(since ?? ChartRange.Day.Name, out var range))
+            {
+                return Error($"since must be {ChartRange.Names} (got '{since}')");
+            }
+
+            ChartSize? chartSize = null;
+            if (size is not null)
+            {
+                if (!ChartSize.TryParse(size, out var parsed, out var problem))
+                {
+                    return Error(problem!);
+                }
+
+                chartSize = parsed;
+            }
+
+            if (await commands.GetChartAsync(range, chartSize, aborted) is not { } chart)
+            {
+                return Results.Json(new AdminError("charts are not part of this build"), AdminJson.Default.AdminError, statusCode: StatusCodes.Status501NotImplemented);
+            }
+
+            response.Headers[AdminRoutes.HistoryAvailableHeader] = chart.History.IsAvailable ? "true" : "false";
+            if (chart.Model.NoData is { } noData)
+            {
+                response.Headers[AdminRoutes.ChartNoDataHeader] = Uri.EscapeDataString(noData);
+            }
+
+            return Results.File(chart.Png, ChartImage.ContentType, chart.FileName);
         });
 
         app.MapPost(AdminRoutes.Smoke, (string? test, string? by, HttpContext http) =>

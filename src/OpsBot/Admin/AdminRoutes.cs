@@ -1,4 +1,5 @@
 using System.Globalization;
+using OpsBot.Charts;
 using OpsBot.History;
 using OpsBot.Ops;
 
@@ -11,6 +12,13 @@ public static class AdminRoutes
     public const string Logs = "/admin/logs/{service}";
     public const string History = "/admin/history";
     public const string Smoke = "/admin/smoke";
+    public const string Chart = "/admin/chart";
+
+    /// <summary>On a chart's answer: why it shows no data, URL-escaped (absent when it has data).</summary>
+    public const string ChartNoDataHeader = "X-OpsBot-Chart-No-Data";
+
+    /// <summary>On a chart's answer: <c>true</c> or <c>false</c>, whether history could be read.</summary>
+    public const string HistoryAvailableHeader = "X-OpsBot-History-Available";
 
     public static string LogsFor(StackService service, int lines) =>
         string.Create(CultureInfo.InvariantCulture, $"/admin/logs/{ServiceWord(service)}?lines={lines}");
@@ -20,6 +28,10 @@ public static class AdminRoutes
 
     public static string SmokeFor(string test, string requestedBy) =>
         $"{Smoke}?test={Uri.EscapeDataString(test)}&by={Uri.EscapeDataString(requestedBy)}";
+
+    /// <param name="size">Null for the service's configured size.</param>
+    public static string ChartFor(ChartRange range, ChartSize? size) =>
+        $"{Chart}?since={range.Name}" + (size is { } s ? $"&size={s}" : "");
 
     public static string ServiceWord(StackService service) => service.ToString().ToLowerInvariant();
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Options;
 using OpsBot.Admin;
+using OpsBot.Charts;
 using OpsBot.History;
 using OpsBot.Hosting;
 using OpsBot.Ops;
@@ -8,7 +9,7 @@ using OpsBot.Ops;
 namespace OpsBot.Cli;
 
 /// <summary>
-/// The CLI twin: <c>opsbot status|logs|smoke|history|check-config</c> print what the Discord commands post, for
+/// The CLI twin: <c>opsbot status|logs|smoke|history|chart|check-config</c> print (or draw) what the Discord commands post, for
 /// when Discord itself is the problem. Each verb asks the running service over its admin socket first (its proxy
 /// log, its history, its monitors) and, when no service answers, says so on one line and probes directly.
 /// </summary>
@@ -110,6 +111,11 @@ public sealed class CliApp
         {
             var query = new HistoryQuery(definition.HistoryKindOf(result), TimeSpan.FromHours(result.GetValue(definition.HistoryHours)), result.GetValue(definition.HistoryLimit));
             return await HistoryAsync(Verb.For(this, commandLine), query, cancellationToken);
+        }
+
+        if (command == definition.Chart)
+        {
+            return await ChartAsync(Verb.For(this, commandLine), result.GetValue(definition.ChartSince)!, result.GetValue(definition.ChartSizeOption), result.GetValue(definition.ChartOutput), cancellationToken);
         }
 
         if (command == definition.CheckConfig)
@@ -240,6 +246,45 @@ public sealed class CliApp
     {
         var now = _time.GetUtcNow();
         return new HistoryReport(query, now - query.Window, now, new HistoryHealth(HistoryState.Disabled, "-", "history is not part of this build"), null, [], [], [], [], null);
+    }
+
+    /// <summary>
+    /// Writes the chart to <paramref name="output"/> (default <c>opsbot-chart-&lt;since&gt;.png</c>): 0 when written, 1 when
+    /// the file cannot be written or history could not be read (the chart then says so), as <c>history</c> does.
+    /// </summary>
+    private async Task<int> ChartAsync(Verb verb, ChartRange range, ChartSize? size, string? output, CancellationToken cancellationToken)
+    {
+        output ??= $"opsbot-chart-{range.Name}.png";
+        var path = Path.GetFullPath(output);
+        // Checked before drawing: a mistaken -o costs nothing.
+        if (ChartOutput.Problem(path) is { } problem)
+        {
+            _console.Note($"chart: {problem}");
+            return ExitFailed;
+        }
+
+        ChartFile chart;
+        using (new Heartbeat(_console, _time, "drawing the chart"))
+        {
+            chart = await verb.FromServiceAsync(
+                admin => admin.GetChartAsync(range, size, cancellationToken),
+                async () => ChartFile.From(await verb.Commands.GetChartAsync(range, size, cancellationToken)
+                    ?? throw new InvalidOperationException("charts are not part of this build")));
+        }
+
+        try
+        {
+            ChartOutput.Write(path, chart.Png);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _console.Note($"chart: cannot write {path}: {ex.Message}");
+            return ExitFailed;
+        }
+
+        _console.WriteResult($"Chart of the {range.Description} ({chart.Size?.ToString() ?? "?"}, {chart.Png.Length / 1024.0:0} KiB) written to {output}"
+            + (chart.NoData is { } noData ? $"\n{noData}.\n" : "\n"));
+        return chart.HistoryAvailable ? ExitOk : ExitFailed;
     }
 
     private int CheckConfig(Verb verb)

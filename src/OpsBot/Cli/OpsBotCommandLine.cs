@@ -3,6 +3,7 @@ using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using OpsBot.Charts;
 using OpsBot.History;
 using OpsBot.Hosting;
 using OpsBot.Ops;
@@ -80,6 +81,52 @@ public sealed partial class OpsBotCommandLine
             CustomParser = result => ParseCount(result, 1, HistoryQuery.MaxLimit, "limit", v => $"limit must be 1–{HistoryQuery.MaxLimit} (got {v})"),
         };
 
+        ChartSince = new Option<ChartRange>("--since")
+        {
+            Description = "How far back: 1h (a point per minute), 24h (per 15 minutes) or 7d (per 2 hours)",
+            HelpName = "1h|24h|7d",
+            DefaultValueFactory = _ => ChartRange.Day,
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Single().Value;
+                if (ChartRange.TryParse(text, out var range))
+                {
+                    return range;
+                }
+
+                result.AddError($"since must be {ChartRange.Names} (got '{text}')");
+                return ChartRange.Day;
+            },
+        };
+        ChartSince.CompletionSources.Add([.. ChartRange.All.Select(r => r.Name)]);
+        ChartOutput = new Option<string>("--output", "-o")
+        {
+            Description = "The PNG file to write (default: opsbot-chart-<since>.png here); a regular file is replaced",
+            HelpName = "FILE",
+        };
+        ChartOutput.Validators.Add(result =>
+        {
+            if (result.Tokens is [var token] && (string.IsNullOrWhiteSpace(token.Value) || token.Value.Contains('\0')))
+            {
+                result.AddError($"{result.IdentifierToken?.Value ?? "--output"} needs a file name");
+            }
+        });
+        ChartSizeOption = new Option<ChartSize?>("--size")
+        {
+            Description = $"WIDTHxHEIGHT in pixels (default: Charts:Width x Charts:Height, {ChartSize.Default})",
+            HelpName = "WxH",
+            CustomParser = result =>
+            {
+                if (ChartSize.TryParse(result.Tokens.Single().Value, out var size, out var problem))
+                {
+                    return size;
+                }
+
+                result.AddError(problem!);
+                return null;
+            },
+        };
+
         Status = new Command("status", "Stack status, uptime and last incidents (exit 1 unless healthy)");
         Logs = new Command("logs", "The last lines of a service's log") { LogsService, LogsLines };
         Smoke = new Command("smoke", "Run smoke tests with progress (exit 1 on failure)") { SmokeTest };
@@ -87,11 +134,15 @@ public sealed partial class OpsBotCommandLine
         {
             HistoryKindArgument, HistoryHours, HistoryLimit,
         };
+        Chart = new Command("chart", "Draw requests, errors, latency and vLLM KV-cache use from history as a PNG")
+        {
+            ChartSince, ChartOutput, ChartSizeOption,
+        };
         CheckConfig = new Command("check-config", "Validate every setting without starting anything (exit 2 on problems)");
 
         Root = new RootCommand("OpsBot: the tool-call proxy in front of vLLM, its monitors and Discord bot. Without a command, runs the service.")
         {
-            Status, Logs, Smoke, History, CheckConfig,
+            Status, Logs, Smoke, History, Chart, CheckConfig,
         };
         foreach (var (option, _) in ServiceOptions)
         {
@@ -139,7 +190,18 @@ public sealed partial class OpsBotCommandLine
 
     public Option<int> HistoryLimit { get; }
 
+    public Command Chart { get; }
+
+    public Option<ChartRange> ChartSince { get; }
+
+    public Option<string> ChartOutput { get; }
+
+    public Option<ChartSize?> ChartSizeOption { get; }
+
     public Command CheckConfig { get; }
+
+    /// <summary>The verbs, as a usage error lists them.</summary>
+    public string VerbNames => string.Join(", ", Root.Subcommands.Select(c => c.Name));
 
     public ParsedCommandLine Parse(IReadOnlyList<string> args)
     {

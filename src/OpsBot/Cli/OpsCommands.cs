@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using OpsBot.Admin;
 using OpsBot.Alerts;
+using OpsBot.Charts;
 using OpsBot.Components;
 using OpsBot.Hosting;
 using OpsBot.History;
@@ -11,7 +12,7 @@ using OpsBot.ProxyCore.Events;
 namespace OpsBot.Cli;
 
 /// <summary>
-/// The work behind /status, /logs, /smoke, /history and check-config, shared by the Discord commands and
+/// The work behind /status, /logs, /smoke, /history, charts and check-config, shared by the Discord commands and
 /// the CLI twin so both report the same facts; only the renderer differs. Services from other parts of
 /// OpsBot are optional here: a missing one is reported, not thrown.
 /// </summary>
@@ -141,6 +142,11 @@ public sealed class OpsCommands
 
     public async Task<HistoryReport?> GetHistoryAsync(HistoryQuery query, CancellationToken cancellationToken) =>
         Optional<IHistoryQueryService>() is { } history ? await history.GetReportAsync(query, cancellationToken) : null;
+
+    /// <param name="size">Null for the configured size.</param>
+    /// <returns>The chart, or null when charts are not part of this build.</returns>
+    public async Task<ChartImage?> GetChartAsync(ChartRange range, ChartSize? size, CancellationToken cancellationToken) =>
+        Optional<IChartService>() is { } charts ? await charts.RenderAsync(range, size, cancellationToken: cancellationToken) : null;
 
     /// <summary>
     /// Every configuration problem, without starting anything: the proxy's (exit 2 at start), each component's (which

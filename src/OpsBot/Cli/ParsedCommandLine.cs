@@ -67,7 +67,7 @@ public sealed class ParsedCommandLine
             else
             {
                 unknownWords = true;
-                messages.Add(forService ? $"unknown command '{token}' (commands: status, logs, smoke, history, check-config)" : $"unexpected '{token}'");
+                messages.Add(forService ? $"unknown command '{token}' (commands: {Definition.VerbNames})" : $"unexpected '{token}'");
             }
         }
 

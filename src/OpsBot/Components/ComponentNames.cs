@@ -37,8 +37,12 @@ public static class ComponentNames
         [GatewaySsh] = "no gateway status, logs, restarts or agent smoke tests",
         [VllmContainer] = "no vLLM logs or restarts; vLLM is still probed over HTTP",
         [Ops] = "no restarts or smoke tests",
+        [Charts] = "no charts and no daily digest",
     };
 
+    /// <summary>Charts from history and the daily digest: <c>Charts:*</c> and <c>Alerts:Digest</c>.</summary>
+    public const string Charts = "charts";
+
     /// <summary>Every component, in the order the views list them.</summary>
-    public static IReadOnlyList<string> All { get; } = [Discord, History, Alerts, Monitor, GatewaySsh, VllmContainer, Ops];
+    public static IReadOnlyList<string> All { get; } = [Discord, History, Alerts, Monitor, GatewaySsh, VllmContainer, Ops, Charts];
 }

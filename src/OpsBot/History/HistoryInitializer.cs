@@ -77,6 +77,7 @@ public sealed partial class HistoryInitializer : BackgroundService
                 DELETE FROM restarts WHERE started_at < $cutoff;
                 DELETE FROM smoke_tests WHERE at < $cutoff;
                 DELETE FROM traffic_minutes WHERE minute < $cutoffMinute;
+                DELETE FROM vllm_minutes WHERE minute < $cutoffMinute;
                 """;
             command.Parameters.AddWithValue("$cutoff", UnixTime.ToMs(cutoff));
             command.Parameters.AddWithValue("$cutoffMinute", cutoff.ToUnixTimeSeconds() / 60);

@@ -85,5 +85,29 @@ public static class HistoryMigrations
                 last_error TEXT NULL
             );
             """),
+        // Histograms are LatencyHistogram BLOBs (indexes into LatencyBuckets); rows from before stay NULL and count
+        // for requests, not for percentiles. vLLM gauges are kept per minute as count, sum and max of the monitor's
+        // samples, so any interval's mean and peak merge exactly; generation throughput as tokens over the seconds
+        // they were counted in, so any interval's rate is their quotient.
+        new(3, "latency and time-to-first-token histograms, vLLM samples per minute", """
+            ALTER TABLE traffic_minutes ADD COLUMN latency_hist BLOB NULL;
+            ALTER TABLE traffic_minutes ADD COLUMN ttft_hist BLOB NULL;
+
+            CREATE TABLE vllm_minutes (
+                minute INTEGER PRIMARY KEY,
+                samples INTEGER NOT NULL,
+                kv_cache_n INTEGER NOT NULL,
+                kv_cache_sum REAL NOT NULL,
+                kv_cache_max REAL NULL,
+                running_n INTEGER NOT NULL,
+                running_sum REAL NOT NULL,
+                running_max REAL NULL,
+                waiting_n INTEGER NOT NULL,
+                waiting_sum REAL NOT NULL,
+                waiting_max REAL NULL,
+                generated_tokens REAL NOT NULL,
+                generation_seconds REAL NOT NULL
+            );
+            """),
     ];
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpsBot.Components;
+using OpsBot.Ops.Probes;
 using OpsBot.ProxyCore.Events;
 
 namespace OpsBot.History;
@@ -7,8 +8,8 @@ namespace OpsBot.History;
 public static class HistoryServiceCollectionExtensions
 {
     /// <summary>
-    /// SQLite history (section <c>History</c>): incidents, alerts, restarts, smoke tests, per-minute traffic,
-    /// and the query service behind /status and /history. <c>AddAlerts</c> calls it; calling both is fine.
+    /// SQLite history (section <c>History</c>): incidents, alerts, restarts, smoke tests, per-minute traffic
+    /// and vLLM samples, the query service behind /status and /history, and the series behind charts. <c>AddAlerts</c> calls it; calling both is fine.
     /// </summary>
     public static IServiceCollection AddHistory(this IServiceCollection services, IConfiguration configuration)
     {
@@ -36,8 +37,10 @@ public static class HistoryServiceCollectionExtensions
         services.TryAddSingleton<SmokeTestStore>();
         services.TryAddSingleton<ISmokeTestHistory>(sp => sp.GetRequiredService<SmokeTestStore>());
         services.TryAddSingleton<TrafficStore>();
+        services.TryAddSingleton<VllmSampleStore>();
         services.TryAddSingleton<HistoryQueryService>();
         services.TryAddSingleton<IHistoryQueryService>(sp => sp.GetRequiredService<HistoryQueryService>());
+        services.TryAddSingleton<IHistorySeriesService, HistorySeriesService>();
 
         if (problems.Count == 0)
         {
@@ -45,6 +48,9 @@ public static class HistoryServiceCollectionExtensions
             services.AddSingleton<ICompletionObserver>(sp => sp.GetRequiredService<TrafficRollupObserver>());
             services.AddComponentService<HistoryInitializer>(ComponentNames.History);
             services.AddComponentService<TrafficRollupWriter>(ComponentNames.History);
+            services.TryAddSingleton<VllmSampleObserver>();
+            services.AddSingleton<IVllmMetricsObserver>(sp => sp.GetRequiredService<VllmSampleObserver>());
+            services.AddComponentService<VllmSampleWriter>(ComponentNames.History);
         }
 
         return services;

@@ -28,6 +28,11 @@ public sealed class TrafficRollup
         bucket.CompletionTokens += completion.CompletionTokens ?? 0;
         bucket.LatencyMsTotal += latencyMs;
         bucket.LatencyMsMax = Math.Max(bucket.LatencyMsMax, latencyMs);
+        bucket.Latency.Add(completion.Latency);
+        if (completion is { Streamed: true, Failed: false, EmptyAnswer: false, TimeToFirstByte: { } firstByte })
+        {
+            bucket.TimeToFirstToken.Add(firstByte);
+        }
     }
 
     /// <summary>Removes and returns the minutes that ended before <paramref name="now"/> (all of them when null).</summary>
@@ -41,7 +46,8 @@ public sealed class TrafficRollup
         }
 
         return done.Select(b => new TrafficMinute(DateTimeOffset.FromUnixTimeSeconds(b.Key * 60), b.Value.Requests, b.Value.Failed, b.Value.Empty,
-            b.Value.LoopGuard, b.Value.Streamed, b.Value.PromptTokens, b.Value.CompletionTokens, b.Value.LatencyMsTotal, b.Value.LatencyMsMax)).ToList();
+            b.Value.LoopGuard, b.Value.Streamed, b.Value.PromptTokens, b.Value.CompletionTokens, b.Value.LatencyMsTotal, b.Value.LatencyMsMax,
+            b.Value.Latency, b.Value.TimeToFirstToken)).ToList();
     }
 
     private sealed class Bucket
@@ -55,5 +61,7 @@ public sealed class TrafficRollup
         public long CompletionTokens;
         public long LatencyMsTotal;
         public long LatencyMsMax;
+        public readonly LatencyHistogram Latency = new();
+        public readonly LatencyHistogram TimeToFirstToken = new();
     }
 }

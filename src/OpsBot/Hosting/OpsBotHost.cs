@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpsBot.Admin;
 using OpsBot.Alerts;
+using OpsBot.Charts;
 using OpsBot.Cli;
 using OpsBot.Components;
 using OpsBot.Discord;
@@ -63,13 +64,14 @@ public static class OpsBotHost
 
         services.AddOps(configuration);
         services.AddAlerts(configuration);
+        services.AddCharts(configuration);
         services.AddOpsCommands();
         services.AddDiscordBot(configuration);
         services.AddAdmin(configuration);
         AddAdapters(services, configuration, states);
     }
 
-    /// <summary>The seams between capabilities built apart: alerts go to Discord, and read the monitors, the gateway journal and history.</summary>
+    /// <summary>The seams between capabilities built apart: alerts and the daily digest go to Discord; alerts read the monitors, the gateway journal and history.</summary>
     private static void AddAdapters(IServiceCollection services, IConfiguration configuration, ComponentStates states)
     {
         services.AddSingleton<IRestartAuditLog, HistoryRestartAuditLog>();
@@ -90,6 +92,7 @@ public static class OpsBotHost
             // Without Discord (or an alert channel) the default sink logs alerts; with it they are posted (and queued while Discord is away).
             services.AddSingleton<IAlertSink>(sp => new DiscordAlertSink(sp));
             services.AddSingleton<IDiscordBacklog, AlertBacklog>();
+            services.AddSingleton<IDigestSink, DiscordDigestSink>();
         }
     }
 }

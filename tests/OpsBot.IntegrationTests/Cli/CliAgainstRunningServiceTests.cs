@@ -75,6 +75,44 @@ public sealed class CliAgainstRunningServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Chart_in_another_process_writes_the_service_chart_then_draws_its_own_once_the_service_stops()
+    {
+        var work = Directory.CreateDirectory(Path.Combine(_dir.FullName, "work")).FullName;
+
+        var (exit, stdout, stderr) = await _service.CliInAsync(work, "chart", "--since", "1h", "--size", "800x600");
+
+        Assert.True(exit == 0, $"exit {exit}: {stderr}{stdout}");
+        Assert.Equal("", stderr);
+        Assert.StartsWith("Chart of the last hour (800x600, ", stdout);
+        AssertPng(Path.Combine(work, "opsbot-chart-1h.png"), 800, 600);
+
+        Assert.Equal(0, await _service.StopAsync());
+        var (afterExit, after, afterError) = await _service.CliInAsync(work, "chart", "-o", "day.png");
+
+        Assert.True(afterExit == 0, $"exit {afterExit}: {afterError}{after}");
+        Assert.StartsWith("opsbot: service not running: probing directly", afterError);
+        Assert.StartsWith("Chart of the last 24 h (1200x900, ", after);
+        AssertPng(Path.Combine(work, "day.png"), 1200, 900);
+
+        var (refusedExit, refused, refusedError) = await _service.CliInAsync(work, "chart", "-o", "/dev/null");
+        Assert.Equal(1, refusedExit);
+        Assert.Equal("", refused);
+        Assert.StartsWith("opsbot: chart: /dev/null is not a regular file", refusedError);
+    }
+
+    /// <summary>A PNG as any decoder reads it: signature, then IHDR with the size.</summary>
+    private static void AssertPng(string path, int width, int height)
+    {
+        var bytes = File.ReadAllBytes(path);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }, bytes[..8]);
+        Assert.Equal("IHDR"u8.ToArray(), bytes[12..16]);
+        Assert.Equal((width, height), (System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16)), System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20))));
+        // The whole stream decodes (every chunk, the compressed pixels): Skia's codec, as an image viewer would.
+        using var bitmap = SkiaSharp.SKBitmap.Decode(bytes);
+        Assert.NotNull(bitmap);
+    }
+
+    [Fact]
     public void The_socket_and_the_database_are_private_to_the_service_user()
     {
         const UnixFileMode Rw = UnixFileMode.UserRead | UnixFileMode.UserWrite;

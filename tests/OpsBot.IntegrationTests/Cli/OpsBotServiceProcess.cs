@@ -73,8 +73,11 @@ public sealed class OpsBotServiceProcess : IAsyncDisposable
     }
 
     /// <summary>The CLI as a separate process, with the service's environment (same socket, same database).</summary>
-    public Task<(int ExitCode, string Stdout, string Stderr)> CliAsync(params string[] args) =>
-        ProcessRunner.RunAsync("dotnet", [RepositoryPaths.OpsBotDll, .. args], CliLimit, Environment);
+    public Task<(int ExitCode, string Stdout, string Stderr)> CliAsync(params string[] args) => CliInAsync(null, args);
+
+    /// <summary>The CLI run from <paramref name="workingDirectory"/> (null: the tests' own).</summary>
+    public Task<(int ExitCode, string Stdout, string Stderr)> CliInAsync(string? workingDirectory, params string[] args) =>
+        ProcessRunner.RunAsync("dotnet", [RepositoryPaths.OpsBotDll, .. args], CliLimit, Environment, workingDirectory);
 
     /// <summary>SIGTERM, as systemd stops it; answers the exit code.</summary>
     public Task<int> StopAsync()

@@ -5,9 +5,9 @@ namespace OpsBot.IntegrationTests.Infrastructure;
 public static class ProcessRunner
 {
     public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(
-        string file, IEnumerable<string> args, TimeSpan timeout, IDictionary<string, string>? environment = null)
+        string file, IEnumerable<string> args, TimeSpan timeout, IDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
-        var info = new ProcessStartInfo(file);
+        var info = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory ?? "" };
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

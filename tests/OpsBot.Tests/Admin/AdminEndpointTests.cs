@@ -5,9 +5,12 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NSubstitute;
 using OpsBot.Admin;
+using OpsBot.Charts;
 using OpsBot.Cli;
 using OpsBot.History;
 using OpsBot.Ops;
+using OpsBot.ProxyCore.Events;
+using OpsBot.Tests.Charts;
 using OpsBot.Tests.Discord;
 using OpsBot.Tests.History;
 
@@ -54,7 +57,7 @@ public sealed class AdminEndpointTests : IAsyncLifetime
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.AddProvider(_log));
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddHistory(configuration);
+        services.AddCharts(configuration);
         services.AddOpsCommands();
         services.AddAdminEndpoint(configuration);
         services.AddSingleton(_serviceLogs);
@@ -74,7 +77,7 @@ public sealed class AdminEndpointTests : IAsyncLifetime
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddHistory(configuration);
+        services.AddCharts(configuration);
         services.AddOpsCommands();
         services.AddAdmin(configuration);
         services.AddSingleton(logs);
@@ -228,5 +231,60 @@ public sealed class AdminEndpointTests : IAsyncLifetime
         var error = Assert.Single(_log.Entries, e => e.Level == LogLevel.Error);
         Assert.Contains($"Admin endpoint not started at {Path.Combine(blocker, "admin.sock")}", error.Message);
         Assert.Null(error.Exception);
+    }
+
+    [Fact]
+    public async Task Chart_is_drawn_by_the_service_from_its_own_history()
+    {
+        var rollup = new TrafficRollup();
+        rollup.Add(new CompletionEvent(DateTimeOffset.UtcNow.AddMinutes(-10), "m", true, true, CompletionPath.Streamed, 200,
+            TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(300), 10, 10, 0, null, 20, false));
+        Assert.True(await _service.GetRequiredService<TrafficStore>().AddAsync(rollup.TakeCompleted(null), CancellationToken.None));
+        var path = _dir.File("chart.png");
+
+        var (exit, output, error) = await CliAsync("chart", "--since", "1h", "-o", path, "--size", "640x480");
+
+        Assert.Equal(0, exit);
+        Assert.Equal("", error);
+        // The CLI's own history is empty: a chart with data can only have come from the service.
+        Assert.StartsWith($"Chart of the last hour (640x480, ", output);
+        Assert.DoesNotContain("No data", output);
+        using var bitmap = ChartTestKit.Decode(await File.ReadAllBytesAsync(path));
+        Assert.Equal((640, 480), (bitmap.Width, bitmap.Height));
+        Assert.False(File.Exists(_dir.File("cli.db")));
+    }
+
+    [Fact]
+    public async Task The_chart_route_answers_a_png_and_says_in_headers_when_there_is_no_data()
+    {
+        using var client = new AdminClient(SocketPath);
+
+        var answer = await client.GetChartAsync(ChartRange.Week, null, CancellationToken.None);
+
+        var chart = Assert.IsType<ChartFile>(answer.Value);
+        Assert.Equal(new ChartSize(1200, 900), chart.Size);
+        Assert.Equal("No data for the last 7 days: no proxy request and no vLLM sample was recorded", chart.NoData);
+        Assert.True(chart.HistoryAvailable);
+    }
+
+    [Theory]
+    [InlineData("/admin/chart?since=2d", "since must be 1h, 24h or 7d (got '2d')")]
+    [InlineData("/admin/chart?size=99x99", "size must be 320–4096 wide and 240–4096 high (got 99x99)")]
+    public async Task The_chart_route_refuses_a_bad_range_or_size_with_the_reason(string path, string problem)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, ct) =>
+            {
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                await socket.ConnectAsync(new UnixDomainSocketEndPoint(SocketPath), ct);
+                return new NetworkStream(socket, ownsSocket: true);
+            },
+        });
+
+        using var response = await http.GetAsync(new Uri($"http://opsbot.admin{path}"));
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(problem, System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString());
     }
 }

@@ -59,4 +59,17 @@ public sealed class VllmMetricsParserTests
 
         Assert.Equal(new VllmMetrics(null, null, 0.5), metrics);
     }
+
+    [Fact]
+    public void Generated_tokens_are_the_counter_summed_over_engines()
+    {
+        var metrics = VllmMetricsParser.Parse("""
+            # TYPE vllm:generation_tokens_total counter
+            vllm:generation_tokens_total{engine="0",model_name="m"} 48213.0
+            vllm:generation_tokens_total{engine="1",model_name="m"} 1787
+            vllm:request_generation_tokens_sum{engine="0",model_name="m"} 99999
+            """);
+
+        Assert.Equal(50_000, metrics.GenerationTokensTotal);
+    }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using NSubstitute;
 using OpsBot.Alerts;
+using OpsBot.Charts;
 using OpsBot.Hosting;
 using OpsBot.Ops;
 using OpsBot.Ops.Restarts;
@@ -37,6 +38,14 @@ public sealed class HostWiringTests
     {
         Assert.IsType<LogOnlyAlertSink>(Build("--Discord:Token", "t", "--Discord:GuildId", "1").GetRequiredService<IAlertSink>());
         Assert.IsType<LogOnlyAlertSink>(Build("--Discord:Token", "t", "--Discord:AlertChannelId", "2").GetRequiredService<IAlertSink>());
+    }
+
+    [Fact]
+    public void Charts_are_built_in_and_the_digest_goes_to_Discord_when_the_bot_is_configured()
+    {
+        Assert.NotNull(Build().GetRequiredService<IChartService>());
+        Assert.IsType<LogOnlyDigestSink>(Build().GetRequiredService<IDigestSink>());
+        Assert.IsType<DiscordDigestSink>(Build("--Discord:Token", "t", "--Discord:GuildId", "1", "--Discord:AlertChannelId", "2").GetRequiredService<IDigestSink>());
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace OpsBot.Ops.Probes;
 
 /// <summary>
-/// Reads the few gauges we need from Prometheus text exposition. Running/waiting are summed over
+/// Reads the few series we need from Prometheus text exposition. Running/waiting (and generated tokens) are summed over
 /// engines (data-parallel ranks each report their own); KV-cache usage takes the fullest engine.
 /// </summary>
 public static class VllmMetricsParser
@@ -11,13 +11,14 @@ public static class VllmMetricsParser
     public const string Running = "vllm:num_requests_running";
     public const string Waiting = "vllm:num_requests_waiting";
     public const string KvCache = "vllm:kv_cache_usage_perc";
+    public const string GenerationTokens = "vllm:generation_tokens_total";
 
     // Removed in vLLM 0.11/0.12 but still worth reading from an older server.
     public const string LegacyKvCache = "vllm:gpu_cache_usage_perc";
 
     public static VllmMetrics Parse(string text)
     {
-        double? running = null, waiting = null, kv = null, legacyKv = null;
+        double? running = null, waiting = null, kv = null, legacyKv = null, generated = null;
         foreach (var rawLine in text.AsSpan().EnumerateLines())
         {
             var line = rawLine.Trim();
@@ -45,10 +46,13 @@ public static class VllmMetricsParser
                 case LegacyKvCache:
                     legacyKv = Math.Max(legacyKv ?? double.MinValue, value);
                     break;
+                case GenerationTokens:
+                    generated = (generated ?? 0) + value;
+                    break;
             }
         }
 
-        return new VllmMetrics(running, waiting, kv ?? legacyKv);
+        return new VllmMetrics(running, waiting, kv ?? legacyKv, generated);
     }
 
     /// <summary>Parses <c>name{labels} value [timestamp]</c>; label values may contain spaces, braces and escaped quotes.</summary>

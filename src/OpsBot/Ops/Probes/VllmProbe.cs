@@ -13,13 +13,15 @@ public sealed class VllmProbe : IServiceProbe
     private readonly IContainerEngine _containers;
     private readonly VllmOpsOptions _options;
     private readonly TimeProvider _time;
+    private readonly IReadOnlyList<IVllmMetricsObserver> _observers;
 
-    public VllmProbe(IHttpClientFactory httpClients, IContainerEngine containers, IOptions<VllmOpsOptions> options, TimeProvider time)
+    public VllmProbe(IHttpClientFactory httpClients, IContainerEngine containers, IOptions<VllmOpsOptions> options, TimeProvider time, IEnumerable<IVllmMetricsObserver>? observers = null)
     {
         _httpClients = httpClients;
         _containers = containers;
         _options = options.Value;
         _time = time;
+        _observers = observers?.ToArray() ?? [];
     }
 
     public StackService Service => StackService.Vllm;
@@ -40,12 +42,22 @@ public sealed class VllmProbe : IServiceProbe
 
         var (modelsCheck, modelsBody) = await models.ConfigureAwait(false);
         var (metricsCheck, metricsBody) = await metrics.ConfigureAwait(false);
+        var gauges = metricsCheck.Ok ? VllmMetricsParser.Parse(metricsBody) : null;
+        if (gauges is not null)
+        {
+            var at = _time.GetUtcNow();
+            foreach (var observer in _observers)
+            {
+                observer.OnSample(at, gauges);
+            }
+        }
+
         return new VllmObservation(
             (await health.ConfigureAwait(false)).Check,
             modelsCheck,
             modelsCheck.Ok ? ParseModelIds(modelsBody) : [],
             metricsCheck,
-            metricsCheck.Ok ? VllmMetricsParser.Parse(metricsBody) : null,
+            gauges,
             await container.ConfigureAwait(false));
     }
 
