@@ -22,7 +22,7 @@ public sealed class InteractionServiceTests
     [InlineData("""[{"name":"lines","type":4,"value":500},{"name":"service","type":3,"value":"proxy"}]""", "proxy", 500)]
     public void Valid_options_bind_to_parameters_with_defaults(string options, string service, int lines)
     {
-        var (arguments, error) = InteractionService.BindOptions(Command("logs"), Interaction("logs", options), CancellationToken.None);
+        var (arguments, error) = Command("logs").ParseArguments(Interaction("logs", options), CancellationToken.None);
 
         Assert.Null(error);
         Assert.Equal(new object?[] { service, lines }, arguments);
@@ -38,7 +38,7 @@ public sealed class InteractionServiceTests
     [InlineData("""[]""", "Option `service` is required.")]
     public void Invalid_options_are_rejected_with_a_clear_message(string options, string expected)
     {
-        var (arguments, error) = InteractionService.BindOptions(Command("logs"), Interaction("logs", options), CancellationToken.None);
+        var (arguments, error) = Command("logs").ParseArguments(Interaction("logs", options), CancellationToken.None);
 
         Assert.Null(arguments);
         Assert.Equal(expected, error);
@@ -47,7 +47,7 @@ public sealed class InteractionServiceTests
     [Fact]
     public void Smoke_only_accepts_its_fixed_choices()
     {
-        var (_, error) = InteractionService.BindOptions(Command("smoke"), Interaction("smoke", """[{"name":"test","type":3,"value":"2+3"}]"""), CancellationToken.None);
+        var (_, error) = Command("smoke").ParseArguments(Interaction("smoke", """[{"name":"test","type":3,"value":"2+3"}]"""), CancellationToken.None);
 
         Assert.Equal("Option `test` must be one of `2+2`, `list-tmp`, `all`.", error);
     }
