@@ -1,3 +1,4 @@
+using OpsBot.Operations;
 namespace OpsBot.Cli;
 
 /// <summary>

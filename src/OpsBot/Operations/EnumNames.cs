@@ -17,6 +17,9 @@ public static class EnumNames<TEnum>
 
     public static IReadOnlyList<TEnum> Values { get; } = [.. Entries.Select(e => e.Value)];
 
+    /// <summary>The names for a message: <c>vllm, proxy or gateway</c>.</summary>
+    public static string Listed { get; } = Names.Count < 2 ? string.Join("", Names) : $"{string.Join(", ", Names.Take(Names.Count - 1))} or {Names[^1]}";
+
     public static string NameOf(TEnum value)
     {
         foreach (var entry in Entries)

@@ -3,7 +3,7 @@ using OpsBot.Ops;
 
 namespace OpsBot.Tests.Alerts;
 
-public sealed class AlertMutesTests
+public sealed class AlertSuppressionsTests
 {
     [Fact]
     public async Task Silence_mutes_its_target_until_it_expires_and_is_announced()
