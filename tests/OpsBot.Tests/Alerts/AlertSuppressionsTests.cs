@@ -54,6 +54,17 @@ public sealed class AlertSuppressionsTests
     }
 
     [Fact]
+    public async Task The_configured_silence_limit_is_the_one_enforced()
+    {
+        var kit = new AlertTestKit(o => o.MaxSilenceMinutes = 2880);
+
+        Assert.True((await kit.Mutes.SilenceAsync("gateway", 2000, "alice", CancellationToken.None)).Accepted);
+        var refused = await kit.Mutes.SilenceAsync("gateway", 2881, "alice", CancellationToken.None);
+        Assert.False(refused.Accepted);
+        Assert.Contains("Minutes must be between 1 and 2880 (got 2881)", refused.Message);
+    }
+
+    [Fact]
     public void Maintenance_covers_its_service_and_no_reply_until_the_grace_after_it_ends()
     {
         var kit = new AlertTestKit();
