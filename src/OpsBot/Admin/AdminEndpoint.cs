@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using OpsBot.Charts;
-using OpsBot.Cli;
 using OpsBot.History;
 using OpsBot.Operations;
 using OpsBot.Ops;

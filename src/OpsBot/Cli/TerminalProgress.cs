@@ -1,4 +1,3 @@
-using OpsBot.Operations;
 namespace OpsBot.Cli;
 
 /// <summary>
