@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using OpsBot.Charts;
 using OpsBot.Cli;
 using OpsBot.History;
+using OpsBot.Operations;
 using OpsBot.Ops;
 
 namespace OpsBot.Admin;

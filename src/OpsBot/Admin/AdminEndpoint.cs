@@ -5,8 +5,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using OpsBot.Charts;
-using OpsBot.Cli;
 using OpsBot.History;
+using OpsBot.Operations;
+using OpsBot.Ops;
 
 namespace OpsBot.Admin;
 
@@ -182,27 +183,27 @@ public sealed partial class AdminEndpoint : IHostedService, IAsyncDisposable
 
     private void Map(WebApplication app)
     {
-        var commands = _outer.GetRequiredService<OpsCommands>();
+        var operations = _outer.GetRequiredService<IOpsOperations>();
 
         // CancellationToken (bound to RequestAborted) rather than HttpContext: a lambda taking only HttpContext
         // would be a RequestDelegate, and its IResult silently dropped.
         app.MapGet(AdminRoutes.Status, async (CancellationToken aborted) =>
-            Results.Json(await commands.GetStatusAsync(inService: true, aborted), AdminJson.Default.StatusReport));
+            Results.Json(await operations.GetStatusAsync(inService: true, aborted), AdminJson.Default.StatusReport));
 
         app.MapGet(AdminRoutes.Logs, async (string service, int? lines, CancellationToken aborted) =>
         {
-            if (CliApp.ParseService(service) is not { } stackService)
+            if (!EnumNames<StackService>.TryParse(service, out var stackService))
             {
-                return Error($"unknown service '{service}' (vllm, proxy or gateway)");
+                return Error($"unknown service '{service}' ({EnumNames<StackService>.Listed})");
             }
 
-            var count = lines ?? OpsCommands.DefaultLogLines;
-            if (count is < 1 or > OpsCommands.MaxLogLines)
+            var count = lines ?? OpsLimits.DefaultLogLines;
+            if (count is < 1 or > OpsLimits.MaxLogLines)
             {
-                return Error(OpsCommands.LinesOutOfRange(count));
+                return Error(OpsLimits.LinesOutOfRange(count));
             }
 
-            return Results.Json(await commands.GetLogsAsync(stackService, count, aborted), AdminJson.Default.LogTail);
+            return Results.Json(await operations.GetLogsAsync(stackService, count, aborted), AdminJson.Default.LogTail);
         });
 
         app.MapGet(AdminRoutes.History, async (string? kind, int? hours, int? limit, CancellationToken aborted) =>
@@ -213,7 +214,7 @@ public sealed partial class AdminEndpoint : IHostedService, IAsyncDisposable
             }
 
             var query = new HistoryQuery(parsed, TimeSpan.FromHours(hours ?? 24), limit ?? 10).Clamped();
-            return await commands.GetHistoryAsync(query, aborted) is { } report
+            return await operations.GetHistoryAsync(query, aborted) is { } report
                 ? Results.Json(report, AdminJson.Default.HistoryReport)
                 : Results.Json(new AdminError("history is not part of this build"), AdminJson.Default.AdminError, statusCode: StatusCodes.Status501NotImplemented);
         });
@@ -236,7 +237,7 @@ public sealed partial class AdminEndpoint : IHostedService, IAsyncDisposable
                 chartSize = parsed;
             }
 
-            if (await commands.GetChartAsync(range, chartSize, aborted) is not { } chart)
+            if (await operations.GetChartAsync(range, chartSize, aborted) is not { } chart)
             {
                 return Results.Json(new AdminError("charts are not part of this build"), AdminJson.Default.AdminError, statusCode: StatusCodes.Status501NotImplemented);
             }
@@ -251,16 +252,16 @@ public sealed partial class AdminEndpoint : IHostedService, IAsyncDisposable
         });
 
         app.MapPost(AdminRoutes.Smoke, (string? test, string? by, HttpContext http) =>
-            SmokeTests.TryParse(test, out var kinds)
-                ? StreamSmokeAsync(commands, kinds, RequestedBy(by), http)
-                : Task.FromResult(Error($"unknown smoke test '{test}' ({string.Join(", ", SmokeTests.Names)})")));
+            SmokeTestNames.TryParse(test, out var kinds)
+                ? StreamSmokeAsync(operations, kinds, RequestedBy(by), http)
+                : Task.FromResult(Error($"unknown smoke test '{test}' ({string.Join(", ", SmokeTestNames.Names)})")));
     }
 
     /// <summary>
     /// Runs the smoke tests in the service and streams one JSON line per progress step, then one with the report
     /// (<c>application/x-ndjson</c>), so the CLI shows progress as it happens. A client that hangs up cancels the run.
     /// </summary>
-    private static async Task<IResult> StreamSmokeAsync(OpsCommands commands, IReadOnlyList<Ops.SmokeTestKind> kinds, string requestedBy, HttpContext http)
+    private static async Task<IResult> StreamSmokeAsync(IOpsOperations operations, IReadOnlyList<Ops.SmokeTestKind> kinds, string requestedBy, HttpContext http)
     {
         var events = Channel.CreateUnbounded<SmokeStreamEvent>(new UnboundedChannelOptions { SingleReader = true });
         var progress = new ChannelProgress(events.Writer);
@@ -268,7 +269,7 @@ public sealed partial class AdminEndpoint : IHostedService, IAsyncDisposable
         {
             try
             {
-                var report = await commands.RunSmokeAsync(kinds, requestedBy, progress, http.RequestAborted);
+                var report = await operations.RunSmokeAsync(kinds, requestedBy, progress, http.RequestAborted);
                 events.Writer.TryWrite(new SmokeStreamEvent(null, report));
                 events.Writer.TryComplete();
             }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using OpsBot.Cli;
 using OpsBot.History;
+using OpsBot.Operations;
 using OpsBot.Ops;
 
 namespace OpsBot.Admin;

@@ -18,6 +18,12 @@ public sealed class AlertOptions
     /// <summary>How often time-based decisions (resolve after quiet, counts, silences ending) are made.</summary>
     public TimeSpan TickInterval { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Longest <c>/silence</c> an admin may ask for, in minutes.</summary>
+    /// <summary>
+    /// The highest <see cref="MaxSilenceMinutes"/> may be set to (a week). Discord's <c>/silence minutes:</c> option is
+    /// registered once with this as its static <c>max_value</c>; the configured limit is enforced when a silence is asked for.
+    /// </summary>
+    public const int SilenceMinutesCeiling = 7 * 24 * 60;
+
+    /// <summary>Longest <c>/silence</c> an admin may ask for, in minutes (1 to <see cref="SilenceMinutesCeiling"/>).</summary>
     public int MaxSilenceMinutes { get; set; } = 24 * 60;
 }

@@ -63,9 +63,9 @@ public sealed class AlertOptionsValidator : IValidateOptions<AlertOptions>
         }
 
         Positive(options.TickInterval, "TickInterval");
-        if (options.MaxSilenceMinutes is < 1 or > 7 * 24 * 60)
+        if (options.MaxSilenceMinutes is < 1 or > AlertOptions.SilenceMinutesCeiling)
         {
-            failures.Add($"Alerts:MaxSilenceMinutes must be between 1 and 10080 (got {options.MaxSilenceMinutes}).");
+            failures.Add($"Alerts:MaxSilenceMinutes must be between 1 and {AlertOptions.SilenceMinutesCeiling} (got {options.MaxSilenceMinutes}).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -25,9 +25,9 @@ public static class AlertServiceCollectionExtensions
         services.TryAddSingleton<AlertOutbox>();
         services.TryAddSingleton<IAlertPublisher, AlertPublisher>();
         services.TryAddSingleton<IAlertSink, LogOnlyAlertSink>();
-        services.TryAddSingleton<AlertMutes>();
-        services.TryAddSingleton<IAlertSilenceService>(sp => sp.GetRequiredService<AlertMutes>());
-        services.TryAddSingleton<IMaintenanceWindow>(sp => sp.GetRequiredService<AlertMutes>());
+        services.TryAddSingleton<AlertSuppressions>();
+        services.TryAddSingleton<IAlertSilenceService>(sp => sp.GetRequiredService<AlertSuppressions>());
+        services.TryAddSingleton<IMaintenanceWindow>(sp => sp.GetRequiredService<AlertSuppressions>());
 
         services.TryAddSingleton<NoReplyTracker>();
         services.TryAddSingleton<LoopGuardTracker>();

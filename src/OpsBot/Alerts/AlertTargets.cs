@@ -1,13 +1,14 @@
+using OpsBot.Operations;
 using OpsBot.Ops;
 
 namespace OpsBot.Alerts;
 
-/// <summary>Names people type in <c>/silence</c>, and which target a service's alerts belong to.</summary>
+/// <summary>Names people type in <c>/silence</c> (from <see cref="SilenceTarget"/>), and which target a service's alerts belong to.</summary>
 public static class AlertTargets
 {
-    public const string All = "all";
+    public static string All { get; } = EnumNames<SilenceTarget>.NameOf(SilenceTarget.All);
 
-    public static IReadOnlyList<string> Names { get; } = ["vllm", "proxy", "gateway", "no-reply", All];
+    public static IReadOnlyList<string> Names => EnumNames<SilenceTarget>.Names;
 
     public static AlertTarget ForService(StackService service) => service switch
     {
@@ -19,34 +20,10 @@ public static class AlertTargets
     /// <summary>Parses a target name; <c>all</c> gives <paramref name="target"/> = null.</summary>
     public static bool TryParse(string? text, out AlertTarget? target)
     {
-        target = null;
-        switch (text?.Trim().ToLowerInvariant())
-        {
-            case All:
-                return true;
-            case "vllm":
-                target = AlertTarget.Vllm;
-                return true;
-            case "proxy":
-                target = AlertTarget.Proxy;
-                return true;
-            case "gateway" or "openclaw":
-                target = AlertTarget.Gateway;
-                return true;
-            case "no-reply" or "noreply" or "no_reply":
-                target = AlertTarget.NoReply;
-                return true;
-            default:
-                return false;
-        }
+        var known = EnumNames<SilenceTarget>.TryParse(text, out var parsed);
+        target = known && parsed != SilenceTarget.All ? (AlertTarget)parsed : null;
+        return known;
     }
 
-    public static string Name(AlertTarget? target) => target switch
-    {
-        null => All,
-        AlertTarget.Vllm => "vllm",
-        AlertTarget.Proxy => "proxy",
-        AlertTarget.Gateway => "gateway",
-        _ => "no-reply",
-    };
+    public static string Name(AlertTarget? target) => EnumNames<SilenceTarget>.NameOf(target is { } one ? (SilenceTarget)one : SilenceTarget.All);
 }

@@ -14,13 +14,13 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator
 {
     private readonly IAlertPublisher _publisher;
     private readonly IIncidentStore _incidents;
-    private readonly AlertMutes _mutes;
+    private readonly AlertSuppressions _mutes;
     private readonly HealthAlertOptions _options;
     private readonly ILogger<HealthAlertTracker> _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<(StackService Service, string Check), CheckState> _checks = [];
 
-    public HealthAlertTracker(IAlertPublisher publisher, IIncidentStore incidents, AlertMutes mutes, IOptions<AlertOptions> options, ILogger<HealthAlertTracker> logger)
+    public HealthAlertTracker(IAlertPublisher publisher, IIncidentStore incidents, AlertSuppressions mutes, IOptions<AlertOptions> options, ILogger<HealthAlertTracker> logger)
     {
         _publisher = publisher;
         _incidents = incidents;

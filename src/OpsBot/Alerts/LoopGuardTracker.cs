@@ -15,7 +15,7 @@ public sealed class LoopGuardTracker : IAlertEvaluator
 
     private readonly IAlertPublisher _publisher;
     private readonly IIncidentStore _incidents;
-    private readonly AlertMutes _mutes;
+    private readonly AlertSuppressions _mutes;
     private readonly LoopGuardAlertOptions _options;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Queue<DateTimeOffset> _recent = new();
@@ -28,7 +28,7 @@ public sealed class LoopGuardTracker : IAlertEvaluator
     private bool _recordedMuted;
     private DateTimeOffset _lastPostAt;
 
-    public LoopGuardTracker(IAlertPublisher publisher, IIncidentStore incidents, AlertMutes mutes, IOptions<AlertOptions> options)
+    public LoopGuardTracker(IAlertPublisher publisher, IIncidentStore incidents, AlertSuppressions mutes, IOptions<AlertOptions> options)
     {
         _publisher = publisher;
         _incidents = incidents;

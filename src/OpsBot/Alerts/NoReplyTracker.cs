@@ -18,14 +18,14 @@ public sealed partial class NoReplyTracker : IAlertEvaluator
 
     private readonly IAlertPublisher _publisher;
     private readonly IIncidentStore _incidents;
-    private readonly AlertMutes _mutes;
+    private readonly AlertSuppressions _mutes;
     private readonly NoReplyAlertOptions _options;
     private readonly ILogger<NoReplyTracker> _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Queue<NoReplySignal> _recent = new();
     private Incident? _open;
 
-    public NoReplyTracker(IAlertPublisher publisher, IIncidentStore incidents, AlertMutes mutes, IOptions<AlertOptions> options, ILogger<NoReplyTracker> logger)
+    public NoReplyTracker(IAlertPublisher publisher, IIncidentStore incidents, AlertSuppressions mutes, IOptions<AlertOptions> options, ILogger<NoReplyTracker> logger)
     {
         _publisher = publisher;
         _incidents = incidents;

@@ -4,6 +4,7 @@ using OpsBot.Admin;
 using OpsBot.Charts;
 using OpsBot.History;
 using OpsBot.Hosting;
+using OpsBot.Operations;
 using OpsBot.Ops;
 
 namespace OpsBot.Cli;
@@ -126,25 +127,6 @@ public sealed class CliApp
         throw new InvalidOperationException($"{commandLine.CommandPath} is the service, not a CLI verb");
     }
 
-    internal static StackService? ParseService(string text) => text.ToLowerInvariant() switch
-    {
-        "vllm" => StackService.Vllm,
-        "proxy" or "opsbot" => StackService.Proxy,
-        "gateway" or "openclaw" => StackService.Gateway,
-        _ => null,
-    };
-
-    internal static HistoryKind? ParseHistoryKind(string text) => text.ToLowerInvariant() switch
-    {
-        "all" => HistoryKind.All,
-        "incidents" => HistoryKind.Incidents,
-        "alerts" => HistoryKind.Alerts,
-        "restarts" => HistoryKind.Restarts,
-        "smoke" or "smoke-tests" => HistoryKind.SmokeTests,
-        "traffic" => HistoryKind.Traffic,
-        _ => null,
-    };
-
     private int UsageError(ParsedCommandLine commandLine)
     {
         var (messages, isConfiguration) = commandLine.Errors();
@@ -172,7 +154,7 @@ public sealed class CliApp
                 () =>
                 {
                     heartbeat.Step("probing vLLM, the proxy and the gateway");
-                    return verb.Commands.GetStatusAsync(inService: false, cancellationToken);
+                    return verb.Operations.GetStatusAsync(inService: false, cancellationToken);
                 });
         }
 
@@ -190,7 +172,7 @@ public sealed class CliApp
                 () => service == StackService.Proxy
                     // The proxy's lines live in the service's memory; this process has none to show.
                     ? Task.FromResult(new LogTail(service, lines, [], "the proxy log is kept in the running service's memory, and no service answered"))
-                    : verb.Commands.GetLogsAsync(service, lines, cancellationToken));
+                    : verb.Operations.GetLogsAsync(service, lines, cancellationToken));
         }
 
         _console.WriteResult(_renderer.LogsHeader(tail) + "\n");
@@ -213,7 +195,7 @@ public sealed class CliApp
 
     private async Task<int> SmokeAsync(Verb verb, string test, CancellationToken cancellationToken)
     {
-        SmokeTests.TryParse(test, out var kinds);
+        SmokeTestNames.TryParse(test, out var kinds);
         var requestedBy = $"cli:{Environment.UserName}";
         SmokeReport report;
         using (var heartbeat = new Heartbeat(_console, _time, "starting the smoke tests"))
@@ -221,7 +203,7 @@ public sealed class CliApp
             var progress = new TerminalProgress(_console, _renderer, _time, heartbeat);
             report = await verb.FromServiceAsync(
                 admin => admin.RunSmokeAsync(test, requestedBy, progress, cancellationToken),
-                () => verb.Commands.RunSmokeAsync(kinds, requestedBy, progress, cancellationToken));
+                () => verb.Operations.RunSmokeAsync(kinds, requestedBy, progress, cancellationToken));
         }
 
         _console.WriteResult(_renderer.RenderSmoke(report));
@@ -235,7 +217,7 @@ public sealed class CliApp
         {
             report = await verb.FromServiceAsync(
                 admin => admin.GetHistoryAsync(query, cancellationToken),
-                async () => await verb.Commands.GetHistoryAsync(query, cancellationToken) ?? NoHistory(query));
+                async () => await verb.Operations.GetHistoryAsync(query, cancellationToken) ?? NoHistory(query));
         }
 
         _console.WriteResult(_renderer.RenderHistory(report));
@@ -268,7 +250,7 @@ public sealed class CliApp
         {
             chart = await verb.FromServiceAsync(
                 admin => admin.GetChartAsync(range, size, cancellationToken),
-                async () => ChartFile.From(await verb.Commands.GetChartAsync(range, size, cancellationToken)
+                async () => ChartFile.From(await verb.Operations.GetChartAsync(range, size, cancellationToken)
                     ?? throw new InvalidOperationException("charts are not part of this build")));
         }
 
@@ -289,7 +271,7 @@ public sealed class CliApp
 
     private int CheckConfig(Verb verb)
     {
-        var report = verb.Commands.CheckConfiguration();
+        var report = verb.ConfigCheck.Run();
         _console.WriteResult(_renderer.RenderConfigCheck(report));
         return report.Ok ? ExitOk : ExitConfigProblems;
     }
@@ -297,7 +279,9 @@ public sealed class CliApp
     /// <summary>A verb's services, built from its host arguments, and the service-first rule.</summary>
     private sealed class Verb(CliApp app, IServiceProvider services)
     {
-        public OpsCommands Commands { get; } = services.GetService<OpsCommands>() ?? ActivatorUtilities.CreateInstance<OpsCommands>(services);
+        public IOpsOperations Operations => services.GetRequiredService<IOpsOperations>();
+
+        public ConfigCheck ConfigCheck => services.GetRequiredService<ConfigCheck>();
 
         public static Verb For(CliApp app, ParsedCommandLine commandLine) => new(app, app._services(commandLine.HostArguments));
 

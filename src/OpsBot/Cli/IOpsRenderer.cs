@@ -1,4 +1,5 @@
 using OpsBot.History;
+using OpsBot.Operations;
 using OpsBot.Ops;
 
 namespace OpsBot.Cli;

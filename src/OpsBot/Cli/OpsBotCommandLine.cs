@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using OpsBot.Charts;
 using OpsBot.History;
 using OpsBot.Hosting;
+using OpsBot.Operations;
 using OpsBot.Ops;
 
 namespace OpsBot.Cli;
@@ -37,35 +38,35 @@ public sealed partial class OpsBotCommandLine
             Description = "vllm (from Docker), proxy (from the service's memory) or gateway (journald over SSH)",
             HelpName = "service",
         };
-        AcceptOnly(LogsService, text => CliApp.ParseService(text) is not null, text => $"unknown service '{text}' (vllm, proxy or gateway)", "vllm", "proxy", "gateway");
+        AcceptOnly(LogsService, text => EnumNames<StackService>.TryParse(text, out _), text => $"unknown service '{text}' ({EnumNames<StackService>.Listed})", [.. EnumNames<StackService>.Names]);
         LogsLines = new Option<int>("--lines", "-n")
         {
-            Description = $"How many lines, 1–{OpsCommands.MaxLogLines}",
+            Description = $"How many lines, 1–{OpsLimits.MaxLogLines}",
             HelpName = "N",
-            DefaultValueFactory = _ => OpsCommands.DefaultLogLines,
-            CustomParser = result => ParseCount(result, 1, OpsCommands.MaxLogLines, "lines", OpsCommands.LinesOutOfRange),
+            DefaultValueFactory = _ => OpsLimits.DefaultLogLines,
+            CustomParser = result => ParseCount(result, 1, OpsLimits.MaxLogLines, "lines", OpsLimits.LinesOutOfRange),
         };
         SmokeTest = new Argument<string>("test")
         {
-            Description = "proxy (the proxy straight to vLLM), 2+2 (an agent turn), tmp (an agent turn with a tool) or all",
+            Description = "proxy-direct (the proxy straight to vLLM; or proxy), 2+2 (an agent turn), list-tmp (an agent turn with a tool; or tmp) or all",
             HelpName = "test",
             Arity = ArgumentArity.ZeroOrOne,
             DefaultValueFactory = _ => "all",
         };
-        AcceptOnly(SmokeTest, text => SmokeTests.TryParse(text, out _), text => $"unknown smoke test '{text}' (tests: {string.Join(", ", SmokeTests.Names)})", [.. SmokeTests.Names]);
+        AcceptOnly(SmokeTest, text => SmokeTestNames.TryParse(text, out _), text => $"unknown smoke test '{text}' (tests: {string.Join(", ", SmokeTestNames.Names)})", [.. SmokeTestNames.Names]);
         HistoryKindArgument = new Argument<string>("kind")
         {
-            Description = "incidents, alerts, restarts, smoke, traffic or all",
+            Description = EnumNames<HistoryKind>.Listed,
             HelpName = "kind",
             Arity = ArgumentArity.ZeroOrOne,
             DefaultValueFactory = _ => "all",
         };
         AcceptOnly(
             HistoryKindArgument,
-            text => CliApp.ParseHistoryKind(text) is not null,
-            text => $"unknown history kind '{text}' (incidents, alerts, restarts, smoke, traffic or all)",
-            "incidents", "alerts", "restarts", "smoke", "traffic", "all");
-        var maxHours = (int)HistoryQuery.MaxWindow.TotalHours;
+            text => EnumNames<HistoryKind>.TryParse(text, out _),
+            text => $"unknown history kind '{text}' ({EnumNames<HistoryKind>.Listed})",
+            [.. EnumNames<HistoryKind>.Names]);
+        const int maxHours = HistoryQuery.MaxHours;
         HistoryHours = new Option<int>("--hours")
         {
             Description = $"How far back, 1–{maxHours} hours",
@@ -171,7 +172,7 @@ public sealed partial class OpsBotCommandLine
     public Argument<string> LogsService { get; }
 
     /// <summary>The service given to <c>logs</c> (validated by the parser).</summary>
-    public StackService LogsServiceOf(ParseResult result) => CliApp.ParseService(result.GetValue(LogsService) ?? "") ?? StackService.Proxy;
+    public StackService LogsServiceOf(ParseResult result) => EnumNames<StackService>.TryParse(result.GetValue(LogsService), out var service) ? service : StackService.Proxy;
 
     public Option<int> LogsLines { get; }
 
@@ -184,7 +185,7 @@ public sealed partial class OpsBotCommandLine
     public Argument<string> HistoryKindArgument { get; }
 
     /// <summary>The history kind given (validated by the parser).</summary>
-    public HistoryKind HistoryKindOf(ParseResult result) => CliApp.ParseHistoryKind(result.GetValue(HistoryKindArgument) ?? "all") ?? HistoryKind.All;
+    public HistoryKind HistoryKindOf(ParseResult result) => EnumNames<HistoryKind>.TryParse(result.GetValue(HistoryKindArgument), out var kind) ? kind : HistoryKind.All;
 
     public Option<int> HistoryHours { get; }
 

@@ -3,6 +3,7 @@ using System.Text;
 using OpsBot.Alerts;
 using OpsBot.Components;
 using OpsBot.History;
+using OpsBot.Operations;
 using OpsBot.Ops;
 
 namespace OpsBot.Cli;
@@ -135,7 +136,7 @@ public sealed class PlainTextRenderer : IOpsRenderer<string>
         text.AppendLine(CultureInfo.InvariantCulture, $"Smoke tests: {passed} of {report.Results.Count} passed in {report.Elapsed.TotalSeconds:0.0} s");
         foreach (var result in report.Results)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  {(result.Passed ? _style.Good("PASS") : _style.Bad("FAIL"))}  {SmokeTests.Describe(result.Kind)} ({result.Elapsed.TotalSeconds:0.0} s)");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {(result.Passed ? _style.Good("PASS") : _style.Bad("FAIL"))}  {SmokeTestNames.Describe(result.Kind)} ({result.Elapsed.TotalSeconds:0.0} s)");
             if (result.Failure is not null)
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"        why: {result.Failure}");
@@ -205,7 +206,7 @@ public sealed class PlainTextRenderer : IOpsRenderer<string>
         if (all || report.Query.Kind == HistoryKind.SmokeTests)
         {
             Section(text, "Smoke tests", report.SmokeTests, s =>
-                $"  {AlertText.DateTime(s.At)}  {(s.Passed ? "PASS" : "FAIL")} {SmokeTests.Describe(s.Kind)} by {s.RequestedBy} ({s.Elapsed.TotalSeconds:0.0} s){(s.Failure is null ? "" : $": {s.Failure}")}");
+                $"  {AlertText.DateTime(s.At)}  {(s.Passed ? "PASS" : "FAIL")} {SmokeTestNames.Describe(s.Kind)} by {s.RequestedBy} ({s.Elapsed.TotalSeconds:0.0} s){(s.Failure is null ? "" : $": {s.Failure}")}");
         }
 
         if (all || report.Query.Kind == HistoryKind.Alerts)

@@ -3,11 +3,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpsBot.Cli;
 using OpsBot.Components;
 using OpsBot.Discord.Commands;
 using OpsBot.Discord.Gateway;
 using OpsBot.Discord.Interactions;
 using OpsBot.Discord.Rest;
+using OpsBot.Operations;
 
 namespace OpsBot.Discord;
 
@@ -17,7 +19,7 @@ public static class DiscordServiceCollectionExtensions
     /// Adds the Discord bot (gateway, REST client, slash commands) bound to the <c>Discord</c> configuration section.
     /// Without <c>Discord:Token</c> only a one-line notice and a no-op <see cref="IDiscordMessageSender"/> are added; with a token
     /// and an invalid rest of the section the bot is disabled (<see cref="ComponentStates"/>) and nothing of it starts.
-    /// Command handlers resolve IStatusService, ILogTailService, IRestartService and ISmokeTestService from the container.
+    /// Command handlers call <see cref="IOpsOperations"/> (added here if missing), IRestartService and IAlertSilenceService.
     /// </summary>
     public static IServiceCollection AddDiscordBot(this IServiceCollection services, IConfiguration configuration)
     {
@@ -50,6 +52,8 @@ public static class DiscordServiceCollectionExtensions
             // The default handlers log full request URLs, and interaction URLs contain interaction tokens.
             .RemoveAllLoggers();
 
+        services.AddOpsOperations();
+        services.TryAddSingleton<PlainTextRenderer>();
         services.TryAddSingleton<DiscordConnectivity>();
         services.TryAddSingleton<DiscordRateLimiter>();
         services.TryAddSingleton<IDiscordRestClient, DiscordRestClient>();

@@ -5,6 +5,7 @@ using OpsBot.Charts;
 using OpsBot.Cli;
 using OpsBot.Components;
 using OpsBot.Discord;
+using OpsBot.Operations;
 using OpsBot.Ops;
 using OpsBot.Ops.Configuration;
 using OpsBot.Ops.Restarts;
@@ -65,7 +66,7 @@ public static class OpsBotHost
         services.AddOps(configuration);
         services.AddAlerts(configuration);
         services.AddCharts(configuration);
-        services.AddOpsCommands();
+        services.AddOpsOperations();
         services.AddDiscordBot(configuration);
         services.AddAdmin(configuration);
         AddAdapters(services, configuration, states);

@@ -8,6 +8,7 @@ using OpsBot.Admin;
 using OpsBot.Charts;
 using OpsBot.Cli;
 using OpsBot.History;
+using OpsBot.Operations;
 using OpsBot.Ops;
 using OpsBot.ProxyCore.Events;
 using OpsBot.Tests.Charts;
@@ -58,7 +59,7 @@ public sealed class AdminEndpointTests : IAsyncLifetime
         services.AddLogging(logging => logging.AddProvider(_log));
         services.AddSingleton<IConfiguration>(configuration);
         services.AddCharts(configuration);
-        services.AddOpsCommands();
+        services.AddOpsOperations();
         services.AddAdminEndpoint(configuration);
         services.AddSingleton(_serviceLogs);
         services.AddSingleton(_serviceStatus);
@@ -78,7 +79,7 @@ public sealed class AdminEndpointTests : IAsyncLifetime
         services.AddLogging();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddCharts(configuration);
-        services.AddOpsCommands();
+        services.AddOpsOperations();
         services.AddAdmin(configuration);
         services.AddSingleton(logs);
         return services.BuildServiceProvider();

@@ -3,6 +3,7 @@ using OpsBot.Admin;
 using OpsBot.Alerts;
 using OpsBot.Cli;
 using OpsBot.History;
+using OpsBot.Operations;
 using OpsBot.Ops;
 using OpsBot.ProxyCore.Events;
 

@@ -18,7 +18,7 @@ public sealed class AlertTestKit
     {
         configure?.Invoke(Options);
         Incidents.OpenAsync(Arg.Any<IncidentOpening>(), Arg.Any<CancellationToken>()).Returns(_ => Task.FromResult<long?>(Interlocked.Increment(ref _nextIncident)));
-        Mutes = new AlertMutes(Publisher, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<AlertMutes>.Instance);
+        Mutes = new AlertSuppressions(Publisher, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<AlertSuppressions>.Instance);
     }
 
     public AlertOptions Options { get; } = new();
@@ -29,7 +29,7 @@ public sealed class AlertTestKit
 
     public IIncidentStore Incidents { get; } = Substitute.For<IIncidentStore>();
 
-    public AlertMutes Mutes { get; }
+    public AlertSuppressions Mutes { get; }
 
     public DateTimeOffset Now => Time.GetUtcNow();
 

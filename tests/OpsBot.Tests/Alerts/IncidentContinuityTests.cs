@@ -126,7 +126,7 @@ public sealed class IncidentContinuityTests : IDisposable
 
         var publisher = new CapturingPublisher();
         var options = Options.Create(new AlertOptions());
-        var mutes = new AlertMutes(publisher, options, _time, NullLogger<AlertMutes>.Instance);
+        var mutes = new AlertSuppressions(publisher, options, _time, NullLogger<AlertSuppressions>.Instance);
         var run = new Run(new HealthAlertTracker(publisher, incidents, mutes, options, NullLogger<HealthAlertTracker>.Instance), incidents, _time);
         await work(run);
 

@@ -4,6 +4,7 @@ using OpsBot.Admin;
 using OpsBot.Charts;
 using OpsBot.Cli;
 using OpsBot.History;
+using OpsBot.Operations;
 using OpsBot.Tests.Charts;
 using OpsBot.Tests.History;
 
@@ -35,7 +36,7 @@ public sealed class ChartCommandTests : IDisposable
         services.AddLogging();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddCharts(configuration);
-        services.AddOpsCommands();
+        services.AddOpsOperations();
         // Nothing listens here: the verb draws the chart itself.
         services.AddSingleton(new AdminClient(_dir.File("admin.sock")));
         return services.BuildServiceProvider();

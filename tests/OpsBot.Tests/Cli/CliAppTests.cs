@@ -7,6 +7,7 @@ using NSubstitute.ExceptionExtensions;
 using OpsBot.Admin;
 using OpsBot.Cli;
 using OpsBot.History;
+using OpsBot.Operations;
 using OpsBot.Ops;
 using OpsBot.Tests.History;
 
@@ -43,7 +44,7 @@ public sealed class CliAppTests : IDisposable
         services.AddLogging();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddHistory(configuration);
-        services.AddOpsCommands();
+        services.AddOpsOperations();
         var clients = Substitute.For<IHttpClientFactory>();
         clients.CreateClient(Arg.Any<string>()).Returns(_ => new HttpClient(_proxy, disposeHandler: false));
         services.AddSingleton(clients);

@@ -59,7 +59,7 @@ public sealed class CommandLineTests
     [InlineData(new[] { "logs", "database" }, "opsbot: logs: unknown service 'database' (vllm, proxy or gateway)")]
     [InlineData(new[] { "logs", "proxy", "--follow" }, "opsbot: logs: unknown option --follow")]
     [InlineData(new[] { "status", "now" }, "opsbot: status: unexpected 'now'")]
-    [InlineData(new[] { "smoke", "everything" }, "opsbot: smoke: unknown smoke test 'everything' (tests: proxy, 2+2, tmp, all)")]
+    [InlineData(new[] { "smoke", "everything" }, "opsbot: smoke: unknown smoke test 'everything' (tests: proxy-direct, 2+2, list-tmp, all)")]
     [InlineData(new[] { "history", "--hours", "9999" }, "opsbot: history: hours must be 1–2160 (got 9999)")]
     [InlineData(new[] { "statsu" }, "opsbot: unknown command 'statsu' (commands: status, logs, smoke, history, chart, check-config)")]
     public async Task Usage_errors_say_what_is_wrong_on_stderr_and_exit_64(string[] args, string message)

@@ -1,6 +1,7 @@
 using OpsBot.Alerts;
 using OpsBot.Cli;
 using OpsBot.History;
+using OpsBot.Operations;
 using OpsBot.Ops;
 
 namespace OpsBot.Tests.Cli;

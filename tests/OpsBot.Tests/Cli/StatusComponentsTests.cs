@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using NSubstitute;
 using OpsBot.Cli;
 using OpsBot.Components;
+using OpsBot.Operations;
 using OpsBot.Ops;
 
 namespace OpsBot.Tests.Cli;
@@ -53,7 +54,7 @@ public sealed class StatusComponentsTests
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
-        services.AddOpsCommands();
+        services.AddOpsOperations();
         var states = services.GetComponentStates();
         configure?.Invoke(states);
         var status = Substitute.For<IStatusService>();

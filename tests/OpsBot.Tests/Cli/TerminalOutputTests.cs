@@ -2,6 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using OpsBot.Alerts;
 using OpsBot.Cli;
 using OpsBot.History;
+using OpsBot.Operations;
 using OpsBot.Ops;
 using OpsBot.ProxyCore.Events;
 

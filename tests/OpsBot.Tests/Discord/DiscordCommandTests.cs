@@ -204,11 +204,12 @@ public sealed class DiscordCommandTests
         Assert.Equal("Smoke test all: 2/3 passed", embed["title"]!.GetValue<string>());
         Assert.Equal(DiscordColors.Red, embed["color"]!.GetValue<int>());
         var fields = embed["fields"]!.AsArray();
-        Assert.Equal("✅ 2+2: passed in 3.1 s", fields[0]!["name"]!.GetValue<string>());
-        Assert.Contains("2 + 2 = 4", fields[0]!["value"]!.GetValue<string>());
-        Assert.Equal("❌ list-tmp: failed in 12.0 s", fields[1]!["name"]!.GetValue<string>());
-        Assert.Contains("no exec tool call", fields[1]!["value"]!.GetValue<string>());
-        Assert.StartsWith("✅ proxy-direct", fields[2]!["name"]!.GetValue<string>());
+        // The same tests in the same order as `opsbot smoke all`: the proxy first.
+        Assert.StartsWith("✅ proxy-direct", fields[0]!["name"]!.GetValue<string>());
+        Assert.Equal("✅ 2+2: passed in 3.1 s", fields[1]!["name"]!.GetValue<string>());
+        Assert.Contains("2 + 2 = 4", fields[1]!["value"]!.GetValue<string>());
+        Assert.Equal("❌ list-tmp: failed in 12.0 s", fields[2]!["name"]!.GetValue<string>());
+        Assert.Contains("no exec tool call", fields[2]!["value"]!.GetValue<string>());
     }
 
     [Fact]

@@ -20,12 +20,12 @@ public sealed class DiscordRestTests
         {"type":3,"name":"service","description":"Whose log to show","required":true,"choices":[{"name":"vllm","value":"vllm"},{"name":"proxy","value":"proxy"},{"name":"gateway","value":"gateway"}]},
         {"type":4,"name":"lines","description":"How many lines (1-500, default 50)","required":false,"min_value":1,"max_value":500}]},
         {"name":"restart","type":1,"description":"Restart one service (asks for confirmation)","default_member_permissions":"0","options":[
-        {"type":3,"name":"service","description":"Service to restart","required":true,"choices":[{"name":"gateway","value":"gateway"},{"name":"vllm","value":"vllm"},{"name":"proxy","value":"proxy"}]}]},
+        {"type":3,"name":"service","description":"Service to restart","required":true,"choices":[{"name":"vllm","value":"vllm"},{"name":"proxy","value":"proxy"},{"name":"gateway","value":"gateway"}]}]},
         {"name":"smoke","type":1,"description":"Run a smoke test against the live stack","default_member_permissions":"0","options":[
-        {"type":3,"name":"test","description":"Which smoke test to run","required":true,"choices":[{"name":"2+2","value":"2+2"},{"name":"list-tmp","value":"list-tmp"},{"name":"all","value":"all"}]}]},
+        {"type":3,"name":"test","description":"Which smoke test to run","required":true,"choices":[{"name":"proxy-direct","value":"proxy-direct"},{"name":"2+2","value":"2+2"},{"name":"list-tmp","value":"list-tmp"},{"name":"all","value":"all"}]}]},
         {"name":"silence","type":1,"description":"Hold back alerts for a service for some minutes","default_member_permissions":"0","options":[
         {"type":3,"name":"target","description":"Which alerts to hold back","required":true,"choices":[{"name":"vllm","value":"vllm"},{"name":"proxy","value":"proxy"},{"name":"gateway","value":"gateway"},{"name":"no-reply","value":"no-reply"},{"name":"all","value":"all"}]},
-        {"type":4,"name":"minutes","description":"For how long (1-1440)","required":true,"min_value":1,"max_value":1440}]},
+        {"type":4,"name":"minutes","description":"For how long, in minutes (at most Alerts:MaxSilenceMinutes, default 1440)","required":true,"min_value":1,"max_value":10080}]},
         {"name":"unsilence","type":1,"description":"Post alerts for a service again","default_member_permissions":"0","options":[
         {"type":3,"name":"target","description":"Which alerts to post again","required":true,"choices":[{"name":"vllm","value":"vllm"},{"name":"proxy","value":"proxy"},{"name":"gateway","value":"gateway"},{"name":"no-reply","value":"no-reply"},{"name":"all","value":"all"}]}]},
         {"name":"history","type":1,"description":"Show recent incidents, alerts, restarts, smoke tests and traffic","options":[

@@ -17,12 +17,12 @@ public sealed class InteractionServiceTests
         .AddModule<SmokeModule>();
 
     [Theory]
-    [InlineData("""[{"name":"service","type":3,"value":"vllm"}]""", "vllm", 50)]
-    [InlineData("""[{"name":"service","type":3,"value":"gateway"},{"name":"lines","type":4,"value":1}]""", "gateway", 1)]
-    [InlineData("""[{"name":"lines","type":4,"value":500},{"name":"service","type":3,"value":"proxy"}]""", "proxy", 500)]
-    public void Valid_options_bind_to_parameters_with_defaults(string options, string service, int lines)
+    [InlineData("""[{"name":"service","type":3,"value":"vllm"}]""", StackService.Vllm, 50)]
+    [InlineData("""[{"name":"service","type":3,"value":"gateway"},{"name":"lines","type":4,"value":1}]""", StackService.Gateway, 1)]
+    [InlineData("""[{"name":"lines","type":4,"value":500},{"name":"service","type":3,"value":"proxy"}]""", StackService.Proxy, 500)]
+    public void Valid_options_bind_to_parameters_with_defaults(string options, StackService service, int lines)
     {
-        var (arguments, error) = InteractionService.BindOptions(Command("logs"), Interaction("logs", options), CancellationToken.None);
+        var (arguments, error) = Command("logs").ParseArguments(Interaction("logs", options), CancellationToken.None);
 
         Assert.Null(error);
         Assert.Equal(new object?[] { service, lines }, arguments);
@@ -38,7 +38,7 @@ public sealed class InteractionServiceTests
     [InlineData("""[]""", "Option `service` is required.")]
     public void Invalid_options_are_rejected_with_a_clear_message(string options, string expected)
     {
-        var (arguments, error) = InteractionService.BindOptions(Command("logs"), Interaction("logs", options), CancellationToken.None);
+        var (arguments, error) = Command("logs").ParseArguments(Interaction("logs", options), CancellationToken.None);
 
         Assert.Null(arguments);
         Assert.Equal(expected, error);
@@ -47,9 +47,9 @@ public sealed class InteractionServiceTests
     [Fact]
     public void Smoke_only_accepts_its_fixed_choices()
     {
-        var (_, error) = InteractionService.BindOptions(Command("smoke"), Interaction("smoke", """[{"name":"test","type":3,"value":"2+3"}]"""), CancellationToken.None);
+        var (_, error) = Command("smoke").ParseArguments(Interaction("smoke", """[{"name":"test","type":3,"value":"2+3"}]"""), CancellationToken.None);
 
-        Assert.Equal("Option `test` must be one of `2+2`, `list-tmp`, `all`.", error);
+        Assert.Equal("Option `test` must be one of `proxy-direct`, `2+2`, `list-tmp`, `all`.", error);
     }
 
     [Theory]

@@ -5,6 +5,7 @@ using OpsBot.Cli;
 using OpsBot.Components;
 using OpsBot.History;
 using OpsBot.Hosting;
+using OpsBot.Operations;
 using OpsBot.Ops;
 
 namespace OpsBot.Tests.History;
@@ -22,7 +23,7 @@ public sealed class HistoryHostTests : IDisposable
         builder.Configuration["History:DatabasePath"] = databasePath;
         builder.Configuration["History:BusyTimeout"] = "00:00:01";
         builder.Services.AddAlerts(builder.Configuration);
-        builder.Services.AddOpsCommands();
+        builder.Services.AddOpsOperations();
         return builder.Build();
     }
 

@@ -1,30 +1,26 @@
 using System.Text;
 using OpsBot.Discord.Interactions;
 using OpsBot.Discord.Rest;
+using OpsBot.Operations;
 using OpsBot.Ops;
 
 namespace OpsBot.Discord.Commands;
 
 /// <summary>/logs: the tail of one service log, inline when it fits a message, as a file when it does not.</summary>
-public sealed class LogsModule(ILogTailService logs) : InteractionModuleBase
+public sealed class LogsModule(IOpsOperations operations) : InteractionModuleBase
 {
-    public const int MaxLines = 500;
-
     [SlashCommand("logs", "Show the last lines of a service log")]
     public async Task LogsAsync(
         [Summary("service", "Whose log to show")]
-        [Choice(ServiceNames.Vllm, ServiceNames.Vllm)]
-        [Choice(ServiceNames.Proxy, ServiceNames.Proxy)]
-        [Choice(ServiceNames.Gateway, ServiceNames.Gateway)]
-        string service,
+        StackService service,
         [Summary("lines", "How many lines (1-500, default 50)")]
         [MinValue(1)]
-        [MaxValue(MaxLines)]
-        int lines = 50)
+        [MaxValue(OpsLimits.MaxLogLines)]
+        int lines = OpsLimits.DefaultLogLines)
     {
         await DeferAsync();
-        var tail = await logs.TailAsync(ServiceNames.Parse(service), lines, CancellationToken);
-        await ModifyOriginalAsync(BuildMessage(service, lines, tail));
+        var tail = await operations.GetLogsAsync(service, lines, CancellationToken);
+        await ModifyOriginalAsync(BuildMessage(EnumNames<StackService>.NameOf(service), lines, tail));
     }
 
     public static DiscordMessage BuildMessage(string service, int requested, LogTail tail)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpsBot.Discord.Interactions;
+using OpsBot.Operations;
 using OpsBot.Ops;
 
 namespace OpsBot.Discord.Commands;
@@ -24,12 +25,9 @@ public sealed partial class RestartModule(
     [SlashCommand("restart", "Restart one service (asks for confirmation)")]
     public async Task RestartAsync(
         [Summary("service", "Service to restart")]
-        [Choice(ServiceNames.Gateway, ServiceNames.Gateway)]
-        [Choice(ServiceNames.Vllm, ServiceNames.Vllm)]
-        [Choice(ServiceNames.Proxy, ServiceNames.Proxy)]
-        string service)
+        StackService target)
     {
-        var target = ServiceNames.Parse(service);
+        var service = EnumNames<StackService>.NameOf(target);
         var wait = cooldowns.Remaining(target);
         if (wait > TimeSpan.Zero)
         {
@@ -57,7 +55,7 @@ public sealed partial class RestartModule(
     [ComponentInteraction(ConfirmPrefix + ":*:*")]
     public async Task ConfirmAsync(string service, string nonce)
     {
-        if (!ServiceNames.TryParse(service, out var target))
+        if (!EnumNames<StackService>.TryParseExact(service, out var target))
         {
             await RespondAsync("⚠️ Unknown service in this button.", ephemeral: true);
             return;
@@ -109,7 +107,7 @@ public sealed partial class RestartModule(
     [ComponentInteraction(CancelPrefix + ":*:*")]
     public async Task CancelAsync(string service, string nonce)
     {
-        if (!ServiceNames.TryParse(service, out var target))
+        if (!EnumNames<StackService>.TryParseExact(service, out var target))
         {
             await RespondAsync("⚠️ Unknown service in this button.", ephemeral: true);
             return;

@@ -1,5 +1,6 @@
 using OpsBot.Alerts;
 using OpsBot.Discord.Interactions;
+using OpsBot.Operations;
 
 namespace OpsBot.Discord.Commands;
 
@@ -7,37 +8,25 @@ namespace OpsBot.Discord.Commands;
 [RequireAdmin]
 public sealed class SilenceModule(IAlertSilenceService silences) : InteractionModuleBase
 {
-    public const int MaxMinutes = 1440;
-
     [SlashCommand("silence", "Hold back alerts for a service for some minutes")]
     public async Task SilenceAsync(
         [Summary("target", "Which alerts to hold back")]
-        [Choice(ServiceNames.Vllm, ServiceNames.Vllm)]
-        [Choice(ServiceNames.Proxy, ServiceNames.Proxy)]
-        [Choice(ServiceNames.Gateway, ServiceNames.Gateway)]
-        [Choice("no-reply", "no-reply")]
-        [Choice("all", "all")]
-        string target,
-        [Summary("minutes", "For how long (1-1440)")]
+        SilenceTarget target,
+        [Summary("minutes", "For how long, in minutes (at most Alerts:MaxSilenceMinutes, default 1440)")]
         [MinValue(1)]
-        [MaxValue(MaxMinutes)]
+        [MaxValue(AlertOptions.SilenceMinutesCeiling)]
         int minutes)
     {
-        var result = await silences.SilenceAsync(target, minutes, $"{Context.User.Username} ({Context.User.Id})", CancellationToken);
+        var result = await silences.SilenceAsync(EnumNames<SilenceTarget>.NameOf(target), minutes, $"{Context.User.Username} ({Context.User.Id})", CancellationToken);
         await RespondAsync(result.Message, ephemeral: !result.Accepted);
     }
 
     [SlashCommand("unsilence", "Post alerts for a service again")]
     public async Task UnsilenceAsync(
         [Summary("target", "Which alerts to post again")]
-        [Choice(ServiceNames.Vllm, ServiceNames.Vllm)]
-        [Choice(ServiceNames.Proxy, ServiceNames.Proxy)]
-        [Choice(ServiceNames.Gateway, ServiceNames.Gateway)]
-        [Choice("no-reply", "no-reply")]
-        [Choice("all", "all")]
-        string target)
+        SilenceTarget target)
     {
-        var result = await silences.UnsilenceAsync(target, $"{Context.User.Username} ({Context.User.Id})", CancellationToken);
+        var result = await silences.UnsilenceAsync(EnumNames<SilenceTarget>.NameOf(target), $"{Context.User.Username} ({Context.User.Id})", CancellationToken);
         await RespondAsync(result.Message, ephemeral: !result.Accepted);
     }
 }

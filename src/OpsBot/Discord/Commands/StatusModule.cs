@@ -1,20 +1,21 @@
 using System.Text;
 using OpsBot.Components;
 using OpsBot.Discord.Interactions;
+using OpsBot.Operations;
 using OpsBot.Ops;
 
 namespace OpsBot.Discord.Commands;
 
 /// <summary>/status: one embed, a field per service, coloured by the worst state.</summary>
-public sealed class StatusModule(IStatusService status, TimeProvider time, ComponentStates? components = null) : InteractionModuleBase
+public sealed class StatusModule(IOpsOperations operations, TimeProvider time) : InteractionModuleBase
 {
     [SlashCommand("status", "Show the health of vLLM, the proxy and the OpenClaw gateway")]
     public async Task StatusAsync()
     {
         // Status probes the stack over the network; defer so a slow probe never breaks Discord's 3-second rule.
         await DeferAsync();
-        var snapshot = await status.GetStatusAsync(CancellationToken);
-        await ModifyOriginalAsync(new DiscordMessage { Embeds = [BuildEmbed(snapshot, time.GetUtcNow(), components?.Snapshot())] });
+        var snapshot = await operations.GetStackStatusAsync(CancellationToken);
+        await ModifyOriginalAsync(new DiscordMessage { Embeds = [BuildEmbed(snapshot, time.GetUtcNow(), operations.GetComponents())] });
     }
 
     /// <param name="components">OpsBot's own parts: those not running get a field saying why (a disabled history, failing alerts).</param>
@@ -28,7 +29,7 @@ public sealed class StatusModule(IStatusService status, TimeProvider time, Compo
                 value.Append('\n').Append("**").Append(key).Append("**: ").Append(detail);
             }
 
-            return new DiscordEmbedField($"{Icon(service.State)} {ServiceNames.Of(service.Service)}: {service.State}", value.ToString());
+            return new DiscordEmbedField($"{Icon(service.State)} {EnumNames<StackService>.NameOf(service.Service)}: {service.State}", value.ToString());
         }).ToList();
 
         if (components?.Where(c => c.State is not (ComponentState.Running or ComponentState.Off)).ToList() is { Count: > 0 } troubled)

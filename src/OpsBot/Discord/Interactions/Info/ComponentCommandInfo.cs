@@ -7,7 +7,10 @@ public sealed record ComponentCommandInfo(
     Type ModuleType,
     MethodInfo Method,
     IReadOnlyList<PreconditionAttribute> Preconditions)
+    : CommandInfo(ModuleType, Method, Preconditions)
 {
+    public override string LogName => $"button {Pattern}";
+
     /// <summary>Matches a custom_id against the pattern and returns the wildcard captures, or null when it does not match.</summary>
     public IReadOnlyList<string>? Match(string customId)
     {
@@ -32,5 +35,19 @@ public sealed record ComponentCommandInfo(
         }
 
         return captures;
+    }
+
+    /// <summary>The handler's arguments: the wildcard captures in order, and the <see cref="CancellationToken"/>.</summary>
+    public ParseResult ParseArguments(IReadOnlyList<string> captures, CancellationToken cancellationToken)
+    {
+        var parameters = Method.GetParameters();
+        var arguments = new object?[parameters.Length];
+        var next = 0;
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            arguments[i] = parameters[i].ParameterType == typeof(CancellationToken) ? cancellationToken : captures[next++];
+        }
+
+        return ParseResult.FromSuccess(arguments);
     }
 }

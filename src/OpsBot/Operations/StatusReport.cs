@@ -4,7 +4,7 @@ using OpsBot.History;
 using OpsBot.Ops;
 using OpsBot.ProxyCore.Events;
 
-namespace OpsBot.Cli;
+namespace OpsBot.Operations;
 
 /// <summary>
 /// Everything /status shows. Parts that could not be had are null (with <see cref="StackError"/> saying why for the stack).

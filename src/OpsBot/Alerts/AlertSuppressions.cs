@@ -5,18 +5,18 @@ using OpsBot.Ops;
 namespace OpsBot.Alerts;
 
 /// <summary>Silences (admins) and maintenance windows (the restart flow): decides whether a target's alerts are held back now.</summary>
-public sealed partial class AlertMutes : IAlertSilenceService, IMaintenanceWindow
+public sealed partial class AlertSuppressions : IAlertSilenceService, IMaintenanceWindow
 {
     private readonly IAlertPublisher _publisher;
     private readonly AlertOptions _options;
     private readonly TimeProvider _time;
-    private readonly ILogger<AlertMutes> _logger;
+    private readonly ILogger<AlertSuppressions> _logger;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, ActiveSilence> _silences = new(StringComparer.Ordinal);
     private readonly List<Maintenance> _maintenance = [];
     private long _nextMaintenanceId;
 
-    public AlertMutes(IAlertPublisher publisher, IOptions<AlertOptions> options, TimeProvider time, ILogger<AlertMutes> logger)
+    public AlertSuppressions(IAlertPublisher publisher, IOptions<AlertOptions> options, TimeProvider time, ILogger<AlertSuppressions> logger)
     {
         _publisher = publisher;
         _options = options.Value;

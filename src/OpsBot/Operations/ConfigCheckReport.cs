@@ -1,4 +1,4 @@
-namespace OpsBot.Cli;
+namespace OpsBot.Operations;
 
 /// <summary>check-config's verdict: problems (secrets already redacted) and informational notes.</summary>
 public sealed record ConfigCheckReport(IReadOnlyList<string> Problems, IReadOnlyList<string> Notes)

@@ -3,7 +3,7 @@ using OpsBot.Ops;
 
 namespace OpsBot.Tests.Alerts;
 
-public sealed class AlertMutesTests
+public sealed class AlertSuppressionsTests
 {
     [Fact]
     public async Task Silence_mutes_its_target_until_it_expires_and_is_announced()
@@ -51,6 +51,17 @@ public sealed class AlertMutesTests
         Assert.Contains(reason, result.Message);
         Assert.Empty(kit.Publisher.All);
         Assert.Empty(kit.Mutes.GetActiveSilences());
+    }
+
+    [Fact]
+    public async Task The_configured_silence_limit_is_the_one_enforced()
+    {
+        var kit = new AlertTestKit(o => o.MaxSilenceMinutes = 2880);
+
+        Assert.True((await kit.Mutes.SilenceAsync("gateway", 2000, "alice", CancellationToken.None)).Accepted);
+        var refused = await kit.Mutes.SilenceAsync("gateway", 2881, "alice", CancellationToken.None);
+        Assert.False(refused.Accepted);
+        Assert.Contains("Minutes must be between 1 and 2880 (got 2881)", refused.Message);
     }
 
     [Fact]

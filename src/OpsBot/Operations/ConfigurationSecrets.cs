@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace OpsBot.Cli;
+namespace OpsBot.Operations;
 
 /// <summary>
 /// Masks the values of secret-looking configuration keys in text. A validator message may quote a value;

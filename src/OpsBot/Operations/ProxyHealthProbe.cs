@@ -5,7 +5,7 @@ using OpsBot.Hosting;
 using OpsBot.Ops;
 using OpsBot.ProxyCore.Proxy;
 
-namespace OpsBot.Cli;
+namespace OpsBot.Operations;
 
 /// <summary>
 /// The proxy as seen from outside the service. The CLI runs in its own process, where the in-process

@@ -1,6 +1,6 @@
 using OpsBot.Ops;
 
-namespace OpsBot.Cli;
+namespace OpsBot.Operations;
 
 /// <summary>The results of one /smoke run, in the order they ran.</summary>
 public sealed record SmokeReport(IReadOnlyList<SmokeTestResult> Results, TimeSpan Elapsed, string? Error = null)

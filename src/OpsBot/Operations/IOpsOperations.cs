@@ -1,0 +1,39 @@
+using OpsBot.Charts;
+using OpsBot.Components;
+using OpsBot.History;
+using OpsBot.Ops;
+
+namespace OpsBot.Operations;
+
+/// <summary>
+/// The work behind <c>/status</c>, <c>/logs</c>, <c>/smoke</c>, <c>/history</c> and charts: one home that the Discord
+/// commands, the admin socket and the CLI twin all call, so every front end reports the same facts and only the
+/// rendering differs. Parts of OpsBot that are not in this build (or switched off) are reported, not thrown.
+/// </summary>
+public interface IOpsOperations
+{
+    /// <param name="inService">
+    /// True inside the running service. The CLI passes false: its own process has no proxy counters,
+    /// silences or maintenance windows, so it shows traffic from history instead of empty live numbers.
+    /// </param>
+    Task<StatusReport> GetStatusAsync(bool inService, CancellationToken cancellationToken);
+
+    /// <summary>The stack's health as the status service reports it; throws when it cannot tell (Discord's <c>/status</c> reports the failure).</summary>
+    Task<StackStatus> GetStackStatusAsync(CancellationToken cancellationToken);
+
+    /// <summary>OpsBot's own parts, or null when this build has no component states.</summary>
+    IReadOnlyList<ComponentStatus>? GetComponents();
+
+    /// <summary>The last <paramref name="lines"/> (clamped to 1–<see cref="OpsLimits.MaxLogLines"/>) of a service log; a failure is in <see cref="LogTail.Error"/>.</summary>
+    Task<LogTail> GetLogsAsync(StackService service, int lines, CancellationToken cancellationToken);
+
+    /// <summary>Runs the tests one after another, reporting progress in <paramref name="wording"/> (default <see cref="SmokeProgressWording.Plain"/>), and records each result in history.</summary>
+    Task<SmokeReport> RunSmokeAsync(IReadOnlyList<SmokeTestKind> kinds, string requestedBy, IProgress<string>? progress, CancellationToken cancellationToken, SmokeProgressWording? wording = null);
+
+    /// <returns>The report, or null when history is not part of this build.</returns>
+    Task<HistoryReport?> GetHistoryAsync(HistoryQuery query, CancellationToken cancellationToken);
+
+    /// <param name="size">Null for the configured size.</param>
+    /// <returns>The chart, or null when charts are not part of this build.</returns>
+    Task<ChartImage?> GetChartAsync(ChartRange range, ChartSize? size, CancellationToken cancellationToken);
+}
