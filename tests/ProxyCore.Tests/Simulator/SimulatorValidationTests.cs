@@ -62,6 +62,39 @@ public sealed class SimulatorValidationTests
         Assert.Equal(400, error.GetProperty("code").GetInt32());
     }
 
+    [Theory]
+    [InlineData("""{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"The answer"}],"continue_final_message":true,"add_generation_prompt":true}""", "Bad Request", "Cannot set both `continue_final_message` and `add_generation_prompt` to True.")]
+    [InlineData("""{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"The answer"}],"continue_final_message":true}""", "BadRequestError", "continue_final_message and add_generation_prompt are not compatible.")]
+    public async Task Continuing_the_final_message_needs_add_generation_prompt_explicitly_false(string body, string errorType, string message)
+    {
+        await using var sim = await VllmSimulatorServer.StartAsync();
+        sim.Enqueue(SimulatedAnswer.Text("must not be consumed"));
+        using var http = SimulatorClient.Create(sim);
+
+        var (response, responseBody) = await SimulatorClient.PostChatAsync(http, body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = JsonDocument.Parse(responseBody).RootElement.GetProperty("error");
+        Assert.Equal(errorType, error.GetProperty("type").GetString());
+        Assert.Contains(message, error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, sim.PendingAnswers);
+    }
+
+    [Fact]
+    public async Task Continuing_the_final_message_with_add_generation_prompt_false_is_served()
+    {
+        await using var sim = await VllmSimulatorServer.StartAsync();
+        sim.Enqueue(SimulatedAnswer.Text(" is 4."));
+        using var http = SimulatorClient.Create(sim);
+
+        var (response, responseBody) = await SimulatorClient.PostChatAsync(http,
+            """{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"The answer"}],"continue_final_message":true,"add_generation_prompt":false}""");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var content = JsonDocument.Parse(responseBody).RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString();
+        Assert.Equal(" is 4.", content); // only the new tokens, as vLLM returns them
+    }
+
     [Fact]
     public async Task Api_key_guards_only_v1_routes_with_the_flat_unauthorized_body()
     {

@@ -64,6 +64,15 @@ internal sealed class ChatRequestValidator(string modelName, int maxModelLen)
                     $"[{{'type': 'value_error', 'loc': ('body',), 'msg': 'Value error, {toolChoiceProblem}', 'input': {Repr(root)}}}]"));
             }
 
+            // ChatCompletionRequest.check_generation_prompt runs on the raw body, so only an explicit true trips it.
+            var continueFinalMessage = IsTrue(root, "continue_final_message");
+            if (continueFinalMessage && IsTrue(root, "add_generation_prompt"))
+            {
+                const string Reason = "Cannot set both `continue_final_message` and `add_generation_prompt` to True.";
+                return new(400, ErrorBodies.Validation(
+                    $"[{{'type': 'value_error', 'loc': ('body',), 'msg': 'Value error, {Reason}', 'input': {Repr(root)}, 'ctx': {{'error': ValueError('{Reason}')}}}}]"));
+            }
+
             if (root.TryGetProperty("model", out var model)
                 && model.ValueKind == JsonValueKind.String
                 && !model.ValueEquals(modelName))
@@ -74,6 +83,14 @@ internal sealed class ChatRequestValidator(string modelName, int maxModelLen)
             if (CheckHistory(messages) is { } historyError)
             {
                 return new(400, ErrorBodies.BadRequest(historyError));
+            }
+
+            // add_generation_prompt defaults to true after validation, and the chat template refuses the pair
+            // (transformers' apply_chat_template), which the handler reports as a plain 400.
+            if (continueFinalMessage && !IsFalse(root, "add_generation_prompt"))
+            {
+                return new(400, ErrorBodies.BadRequest(
+                    "continue_final_message and add_generation_prompt are not compatible. Use continue_final_message when you want the model to continue the final message, and add_generation_prompt when you want to add a header that will prompt it to start a new assistant message instead. None"));
             }
 
             // No tokenizer here: ~4 bytes per token is close enough for usage numbers and the context-length check.
@@ -225,6 +242,12 @@ internal sealed class ChatRequestValidator(string modelName, int maxModelLen)
 
         return string.Create(CultureInfo.InvariantCulture, $"line {line} column {index - lineStart + 1} (char {index})");
     }
+
+    private static bool IsTrue(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
+
+    private static bool IsFalse(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.False;
 
     private static int? ReadInt(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number)
