@@ -31,10 +31,15 @@ internal sealed class ExtractionContext
 
     public bool BudgetExhausted => _budget <= 0;
 
+    /// <summary>Chars of speculative JSON scanning charged so far: an operation count the linearity tests check.</summary>
+    public long JsonWork { get; private set; }
+
     /// <summary>Charges speculative scanning work; false once the budget is gone.</summary>
     public bool Charge(int work)
     {
-        _budget -= Math.Max(work, 1);
+        int charged = Math.Max(work, 1);
+        JsonWork += charged;
+        _budget -= charged;
         return _budget > 0;
     }
 

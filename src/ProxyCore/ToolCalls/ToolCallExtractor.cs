@@ -35,8 +35,12 @@ public static class ToolCallExtractor
         }
     }
 
-    internal static ToolCallExtraction ExtractUnguarded(string? content, ToolCatalog tools)
+    internal static ToolCallExtraction ExtractUnguarded(string? content, ToolCatalog tools) => ExtractUnguarded(content, tools, out _);
+
+    /// <param name="jsonWork">The speculative JSON scanning the run was charged (see <see cref="ExtractionContext.JsonWork"/>).</param>
+    internal static ToolCallExtraction ExtractUnguarded(string? content, ToolCatalog tools, out long jsonWork)
     {
+        jsonWork = 0;
         if (string.IsNullOrEmpty(content)
             || tools.Count == 0
             || content.Length > MaxContentLength
@@ -46,6 +50,13 @@ public static class ToolCallExtractor
         }
 
         var context = new ExtractionContext(content, tools);
+        var found = FirstFormatWithCalls(context);
+        jsonWork = context.JsonWork;
+        return found ?? ToolCallExtraction.None(content);
+    }
+
+    private static ToolCallExtraction? FirstFormatWithCalls(ExtractionContext context)
+    {
         if (QwenXmlFormat.TryExtract(context))
         {
             return context.ToResult(ToolCallFormat.QwenXml);
@@ -87,6 +98,6 @@ public static class ToolCallExtractor
             return context.ToResult(format);
         }
 
-        return ToolCallExtraction.None(content);
+        return null;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NSubstitute;
+using OpsBot.Alerts;
 using OpsBot.Discord;
 using OpsBot.Discord.Gateway;
 using OpsBot.FakeDiscord;
@@ -26,6 +27,7 @@ public sealed class BotHarness : IAsyncDisposable
         LogTail = mocks.LogTail;
         Restart = mocks.Restart;
         Smoke = mocks.Smoke;
+        Silences = mocks.Silences;
     }
 
     public FakeDiscordServer Discord { get; }
@@ -41,6 +43,8 @@ public sealed class BotHarness : IAsyncDisposable
     public IRestartService Restart { get; }
 
     public ISmokeTestService Smoke { get; }
+
+    public IAlertSilenceService Silences { get; }
 
     public DiscordGatewayClient Gateway => Host.Services.GetRequiredService<DiscordGatewayClient>();
 
@@ -97,6 +101,7 @@ public sealed class BotHarness : IAsyncDisposable
         builder.Services.AddSingleton(mocks.LogTail);
         builder.Services.AddSingleton(mocks.Restart);
         builder.Services.AddSingleton(mocks.Smoke);
+        builder.Services.AddSingleton(mocks.Silences);
         if (time is not null)
         {
             builder.Services.AddSingleton(time);
@@ -141,5 +146,7 @@ public sealed class BotHarness : IAsyncDisposable
         public IRestartService Restart { get; } = Substitute.For<IRestartService>();
 
         public ISmokeTestService Smoke { get; } = Substitute.For<ISmokeTestService>();
+
+        public IAlertSilenceService Silences { get; } = Substitute.For<IAlertSilenceService>();
     }
 }

@@ -61,25 +61,37 @@ public sealed class ExtractorRobustnessTests
 
     [Theory]
     [MemberData(nameof(HugeInputs))]
-    public void Megabyte_content_extracts_in_linear_time(string label, string content)
+    public void Megabyte_content_costs_json_scanning_linear_in_its_length(string label, string content)
     {
-        ToolCallExtractor.ExtractUnguarded("<tool_call>{\"name\": \"read_file\"}</tool_call>", TestTools.Fixtures);
+        var result = ToolCallExtractor.ExtractUnguarded(content, TestTools.Fixtures, out long jsonWork);
 
-        // The bound is about the algorithm, not speed (bench/ measures that): a quadratic pass over a megabyte is
-        // ~10^12 steps, hours, while linear work takes milliseconds idle and stays far below 15 s on two loaded
-        // cores under coverage instrumentation. Best of three keeps scheduler noise out of it.
-        var best = TimeSpan.MaxValue;
-        ToolCallExtraction result = ToolCallExtraction.None(null);
-        for (int run = 0; run < 3; run++)
-        {
-            var watch = Stopwatch.StartNew();
-            result = ToolCallExtractor.ExtractUnguarded(content, TestTools.Fixtures);
-            watch.Stop();
-            best = watch.Elapsed < best ? watch.Elapsed : best;
-        }
-
-        Assert.True(best < TimeSpan.FromSeconds(15), $"{label}: {best.TotalMilliseconds:F0} ms");
+        // An operation count, not a clock. Speculative JSON scans from every "{"/"[" candidate can overlap (the nested
+        // array lines would cost 16k scans of half a megabyte each); the budget caps them at 4 chars per char of content
+        // plus 64 Ki, and each of the three budgeted formats may finish one scan (at most the content) past it.
+        var bound = (7L * content.Length) + 65_536;
+        Assert.True(jsonWork <= bound, $"{label}: {jsonWork} chars of JSON scanning, bound {bound}");
         AssertCallsWellFormed(result);
+
+        // The rest of the extractor has no count: this only catches a quadratic pass (hours on a megabyte), with a margin
+        // no loaded machine gets near; bench/ measures speed.
+        var watch = Stopwatch.StartNew();
+        ToolCallExtractor.ExtractUnguarded(content, TestTools.Fixtures);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"{label}: {watch.Elapsed.TotalMilliseconds:F0} ms");
+    }
+
+    [Fact]
+    public void Overlapping_speculative_json_scans_stop_at_the_work_budget()
+    {
+        // 4096 "[" lines, each a candidate whose scan runs to the end of 128 KiB that never closes: unbounded, that is
+        // 4096 scans of ~128 Ki chars, ~0.5 G chars; the budget stops it at 4 chars per char of content (plus 64 Ki).
+        var content = string.Concat(Enumerable.Repeat("[\n", 1 << 12)) + string.Concat(Enumerable.Repeat("0,", 1 << 16));
+
+        var result = ToolCallExtractor.ExtractUnguarded(content, TestTools.Fixtures, out long jsonWork);
+
+        long budget = (4L * content.Length) + 65_536;
+        Assert.InRange(jsonWork, budget, budget + (3L * content.Length));
+        Assert.False(result.Found);
+        Assert.Same(content, result.Content);
     }
 
     internal static void AssertWellFormed(string? content)
