@@ -1,4 +1,5 @@
 using OpsBot.ProxyCore.Events;
+using OpsBot.ProxyCore.Proxy.Chat;
 
 namespace OpsBot.History;
 

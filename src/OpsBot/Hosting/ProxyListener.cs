@@ -4,6 +4,7 @@ using OpsBot.Ops;
 using OpsBot.ProxyCore.Events;
 using OpsBot.ProxyCore.Metrics;
 using OpsBot.ProxyCore.Proxy;
+using OpsBot.ProxyCore.Proxy.Upstream;
 
 namespace OpsBot.Hosting;
 

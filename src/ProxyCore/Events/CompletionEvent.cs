@@ -1,5 +1,6 @@
 using OpsBot.ProxyCore.Proxy;
 using OpsBot.ProxyCore.ToolCalls;
+using OpsBot.ProxyCore.Proxy.Upstream;
 
 namespace OpsBot.ProxyCore.Events;
 

@@ -1,6 +1,8 @@
 using OpsBot.ProxyCore.Events;
 using OpsBot.ProxyCore.Proxy;
 using Prometheus;
+using OpsBot.ProxyCore.Proxy.Chat;
+using OpsBot.ProxyCore.Proxy.Upstream;
 
 namespace OpsBot.ProxyCore.Metrics;
 

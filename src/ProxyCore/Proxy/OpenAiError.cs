@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using OpsBot.ProxyCore.Proxy.Sse;
 
 namespace OpsBot.ProxyCore.Proxy;
 

@@ -6,6 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpsBot.ProxyCore.Metrics;
 using Prometheus;
+using OpsBot.ProxyCore.Proxy.Chat;
+using OpsBot.ProxyCore.Proxy.Upstream;
 
 namespace OpsBot.ProxyCore.Proxy;
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpsBot.ProxyCore.Proxy.RequestBodies;
 
 namespace OpsBot.ProxyCore.Proxy;
 

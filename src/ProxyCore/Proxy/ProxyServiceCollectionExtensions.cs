@@ -4,6 +4,9 @@ using Microsoft.Extensions.Options;
 using OpsBot.ProxyCore.Events;
 using OpsBot.ProxyCore.Metrics;
 using OpsBot.ProxyCore.ToolCalls;
+using OpsBot.ProxyCore.Proxy.Chat;
+using OpsBot.ProxyCore.Proxy.RequestBodies;
+using OpsBot.ProxyCore.Proxy.Upstream;
 
 namespace OpsBot.ProxyCore.Proxy;
 

@@ -1,5 +1,7 @@
 using System.Buffers;
-using static OpsBot.ProxyCore.ToolCalls.ToolCallMarkers;
+using OpsBot.ProxyCore.ToolCalls.Formats;
+using OpsBot.ProxyCore.ToolCalls.Json;
+using static OpsBot.ProxyCore.ToolCalls.Formats.ToolCallMarkers;
 
 namespace OpsBot.ProxyCore.ToolCalls;
 

@@ -1,5 +1,6 @@
 using System.Buffers;
-using static OpsBot.ProxyCore.ToolCalls.ToolCallMarkers;
+using OpsBot.ProxyCore.ToolCalls.Formats;
+using static OpsBot.ProxyCore.ToolCalls.Formats.ToolCallMarkers;
 
 namespace OpsBot.ProxyCore.ToolCalls;
 

@@ -1,5 +1,6 @@
 using OpsBot.History;
 using OpsBot.ProxyCore.Events;
+using OpsBot.ProxyCore.Proxy.Chat;
 
 namespace OpsBot.Tests.History;
 

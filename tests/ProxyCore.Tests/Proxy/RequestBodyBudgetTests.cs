@@ -1,4 +1,5 @@
 using OpsBot.ProxyCore.Proxy;
+using OpsBot.ProxyCore.Proxy.RequestBodies;
 
 namespace OpsBot.ProxyCore.Tests.Proxy;
 

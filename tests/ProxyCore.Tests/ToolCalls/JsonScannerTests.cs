@@ -1,4 +1,5 @@
 using OpsBot.ProxyCore.ToolCalls;
+using OpsBot.ProxyCore.ToolCalls.Json;
 
 namespace OpsBot.ProxyCore.Tests.ToolCalls;
 
