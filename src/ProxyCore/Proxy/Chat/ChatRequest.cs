@@ -5,7 +5,7 @@ using OpsBot.ProxyCore.ToolCalls;
 namespace OpsBot.ProxyCore.Proxy.Chat;
 
 /// <summary>What the proxy needs to know about a chat completion request; <see cref="Root"/> stays valid while the document lives.</summary>
-public sealed record ChatRequest(
+internal sealed record ChatRequest(
     JsonElement Root,
     string? Model,
     bool Stream,
@@ -197,4 +197,4 @@ public sealed record ChatRequest(
 }
 
 /// <summary>Why a chat request was refused: the message for the client and the field it names (OpenAI's <c>param</c>).</summary>
-public sealed record ChatRequestError(string Message, string? Param);
+internal sealed record ChatRequestError(string Message, string? Param);

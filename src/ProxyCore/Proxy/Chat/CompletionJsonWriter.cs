@@ -5,7 +5,7 @@ using OpsBot.ProxyCore.Proxy.Upstream;
 namespace OpsBot.ProxyCore.Proxy.Chat;
 
 /// <summary>Writes a non-streaming completion with vLLM-only fields removed and recovered tool calls in place.</summary>
-public static class CompletionJsonWriter
+internal static class CompletionJsonWriter
 {
     public static void Write(Utf8JsonWriter writer, UpstreamCompletion completion)
     {

@@ -1,6 +1,10 @@
 using System.Buffers;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpsBot.ProxyCore.Events;
+using OpsBot.ProxyCore.Proxy.Upstream;
 
 namespace OpsBot.ProxyCore.Proxy.Chat;
 
@@ -10,15 +14,26 @@ namespace OpsBot.ProxyCore.Proxy.Chat;
 /// (v4's guard), or once the agent has made the same call <see cref="ProxyOptions.MaxRepeatedToolCalls"/>
 /// times in a row (a stuck agent repeats itself long before it reaches the count).
 /// </summary>
-public sealed class LoopGuard
+internal sealed partial class LoopGuard(ChatResponseWriter responses, IOptions<ProxyOptions> options, TimeProvider time, ILogger<LoopGuard> logger)
 {
-    private readonly ProxyOptions _options;
-    private readonly TimeProvider _time;
+    private readonly ProxyOptions _options = options.Value;
+    private readonly TimeProvider _time = time;
 
-    public LoopGuard(IOptions<ProxyOptions> options, TimeProvider time)
+    /// <summary>Stage 4 of <see cref="ChatCompletionsHandler"/>: ends the turn with the proxy's own answer when the agent is looping.</summary>
+    /// <returns>True when the client got that answer and vLLM must not be asked.</returns>
+    public async Task<bool> TryAnswerAsync(HttpContext context, ChatRequest request, CompletionEventRecorder recorder)
     {
-        _options = options.Value;
-        _time = time;
+        if (Check(request) is not (var verdict and not LoopGuardVerdict.Continue))
+        {
+            return false;
+        }
+
+        using var answer = CreateAnswer(request, verdict);
+        var completion = UpstreamCompletion.Read(answer.RootElement, request.Tools);
+        LogLoopGuard(logger, verdict, request.ToolResultCount, request.RepeatedCalls.Length);
+        await responses.WriteCompletionAsync(context, request, completion, preambleSent: false, context.RequestAborted);
+        recorder.Completed(CompletionPath.LoopGuard, upstreamStatus: null, completion);
+        return true;
     }
 
     public LoopGuardVerdict Check(ChatRequest request)
@@ -69,4 +84,7 @@ public sealed class LoopGuard
 
         return JsonDocument.Parse(buffer.WrittenMemory);
     }
+
+    [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Loop guard ended the turn ({Verdict}: {ToolResults} tool results, {Repeats} identical calls in a row); answered without vLLM")]
+    private static partial void LogLoopGuard(ILogger logger, LoopGuardVerdict verdict, int toolResults, int repeats);
 }

@@ -1,7 +1,7 @@
 namespace OpsBot.ProxyCore.Proxy.Chat;
 
 /// <summary>Why the loop guard ended a turn, if it did.</summary>
-public enum LoopGuardVerdict
+internal enum LoopGuardVerdict
 {
     Continue,
     TooManyToolResults,

@@ -1,20 +1,19 @@
-using OpsBot.ProxyCore.Events;
-
 namespace OpsBot.ProxyCore.Proxy.Chat;
 
 /// <summary>
-/// Result of answering from a vLLM stream: the finished event, a reason to ask again without streaming (and
-/// whether the client already has the role chunk and some text), a response to hand over, or a failure to report.
+/// Result of answering from a vLLM stream: done (the recorder has the event), a reason to ask again without streaming
+/// (and whether the client already has the role chunk and some text), a response to hand over, or a failure to report.
 /// </summary>
-public sealed record StreamingOutcome(CompletionEvent? Completion, string? FallbackReason, bool PreambleSent, HttpResponseMessage? Response = null, Exception? Failure = null)
+/// <param name="UpstreamStarted">When the stream was asked for: what follows gets only what is left of <see cref="ProxyOptions.UpstreamTimeout"/>.</param>
+internal readonly record struct StreamingOutcome(bool Finished, string? FallbackReason, bool PreambleSent, HttpResponseMessage? Response = null, Exception? Failure = null, long UpstreamStarted = 0)
 {
-    public static StreamingOutcome Done(CompletionEvent completion) => new(completion, null, false);
+    public static StreamingOutcome Done => new(true, null, false);
 
-    public static StreamingOutcome Fallback(string reason, bool preambleSent) => new(null, reason, preambleSent);
+    public static StreamingOutcome Fallback(string reason, bool preambleSent) => new(false, reason, preambleSent);
 
     /// <summary>vLLM answered with an error status or plain JSON: the buffered path handles that response as it is (owns it).</summary>
-    public static StreamingOutcome Handoff(HttpResponseMessage response) => new(null, null, false, response);
+    public static StreamingOutcome Handoff(HttpResponseMessage response) => new(false, null, false, response);
 
     /// <summary>vLLM could not be reached or stayed silent for the whole timeout before anything was sent: the client gets that error, no second try.</summary>
-    public static StreamingOutcome Failed(Exception failure) => new(null, null, false, Failure: failure);
+    public static StreamingOutcome Failed(Exception failure) => new(false, null, false, Failure: failure);
 }

@@ -15,37 +15,47 @@ namespace OpsBot.ProxyCore.Proxy.Chat;
 /// structured deltas via <see cref="ToolCallAccumulator"/>), then sends the calls, finish and usage.
 /// Anything vLLM's streaming gets wrong before the client has seen text is retried the v4 way.
 /// </summary>
-public sealed partial class StreamingToolCompletion
+internal sealed partial class StreamingToolCompletion(
+    UpstreamSender sender,
+    UpstreamRequestFactory requests,
+    TimeProvider time,
+    IOptions<ProxyOptions> options,
+    ILogger<StreamingToolCompletion> logger)
 {
     private static ReadOnlySpan<byte> DoneMarker => "[DONE]"u8;
 
-    private readonly UpstreamSender _sender;
-    private readonly UpstreamRequestFactory _requests;
-    private readonly TimeProvider _time;
-    private readonly ProxyOptions _options;
-    private readonly ILogger<StreamingToolCompletion> _logger;
+    private readonly TimeProvider _time = time;
+    private readonly ProxyOptions _options = options.Value;
+    private readonly ILogger<StreamingToolCompletion> _logger = logger;
 
-    public StreamingToolCompletion(UpstreamSender sender, UpstreamRequestFactory requests, TimeProvider time, IOptions<ProxyOptions> options, ILogger<StreamingToolCompletion> logger)
+    /// <summary>Whether this stage answers <paramref name="request"/> (a streaming request with tools): one choice, and <see cref="ToolStreamingMode.Stream"/>.</summary>
+    public bool Applies(ChatRequest request) => request.Stream && _options.ToolStreaming == ToolStreamingMode.Stream && request.Choices == 1;
+
+    /// <summary>Stage 6-B of <see cref="ChatCompletionsHandler"/>.</summary>
+    public async Task<StreamingOutcome> RunAsync(HttpContext context, AcceptedChatRequest chat, CompletionEventRecorder recorder)
     {
-        _sender = sender;
-        _requests = requests;
-        _time = time;
-        _options = options.Value;
-        _logger = logger;
+        var upstreamStarted = _time.GetTimestamp();
+        var outcome = await StreamAsync(context, chat, recorder);
+        if (outcome.FallbackReason is { } reason)
+        {
+            LogFallback(_logger, reason, outcome.PreambleSent);
+        }
+
+        return outcome with { UpstreamStarted = upstreamStarted };
     }
 
-    /// <param name="source">The client's body <paramref name="request"/> was parsed from; must outlive the call.</param>
-    public async Task<StreamingOutcome> RunAsync(HttpContext context, ChatRequest request, ReadOnlyMemory<byte> source, long started, NormalizationReport report)
+    private async Task<StreamingOutcome> StreamAsync(HttpContext context, AcceptedChatRequest chat, CompletionEventRecorder recorder)
     {
+        var request = chat.Request;
         var aborted = context.RequestAborted;
-        var body = UpstreamBodyWriter.Write(request.Root, source, stream: true, forceUsage: true, report);
+        var body = chat.UpstreamBody(stream: true, forceUsage: true);
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         idle.CancelAfter(_options.UpstreamTimeout);
 
         HttpResponseMessage response;
         try
         {
-            response = await _sender.SendAsync(() => _requests.Create(context.Request, body.CreateContent()), canRetry: true, idle.Token);
+            response = await sender.SendAsync(() => requests.Create(context.Request, body.CreateContent()), canRetry: true, idle.Token);
         }
         catch (Exception ex) when (ex is HttpRequestException or UpstreamUnavailableException || (ex is OperationCanceledException && !aborted.IsCancellationRequested))
         {
@@ -54,7 +64,7 @@ public sealed partial class StreamingToolCompletion
         }
         catch (OperationCanceledException)
         {
-            return StreamingOutcome.Done(Aborted(request, started, null));
+            return Aborted(recorder, null);
         }
 
         if (!response.IsSuccessStatusCode || response.Content.Headers.ContentType?.MediaType != "text/event-stream")
@@ -92,7 +102,7 @@ public sealed partial class StreamingToolCompletion
                     }
 
                     using var chunk = JsonDocument.Parse(sse.Data);
-                    if (await OnChunkAsync(context, state, chunk.RootElement, started, aborted) is { } upstreamError)
+                    if (await OnChunkAsync(context, state, chunk.RootElement, recorder, aborted) is { } upstreamError)
                     {
                         state.Error = upstreamError;
                         break;
@@ -109,7 +119,7 @@ public sealed partial class StreamingToolCompletion
             }
             catch (Exception ex) when (aborted.IsCancellationRequested && ex is OperationCanceledException or IOException)
             {
-                return StreamingOutcome.Done(Aborted(request, started, state));
+                return Aborted(recorder, state);
             }
             catch (OperationCanceledException ex) when (!context.Response.HasStarted)
             {
@@ -131,7 +141,7 @@ public sealed partial class StreamingToolCompletion
                 }
                 catch (Exception sendFailure) when (aborted.IsCancellationRequested && sendFailure is OperationCanceledException or IOException)
                 {
-                    return StreamingOutcome.Done(Aborted(request, started, state));
+                    return Aborted(recorder, state);
                 }
             }
 
@@ -157,7 +167,7 @@ public sealed partial class StreamingToolCompletion
 
                 // Text already reached the client: an honest error beats a silently different second answer.
                 await SseWriter.WriteErrorAndDoneAsync(context.Response, OpenAiError.ToJson(state.Error, "upstream_error", 502), aborted);
-                return StreamingOutcome.Done(Event(request, started, state, emptyAnswer: false, state.Error));
+                return Finished(recorder, state, emptyAnswer: false, state.Error);
             }
 
             var calls = state.NativeCalls.Complete(request.Tools);
@@ -196,12 +206,12 @@ public sealed partial class StreamingToolCompletion
                 LogExtracted(_logger, extraction.Calls.Count, extraction.Format!.Value);
             }
 
-            return StreamingOutcome.Done(Event(request, started, state, emptyAnswer: state.ContentLength == 0 && allCalls.Count == 0, error: null));
+            return Finished(recorder, state, emptyAnswer: state.ContentLength == 0 && allCalls.Count == 0, error: null);
         }
     }
 
     /// <returns>An error message when the chunk is vLLM's in-band error event.</returns>
-    private async Task<string?> OnChunkAsync(HttpContext context, StreamState state, JsonElement chunk, long started, CancellationToken cancellationToken)
+    private async Task<string?> OnChunkAsync(HttpContext context, StreamState state, JsonElement chunk, CompletionEventRecorder recorder, CancellationToken cancellationToken)
     {
         if (chunk.ValueKind != JsonValueKind.Object)
         {
@@ -255,7 +265,7 @@ public sealed partial class StreamingToolCompletion
                 if (forward.Length > 0)
                 {
                     await EnsureStartedAsync(context, state, cancellationToken);
-                    state.FirstByte ??= _time.GetElapsedTime(started);
+                    state.FirstByte ??= recorder.Elapsed;
                     state.ContentLength += forward.Length;
                     await state.Emitter!.ContentAsync(0, forward, cancellationToken);
                 }
@@ -291,17 +301,45 @@ public sealed partial class StreamingToolCompletion
         await state.Emitter.RoleAsync(0, cancellationToken);
     }
 
-    private CompletionEvent Event(ChatRequest request, long started, StreamState state, bool emptyAnswer, string? error) =>
-        new(_time.GetUtcNow(), request.Model, true, true, CompletionPath.Streamed, 200, _time.GetElapsedTime(started),
-            state.FirstByte ?? _time.GetElapsedTime(started), state.PromptTokens, state.CompletionTokens, state.ToolCalls, state.Format,
-            state.ContentLength, emptyAnswer, error);
+    private static StreamingOutcome Finished(CompletionEventRecorder recorder, StreamState state, bool emptyAnswer, string? error)
+    {
+        recorder.Path = CompletionPath.Streamed;
+        recorder.UpstreamStatus = 200;
+        if (state.FirstByte is { } firstByte)
+        {
+            recorder.TimeToFirstByte = firstByte;
+        }
+        else
+        {
+            recorder.AnsweredAtEnd();
+        }
 
-    private CompletionEvent Aborted(ChatRequest request, long started, StreamState? state) =>
-        new(_time.GetUtcNow(), request.Model, true, true, CompletionPath.Streamed, null, _time.GetElapsedTime(started), state?.FirstByte,
-            state?.PromptTokens, state?.CompletionTokens, 0, null, state?.ContentLength ?? 0, false, CompletionEvent.ClientDisconnected);
+        recorder.PromptTokens = state.PromptTokens;
+        recorder.CompletionTokens = state.CompletionTokens;
+        recorder.ToolCalls = state.ToolCalls;
+        recorder.ToolCallFormat = state.Format;
+        recorder.ContentLength = state.ContentLength;
+        recorder.EmptyAnswer = emptyAnswer;
+        recorder.Error = error;
+        return StreamingOutcome.Done;
+    }
+
+    /// <summary>The client left: what it got so far is recorded, the calls held back were never sent.</summary>
+    private static StreamingOutcome Aborted(CompletionEventRecorder recorder, StreamState? state)
+    {
+        recorder.Failed(CompletionPath.Streamed, CompletionEvent.ClientDisconnected, answered: false);
+        recorder.TimeToFirstByte = state?.FirstByte;
+        recorder.PromptTokens = state?.PromptTokens;
+        recorder.CompletionTokens = state?.CompletionTokens;
+        recorder.ContentLength = state?.ContentLength ?? 0;
+        return StreamingOutcome.Done;
+    }
 
     [LoggerMessage(EventId = 310, Level = LogLevel.Information, Message = "Recovered {Count} tool call(s) left as {Format} text in a streamed answer")]
     private static partial void LogExtracted(ILogger logger, int count, ToolCallFormat format);
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Warning, Message = "Streamed answer unusable ({Reason}); asking vLLM again without streaming (text already sent: {PreambleSent})")]
+    private static partial void LogFallback(ILogger logger, string reason, bool preambleSent);
 
     private sealed class StreamState(ToolCatalog tools) : IDisposable
     {

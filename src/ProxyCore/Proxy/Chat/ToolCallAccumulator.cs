@@ -6,10 +6,10 @@ namespace OpsBot.ProxyCore.Proxy.Chat;
 
 /// <summary>
 /// Reassembles vLLM's streamed <c>tool_calls</c> deltas by index and checks the result, because
-/// v0.15's qwen3_coder streaming has known bugs (FORMATS.md §1.4–1.5): finish deltas without
+/// v0.15's qwen3_coder streaming has known bugs (docs/vllm-formats.md, "Streaming tool calls, and how v0.15 breaks them"): finish deltas without
 /// id/name, double-encoded arguments, <c>{}</c> arguments with multi-token steps.
 /// </summary>
-public sealed class ToolCallAccumulator
+internal sealed class ToolCallAccumulator
 {
     private readonly SortedDictionary<int, Entry> _calls = new();
 

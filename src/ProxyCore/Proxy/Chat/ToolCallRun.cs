@@ -6,7 +6,7 @@ namespace OpsBot.ProxyCore.Proxy.Chat;
 /// The trailing run of identical tool calls in a conversation's history: how many times in a row
 /// the agent called <see cref="Name"/> with the same arguments (compared as JSON, not as text).
 /// </summary>
-public readonly record struct ToolCallRun(string? Name, JsonElement Arguments, int Length)
+internal readonly record struct ToolCallRun(string? Name, JsonElement Arguments, int Length)
 {
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement;
 
