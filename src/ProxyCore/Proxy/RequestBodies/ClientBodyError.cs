@@ -9,7 +9,7 @@ namespace OpsBot.ProxyCore.Proxy.RequestBodies;
 /// read, possibly wrapped by HttpClient while the body is forwarded. Once an unhandled exception (empty body, stack
 /// trace in the log); now an OpenAI-shaped answer and one warning line: it is the client's mistake.
 /// </summary>
-public static partial class ClientBodyError
+internal static partial class ClientBodyError
 {
     public static BadHttpRequestException? Find(Exception? exception)
     {

@@ -4,7 +4,7 @@ namespace OpsBot.ProxyCore.Proxy.RequestBodies;
 /// A request body read whole into a pooled buffer, holding its share of <see cref="RequestBodyBudget"/>.
 /// Everything parsed from it (the request's <c>JsonDocument</c>, slices sent upstream) must be done before it is disposed.
 /// </summary>
-public sealed class RequestBody : IDisposable
+internal sealed class RequestBody : IDisposable
 {
     private readonly RequestBufferPool _pool;
     private readonly RequestBodyLease _lease;

@@ -29,7 +29,7 @@ namespace OpsBot.ProxyCore.Proxy.RequestBodies;
 /// exception as a body with a length larger than the whole budget, which runs alone.
 /// </para>
 /// </remarks>
-public sealed class RequestBodyBudget
+internal sealed class RequestBodyBudget
 {
     /// <summary>How far Kestrel reads a body the proxy is not reading yet (its default is 1 MiB per connection).</summary>
     public const int KestrelReadAhead = 64 * 1024;

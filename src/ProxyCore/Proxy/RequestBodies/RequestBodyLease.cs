@@ -1,7 +1,7 @@
 namespace OpsBot.ProxyCore.Proxy.RequestBodies;
 
 /// <summary>Bytes of <see cref="RequestBodyBudget"/> held by one request; dispose to return them.</summary>
-public sealed class RequestBodyLease : IDisposable
+internal sealed class RequestBodyLease : IDisposable
 {
     private RequestBodyBudget? _budget;
 

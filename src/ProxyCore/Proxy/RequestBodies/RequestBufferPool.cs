@@ -18,7 +18,7 @@ namespace OpsBot.ProxyCore.Proxy.RequestBodies;
 /// <see cref="ReclaimDelay"/> passed without a large buffer let go (the burst is over), it empties itself and asks for a
 /// compacting one that returns the memory to the system. Ordinary traffic reuses its buffers and never triggers either.
 /// </remarks>
-public sealed class RequestBufferPool : IDisposable
+internal sealed class RequestBufferPool : IDisposable
 {
     /// <summary>The largest buffer kept for reuse.</summary>
     public const int MaxRetainedLength = 1024 * 1024;

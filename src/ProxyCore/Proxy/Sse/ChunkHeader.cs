@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace OpsBot.ProxyCore.Proxy.Sse;
 
 /// <summary>The fields every chunk of one stream repeats, taken from the upstream answer.</summary>
-public sealed record ChunkHeader(string Id, long Created, string Model)
+internal sealed record ChunkHeader(string Id, long Created, string Model)
 {
     public static ChunkHeader From(JsonElement root, TimeProvider time) => new(
         root.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString()! : "chatcmpl-" + Guid.NewGuid().ToString("N"),

@@ -11,7 +11,7 @@ namespace OpsBot.ProxyCore.Proxy.Sse;
 /// Each event goes out in one write: Kestrel flushes every write (one HTTP chunk and one send each), so
 /// prefix, JSON and terminator written separately tripled the sends.
 /// </summary>
-public sealed class SseChunkEmitter : IDisposable
+internal sealed class SseChunkEmitter : IDisposable
 {
     private static ReadOnlySpan<byte> DataPrefix => "data: "u8;
     private static ReadOnlySpan<byte> EventEnd => "\n\n"u8;

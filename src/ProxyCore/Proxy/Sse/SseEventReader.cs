@@ -6,7 +6,7 @@ using OpsBot.ProxyCore.Proxy.Upstream;
 namespace OpsBot.ProxyCore.Proxy.Sse;
 
 /// <summary>Reads the <c>data:</c> payloads of an SSE stream as they arrive, without copying lines into strings.</summary>
-public static class SseEventReader
+internal static class SseEventReader
 {
     /// <summary>Yields each data payload; the memory is only valid until the next item is requested.</summary>
     /// <param name="maxEventBytes">Longest line held while waiting for its end (<see cref="ProxyOptions.MaxSseEventBytes"/>).</param>

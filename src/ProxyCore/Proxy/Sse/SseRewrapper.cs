@@ -7,7 +7,7 @@ namespace OpsBot.ProxyCore.Proxy.Sse;
 /// Turns a complete (non-streaming) answer into the chunk sequence an OpenAI streaming client
 /// expects: role, content, one chunk per tool call, finish, usage, <c>[DONE]</c>.
 /// </summary>
-public static class SseRewrapper
+internal static class SseRewrapper
 {
     /// <param name="preambleSent">
     /// The role chunk and text already reached the client (a streamed answer that fell back to this

@@ -9,7 +9,7 @@ namespace OpsBot.ProxyCore.Proxy.Sse;
 /// (vLLM keeps HTTP 200 when it fails mid-stream). It also judges each payload: one that is not valid text or not
 /// JSON ends the relay, since no OpenAI client could read it.
 /// </summary>
-public sealed class SseStreamObserver
+internal sealed class SseStreamObserver
 {
     public int? PromptTokens { get; private set; }
     public int? CompletionTokens { get; private set; }

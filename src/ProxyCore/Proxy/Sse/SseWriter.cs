@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace OpsBot.ProxyCore.Proxy.Sse;
 
 /// <summary>Server-sent-event framing as vLLM and OpenAI use it: <c>data: &lt;json&gt;\n\n</c>, ending in <c>data: [DONE]</c>.</summary>
-public static class SseWriter
+internal static class SseWriter
 {
     private static ReadOnlySpan<byte> DataPrefix => "data: "u8;
     private static ReadOnlySpan<byte> ErrorEnd => "\n\ndata: [DONE]\n\n"u8;

@@ -3,7 +3,7 @@ using OpsBot.ProxyCore.ToolCalls;
 namespace OpsBot.ProxyCore.Proxy.Upstream;
 
 /// <summary>One choice after tool-call recovery: what the client will be told.</summary>
-public sealed record ChoiceOutcome(
+internal sealed record ChoiceOutcome(
     int Index,
     string? Content,
     IReadOnlyList<ExtractedToolCall> ToolCalls,

@@ -4,7 +4,7 @@ namespace OpsBot.ProxyCore.Proxy.Upstream;
 /// What the proxy had to change in a request so vLLM accepts it (OpenClaw without the compat block
 /// sends OpenAI-only fields, and bad tool-call arguments in history make vLLM answer 400).
 /// </summary>
-public readonly record struct NormalizationReport(
+internal readonly record struct NormalizationReport(
     bool DroppedStore,
     bool RenamedMaxCompletionTokens,
     int DeveloperRoles,

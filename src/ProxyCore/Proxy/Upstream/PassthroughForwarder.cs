@@ -7,7 +7,7 @@ using OpsBot.ProxyCore.Proxy.Sse;
 namespace OpsBot.ProxyCore.Proxy.Upstream;
 
 /// <summary>Forwards any <c>/v1/*</c> request to vLLM unchanged and streams the answer back.</summary>
-public sealed partial class PassthroughForwarder
+internal sealed partial class PassthroughForwarder
 {
     private readonly UpstreamSender _sender;
     private readonly UpstreamRequestFactory _requests;

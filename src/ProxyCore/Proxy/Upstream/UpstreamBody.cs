@@ -6,7 +6,7 @@ namespace OpsBot.ProxyCore.Proxy.Upstream;
 /// The bytes of a request to vLLM, as slices of the client's body with a few written pieces between them, so an
 /// unchanged 1 MiB conversation is sent from the buffer it arrived in instead of being copied.
 /// </summary>
-public sealed class UpstreamBody
+internal sealed class UpstreamBody
 {
     private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json") { CharSet = "utf-8" };
 

@@ -10,7 +10,7 @@ namespace OpsBot.ProxyCore.Proxy.Upstream;
 /// Writes the request vLLM gets: the client's JSON copied verbatim except for the streaming fields
 /// and the normalisations vLLM needs (see <see cref="NormalizationReport"/>).
 /// </summary>
-public static class UpstreamBodyWriter
+internal static class UpstreamBodyWriter
 {
     /// <summary>What <see cref="Write"/> would change, without writing; lets unchanged bodies be forwarded as received.</summary>
     public static NormalizationReport Analyze(JsonElement root, bool stream)

@@ -7,7 +7,7 @@ namespace OpsBot.ProxyCore.Proxy.Upstream;
 /// A non-streaming vLLM chat completion, read once: the per-choice outcomes (tool calls recovered
 /// from text when the request had tools) and the usage figures.
 /// </summary>
-public sealed record UpstreamCompletion(JsonElement Root, IReadOnlyList<ChoiceOutcome> Choices, int? PromptTokens, int? CompletionTokens)
+internal sealed record UpstreamCompletion(JsonElement Root, IReadOnlyList<ChoiceOutcome> Choices, int? PromptTokens, int? CompletionTokens)
 {
     public static UpstreamCompletion Read(JsonElement root, ToolCatalog tools)
     {

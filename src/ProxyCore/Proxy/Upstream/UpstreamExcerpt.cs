@@ -8,7 +8,7 @@ namespace OpsBot.ProxyCore.Proxy.Upstream;
 /// in-memory proxy log: a broken upstream once answered with a 50 MB error body, which became one 52 MB log line per
 /// request and 3 GiB of RSS. The body itself is streamed to the client, never held.
 /// </summary>
-public sealed class UpstreamExcerpt
+internal sealed class UpstreamExcerpt
 {
     /// <summary>Bytes of an upstream body, and characters of any upstream text, kept for logs and events.</summary>
     public const int MaxBytes = 4096;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace OpsBot.ProxyCore.Proxy.Upstream;
 
 /// <summary>Builds the request to vLLM: same method, path and query under the configured base URL, end-to-end headers only.</summary>
-public sealed class UpstreamRequestFactory
+internal sealed class UpstreamRequestFactory
 {
     private readonly Uri _baseUri;
 

@@ -11,7 +11,7 @@ namespace OpsBot.ProxyCore.Proxy.Upstream;
 /// model takes 60–90 s to load), a request that has sent nothing to its client yet waits and retries
 /// with backoff for up to <see cref="ProxyOptions.UpstreamWait"/>, in a bounded queue.
 /// </summary>
-public sealed partial class UpstreamSender
+internal sealed partial class UpstreamSender
 {
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(3);

@@ -1,7 +1,7 @@
 namespace OpsBot.ProxyCore.Proxy.Upstream;
 
 /// <summary>vLLM could not be reached for the whole wait window, or too many requests were already waiting.</summary>
-public sealed class UpstreamUnavailableException : Exception
+internal sealed class UpstreamUnavailableException : Exception
 {
     public UpstreamUnavailableException(TimeSpan waited, Exception inner, bool retried = false, bool queueFull = false)
         : base(queueFull
