@@ -24,8 +24,7 @@ internal static class PythonTagFormat
             }
 
             int at = from + k;
-            int first = FirstCallStart(text, at, isFinal: true);
-            if (first >= 0 && TryReadCallAt(context, text, first, out int end))
+            if (FindFirstCall(text, at, isFinal: true, out int first) == MatchResult.Match && TryReadCallAt(context, text, first, out int end))
             {
                 while (true)
                 {
@@ -61,16 +60,18 @@ internal static class PythonTagFormat
         return context.Calls.Count > 0;
     }
 
-    /// <summary>Start of the first call's JSON after the tag; -1 when it cannot be one, -2 when more text is needed.</summary>
-    public static int FirstCallStart(ReadOnlySpan<char> text, int tag, bool isFinal)
+    /// <summary>Where the first call's JSON starts after the tag at <paramref name="tag"/>, like <see cref="MistralFormat.ParseHeader"/>.</summary>
+    /// <param name="start">The first call's <c>{</c> or <c>[</c>, when <see cref="MatchResult.Match"/>.</param>
+    /// <returns><see cref="MatchResult.NeedMore"/> while only whitespace follows the tag and more text may come.</returns>
+    public static MatchResult FindFirstCall(ReadOnlySpan<char> text, int tag, bool isFinal, out int start)
     {
-        int i = JsonText.SkipWhitespace(text, tag + PythonTag.Length);
-        if (i >= text.Length)
+        start = JsonText.SkipWhitespace(text, tag + PythonTag.Length);
+        if (start >= text.Length)
         {
-            return isFinal ? -1 : -2;
+            return isFinal ? MatchResult.NoMatch : MatchResult.NeedMore;
         }
 
-        return text[i] is '{' or '[' ? i : -1;
+        return text[start] is '{' or '[' ? MatchResult.Match : MatchResult.NoMatch;
     }
 
     private static bool TryReadCallAt(ExtractionContext context, ReadOnlySpan<char> text, int start, out int end)

@@ -5,7 +5,7 @@ namespace OpsBot.ProxyCore.ToolCalls.Formats;
 
 /// <summary>
 /// Types a Qwen3-Coder XML parameter value against the request's JSON schema exactly like vLLM v0.15's
-/// legacy <c>_convert_param_value</c> (FORMATS.md §1.3 table), so recovered calls carry the same
+/// legacy <c>_convert_param_value</c> (docs/vllm-formats.md, "Parameter typing"), so recovered calls carry the same
 /// argument JSON vLLM itself would have produced.
 /// </summary>
 internal static class QwenParameterTyping

@@ -6,7 +6,7 @@ namespace OpsBot.ProxyCore.ToolCalls.Formats;
 
 /// <summary>
 /// Qwen3-Coder XML (<c>&lt;tool_call&gt;&lt;function=NAME&gt;&lt;parameter=P&gt;value&lt;/parameter&gt;…</c>),
-/// parsed like vLLM v0.15's legacy <c>Qwen3CoderToolParser.extract_tool_calls</c> (FORMATS.md §1.3):
+/// parsed like vLLM v0.15's legacy <c>Qwen3CoderToolParser.extract_tool_calls</c> (docs/vllm-formats.md, "Qwen3-Coder XML, as vLLM parses it without streaming"):
 /// unclosed blocks/functions/parameters run to the end, a bare <c>&lt;function=</c> counts when there is no
 /// <c>&lt;tool_call&gt;</c> at all, one leading and one trailing newline are trimmed from values, and values
 /// are typed by the tool's schema. Differences, on purpose: the function must name a declared tool
