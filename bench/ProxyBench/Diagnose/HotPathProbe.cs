@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using OpsBot.ProxyCore.Proxy;
 using OpsBot.ProxyCore.ToolCalls;
 using OpsBot.ProxyCore.Proxy.Chat;
 using OpsBot.ProxyCore.Proxy.RequestBodies;

@@ -1,5 +1,4 @@
 using OpsBot.ProxyCore.Events;
-using OpsBot.ProxyCore.Proxy.Chat;
 
 namespace OpsBot.Alerts;
 

@@ -1,5 +1,4 @@
 using OpsBot.ProxyCore.Events;
-using OpsBot.ProxyCore.Proxy;
 using Prometheus;
 using OpsBot.ProxyCore.Proxy.Chat;
 using OpsBot.ProxyCore.Proxy.Upstream;

@@ -1,7 +1,6 @@
 using OpsBot.Alerts;
 using OpsBot.ProxyCore.Events;
 using OpsBot.ProxyCore.ToolCalls;
-using OpsBot.ProxyCore.Proxy.Chat;
 
 namespace OpsBot.Tests.Alerts;
 

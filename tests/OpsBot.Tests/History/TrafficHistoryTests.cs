@@ -1,6 +1,5 @@
 using OpsBot.History;
 using OpsBot.ProxyCore.Events;
-using OpsBot.ProxyCore.Proxy.Chat;
 
 namespace OpsBot.Tests.History;
 

@@ -1,4 +1,3 @@
-using OpsBot.ProxyCore.Proxy;
 using OpsBot.ProxyCore.Proxy.RequestBodies;
 
 namespace OpsBot.ProxyCore.Tests.Proxy;

@@ -1,5 +1,4 @@
 using System.Text;
-using OpsBot.ProxyCore.Proxy;
 using OpsBot.ProxyCore.Tests.Infrastructure;
 using OpsBot.ProxyCore.Proxy.Sse;
 using OpsBot.ProxyCore.Proxy.Upstream;

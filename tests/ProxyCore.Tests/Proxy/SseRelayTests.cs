@@ -1,6 +1,5 @@
 using System.IO.Pipelines;
 using System.Text;
-using OpsBot.ProxyCore.Proxy;
 using OpsBot.ProxyCore.Tests.Infrastructure;
 using OpsBot.ProxyCore.Proxy.Sse;
 

@@ -64,7 +64,8 @@ internal sealed partial class StreamingToolCompletion(
         }
         catch (OperationCanceledException)
         {
-            return Aborted(recorder, null);
+            recorder.Failed(CompletionPath.Streamed, CompletionEvent.ClientDisconnected, answered: false);
+            return StreamingOutcome.Done;
         }
 
         if (!response.IsSuccessStatusCode || response.Content.Headers.ContentType?.MediaType != "text/event-stream")
@@ -75,7 +76,7 @@ internal sealed partial class StreamingToolCompletion(
 
         using (response)
         {
-            using var state = new StreamState(request.Tools);
+            using var state = new ToolStreamState(request.Tools);
             try
             {
                 await using var stream = await response.Content.ReadAsStreamAsync(idle.Token);
@@ -119,7 +120,8 @@ internal sealed partial class StreamingToolCompletion(
             }
             catch (Exception ex) when (aborted.IsCancellationRequested && ex is OperationCanceledException or IOException)
             {
-                return Aborted(recorder, state);
+                state.RecordClientLeft(recorder);
+                return StreamingOutcome.Done;
             }
             catch (OperationCanceledException ex) when (!context.Response.HasStarted)
             {
@@ -141,7 +143,8 @@ internal sealed partial class StreamingToolCompletion(
                 }
                 catch (Exception sendFailure) when (aborted.IsCancellationRequested && sendFailure is OperationCanceledException or IOException)
                 {
-                    return Aborted(recorder, state);
+                    state.RecordClientLeft(recorder);
+                return StreamingOutcome.Done;
                 }
             }
 
@@ -167,7 +170,8 @@ internal sealed partial class StreamingToolCompletion(
 
                 // Text already reached the client: an honest error beats a silently different second answer.
                 await SseWriter.WriteErrorAndDoneAsync(context.Response, OpenAiError.ToJson(state.Error, "upstream_error", 502), aborted);
-                return Finished(recorder, state, emptyAnswer: false, state.Error);
+                state.RecordFinished(recorder, emptyAnswer: false, state.Error);
+                return StreamingOutcome.Done;
             }
 
             var calls = state.NativeCalls.Complete(request.Tools);
@@ -206,12 +210,13 @@ internal sealed partial class StreamingToolCompletion(
                 LogExtracted(_logger, extraction.Calls.Count, extraction.Format!.Value);
             }
 
-            return Finished(recorder, state, emptyAnswer: state.ContentLength == 0 && allCalls.Count == 0, error: null);
+            state.RecordFinished(recorder, emptyAnswer: state.ContentLength == 0 && allCalls.Count == 0, error: null);
+            return StreamingOutcome.Done;
         }
     }
 
     /// <returns>An error message when the chunk is vLLM's in-band error event.</returns>
-    private async Task<string?> OnChunkAsync(HttpContext context, StreamState state, JsonElement chunk, CompletionEventRecorder recorder, CancellationToken cancellationToken)
+    private async Task<string?> OnChunkAsync(HttpContext context, ToolStreamState state, JsonElement chunk, CompletionEventRecorder recorder, CancellationToken cancellationToken)
     {
         if (chunk.ValueKind != JsonValueKind.Object)
         {
@@ -276,7 +281,7 @@ internal sealed partial class StreamingToolCompletion(
     }
 
     /// <summary>Whatever comes next (error event, fallback, the final chunks) must follow the text the client was sent.</summary>
-    private static ValueTask SendPendingAsync(StreamState state, CancellationToken cancellationToken)
+    private static ValueTask SendPendingAsync(ToolStreamState state, CancellationToken cancellationToken)
     {
         if (state.Emitter is not { } emitter)
         {
@@ -287,7 +292,7 @@ internal sealed partial class StreamingToolCompletion(
         return emitter.SendPendingAsync(cancellationToken);
     }
 
-    private static async Task EnsureStartedAsync(HttpContext context, StreamState state, CancellationToken cancellationToken)
+    private static async Task EnsureStartedAsync(HttpContext context, ToolStreamState state, CancellationToken cancellationToken)
     {
         if (state.Emitter is not null)
         {
@@ -301,82 +306,9 @@ internal sealed partial class StreamingToolCompletion(
         await state.Emitter.RoleAsync(0, cancellationToken);
     }
 
-    private static StreamingOutcome Finished(CompletionEventRecorder recorder, StreamState state, bool emptyAnswer, string? error)
-    {
-        recorder.Path = CompletionPath.Streamed;
-        recorder.UpstreamStatus = 200;
-        if (state.FirstByte is { } firstByte)
-        {
-            recorder.TimeToFirstByte = firstByte;
-        }
-        else
-        {
-            recorder.AnsweredAtEnd();
-        }
-
-        recorder.PromptTokens = state.PromptTokens;
-        recorder.CompletionTokens = state.CompletionTokens;
-        recorder.ToolCalls = state.ToolCalls;
-        recorder.ToolCallFormat = state.Format;
-        recorder.ContentLength = state.ContentLength;
-        recorder.EmptyAnswer = emptyAnswer;
-        recorder.Error = error;
-        return StreamingOutcome.Done;
-    }
-
-    /// <summary>The client left: what it got so far is recorded, the calls held back were never sent.</summary>
-    private static StreamingOutcome Aborted(CompletionEventRecorder recorder, StreamState? state)
-    {
-        recorder.Failed(CompletionPath.Streamed, CompletionEvent.ClientDisconnected, answered: false);
-        recorder.TimeToFirstByte = state?.FirstByte;
-        recorder.PromptTokens = state?.PromptTokens;
-        recorder.CompletionTokens = state?.CompletionTokens;
-        recorder.ContentLength = state?.ContentLength ?? 0;
-        return StreamingOutcome.Done;
-    }
-
     [LoggerMessage(EventId = 310, Level = LogLevel.Information, Message = "Recovered {Count} tool call(s) left as {Format} text in a streamed answer")]
     private static partial void LogExtracted(ILogger logger, int count, ToolCallFormat format);
 
     [LoggerMessage(EventId = 303, Level = LogLevel.Warning, Message = "Streamed answer unusable ({Reason}); asking vLLM again without streaming (text already sent: {PreambleSent})")]
     private static partial void LogFallback(ILogger logger, string reason, bool preambleSent);
-
-    private sealed class StreamState(ToolCatalog tools) : IDisposable
-    {
-        private bool _moreBuffered;
-
-        public ChunkHeader? Header { get; set; }
-        public SseChunkEmitter? Emitter { get; set; }
-        public StreamingToolCallScanner Holdback { get; } = new(tools);
-        public ToolCallAccumulator NativeCalls { get; } = new();
-        public string? FinishReason { get; set; }
-        public JsonElement? Usage { get; set; }
-        public int? PromptTokens { get; set; }
-        public int? CompletionTokens { get; set; }
-        public int ContentLength { get; set; }
-        public int ToolCalls { get; set; }
-        public ToolCallFormat? Format { get; set; }
-        public TimeSpan? FirstByte { get; set; }
-        public bool SawDone { get; set; }
-
-        /// <summary>Bytes of event data read so far.</summary>
-        public long Received { get; set; }
-
-        /// <summary>More upstream data is already at hand: the emitter keeps its events for one send.</summary>
-        public bool MoreBuffered
-        {
-            get => _moreBuffered;
-            set
-            {
-                _moreBuffered = value;
-                if (Emitter is not null)
-                {
-                    Emitter.Defer = value;
-                }
-            }
-        }
-        public string? Error { get; set; }
-
-        public void Dispose() => Emitter?.Dispose();
-    }
 }
