@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
-using OpsBot.ProxyCore.Proxy;
 using OpsBot.ProxyCore.ToolCalls;
+using OpsBot.ProxyCore.Proxy.Chat;
+using OpsBot.ProxyCore.Proxy.RequestBodies;
+using OpsBot.ProxyCore.Proxy.Sse;
+using OpsBot.ProxyCore.Proxy.Upstream;
 
 namespace OpsBot.Bench.Diagnose;
 

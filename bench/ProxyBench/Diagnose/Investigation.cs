@@ -3,6 +3,7 @@ using OpsBot.Bench.Hosts;
 using OpsBot.Bench.Load;
 using OpsBot.Bench.Workload;
 using OpsBot.ProxyCore.Proxy;
+using OpsBot.ProxyCore.Proxy.Upstream;
 
 namespace OpsBot.Bench.Diagnose;
 

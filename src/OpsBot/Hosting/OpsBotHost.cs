@@ -10,8 +10,6 @@ using OpsBot.Ops;
 using OpsBot.Ops.Configuration;
 using OpsBot.Ops.Restarts;
 using OpsBot.Wiring;
-using OpsBot.ProxyCore.Events;
-using OpsBot.ProxyCore.Metrics;
 using OpsBot.ProxyCore.Proxy;
 
 namespace OpsBot.Hosting;
@@ -47,15 +45,10 @@ public static class OpsBotHost
 
     public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
-        services.TryAddSingleton(TimeProvider.System);
         // Proxy:* is checked before the host is built (ConfigurationErrors.CheckProxy, exit 2); the proxy's own app validates it again when it starts.
         services.AddOptions<ProxyOptions>().Bind(configuration.GetSection(ProxyOptions.SectionName));
-        services.AddSingleton<ProxyStatistics>();
-        services.AddSingleton<IProxyStatistics>(sp => sp.GetRequiredService<ProxyStatistics>());
-        services.AddSingleton<ICompletionObserver>(sp => sp.GetRequiredService<ProxyStatistics>());
-        services.AddSingleton<ProxyMetrics>();
-        services.AddSingleton<ICompletionObserver>(sp => sp.GetRequiredService<ProxyMetrics>());
-        services.AddSingleton<CompletionEventPublisher>();
+        // Completion events, their observers and counters live here and outlive the listener's inner app, which takes them over (ProxyListener).
+        services.AddOpsBotProxyShared();
         services.AddSingleton<ProxyListener>();
         services.AddSingleton<IProxyListener>(sp => sp.GetRequiredService<ProxyListener>());
         // First hosted service: the proxy listens before any component starts, and components start without delaying it.

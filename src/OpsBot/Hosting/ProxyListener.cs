@@ -1,9 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Options;
 using OpsBot.Ops;
-using OpsBot.ProxyCore.Events;
-using OpsBot.ProxyCore.Metrics;
 using OpsBot.ProxyCore.Proxy;
+using OpsBot.ProxyCore.Proxy.Upstream;
 
 namespace OpsBot.Hosting;
 
@@ -104,17 +103,7 @@ public sealed partial class ProxyListener : IHostedService, IProxyListener, IAsy
             services =>
             {
                 services.AddHttpClient(UpstreamHttp.ClientName).AddHttpMessageHandler(() => new UpstreamDrainHandler(drain.Token));
-                foreach (var source in _outer.GetServices<IHealthFieldSource>())
-                {
-                    services.AddSingleton(source);
-                }
-
-                services.AddSingleton(_outer.GetRequiredService<ILoggerFactory>());
-                services.AddSingleton(_outer.GetRequiredService<TimeProvider>());
-                services.AddSingleton(_outer.GetRequiredService<CompletionEventPublisher>());
-                services.AddSingleton(_outer.GetRequiredService<ProxyStatistics>());
-                services.AddSingleton(_outer.GetRequiredService<ProxyMetrics>());
-                services.AddSingleton<IProxyStatistics>(_outer.GetRequiredService<ProxyStatistics>());
+                services.AddOpsBotProxySharedFrom(_outer);
             });
         await app.StartAsync(cancellationToken);
         _app = app;

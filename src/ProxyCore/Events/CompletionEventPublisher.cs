@@ -1,18 +1,16 @@
 using Microsoft.Extensions.Logging;
+using OpsBot.ProxyCore.Proxy.Chat;
 
 namespace OpsBot.ProxyCore.Events;
 
 /// <summary>Logs each completion event once at Information and fans it out to the observers.</summary>
-public sealed partial class CompletionEventPublisher
+public sealed partial class CompletionEventPublisher(IEnumerable<ICompletionObserver> observers, TimeProvider time, ILogger<CompletionEventPublisher> logger)
 {
-    private readonly ICompletionObserver[] _observers;
-    private readonly ILogger<CompletionEventPublisher> _logger;
+    private readonly ICompletionObserver[] _observers = observers.ToArray();
+    private readonly ILogger<CompletionEventPublisher> _logger = logger;
 
-    public CompletionEventPublisher(IEnumerable<ICompletionObserver> observers, ILogger<CompletionEventPublisher> logger)
-    {
-        _observers = observers.ToArray();
-        _logger = logger;
-    }
+    /// <summary>Starts the record of one chat request, published through this publisher when the request is done.</summary>
+    internal CompletionEventRecorder StartRecording() => new(this, time);
 
     public void Publish(CompletionEvent completion)
     {

@@ -1,3 +1,5 @@
+using OpsBot.ProxyCore.Proxy.Chat;
+
 namespace OpsBot.ProxyCore.Events;
 
 /// <summary>Which way the proxy handled a chat completion.</summary>

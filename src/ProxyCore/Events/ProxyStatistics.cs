@@ -1,7 +1,7 @@
 namespace OpsBot.ProxyCore.Events;
 
 /// <summary>Counts completions since start and over a sliding hour for /status.</summary>
-public sealed class ProxyStatistics : IProxyStatistics, ICompletionObserver
+internal sealed class ProxyStatistics : IProxyStatistics, ICompletionObserver
 {
     private static readonly TimeSpan Window = TimeSpan.FromHours(1);
 

@@ -1,6 +1,7 @@
 using OpsBot.ProxyCore.Events;
-using OpsBot.ProxyCore.Proxy;
 using Prometheus;
+using OpsBot.ProxyCore.Proxy.Chat;
+using OpsBot.ProxyCore.Proxy.Upstream;
 
 namespace OpsBot.ProxyCore.Metrics;
 
@@ -8,7 +9,7 @@ namespace OpsBot.ProxyCore.Metrics;
 /// Prometheus metrics of the proxy, served at <c>/metrics</c>. One registry per OpsBot process (not
 /// the static default) so tests and restarts of the listener never share or lose series.
 /// </summary>
-public sealed class ProxyMetrics : ICompletionObserver
+internal sealed class ProxyMetrics : ICompletionObserver
 {
     private static readonly double[] LatencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 

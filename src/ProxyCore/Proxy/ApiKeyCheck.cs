@@ -10,7 +10,7 @@ namespace OpsBot.ProxyCore.Proxy;
 /// <see cref="CryptographicOperations.FixedTimeEquals"/>, all of them every time, so neither a key's length nor
 /// its first differing byte shows in the time an answer takes.
 /// </summary>
-public sealed class ApiKeyCheck
+internal sealed class ApiKeyCheck
 {
     private static ReadOnlySpan<byte> BearerPrefix => "Bearer "u8;
 

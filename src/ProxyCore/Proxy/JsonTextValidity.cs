@@ -16,7 +16,7 @@ namespace OpsBot.ProxyCore.Proxy;
 /// raw bytes, no decoding (about 3 µs for OpenClaw's 48 KB); <see cref="Locate"/> walks the document only when it
 /// failed, to name the field.
 /// </remarks>
-public static class JsonTextValidity
+internal static class JsonTextValidity
 {
     private static ReadOnlySpan<byte> UnicodeEscape => "\\u"u8;
 

@@ -1,11 +1,12 @@
 using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using OpsBot.ProxyCore.Proxy.Sse;
 
 namespace OpsBot.ProxyCore.Proxy;
 
 /// <summary>Errors in the shape OpenAI clients parse: <c>{"error":{"message","type","param","code"}}</c>.</summary>
-public static class OpenAiError
+internal static class OpenAiError
 {
     public static void Write(Utf8JsonWriter writer, string message, string type, int code, string? param = null)
     {

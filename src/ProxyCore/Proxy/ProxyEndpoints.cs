@@ -6,11 +6,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpsBot.ProxyCore.Metrics;
 using Prometheus;
+using OpsBot.ProxyCore.Proxy.Chat;
+using OpsBot.ProxyCore.Proxy.Upstream;
 
 namespace OpsBot.ProxyCore.Proxy;
 
 /// <summary>Routes of the proxy, the same as the Python proxy's: <c>/</c>, <c>/health</c> and <c>/v1/*</c>.</summary>
-public static class ProxyEndpoints
+internal static class ProxyEndpoints
 {
     public static IEndpointRouteBuilder MapOpsBotProxy(this IEndpointRouteBuilder endpoints)
     {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpsBot.ProxyCore.Proxy.RequestBodies;
 
 namespace OpsBot.ProxyCore.Proxy;
 
@@ -11,7 +12,7 @@ namespace OpsBot.ProxyCore.Proxy;
 /// 500), and the optional inbound key check (<see cref="ProxyOptions.ApiKeys"/>) on <c>/v1/*</c> and <c>/metrics</c>.
 /// <c>/health</c> and <c>/</c> stay open for health checks; they show nothing secret.
 /// </summary>
-public static partial class ProxyGuards
+internal static partial class ProxyGuards
 {
     public static IApplicationBuilder UseOpsBotProxyGuards(this IApplicationBuilder app)
     {

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using OpsBot.ProxyCore.Proxy.RequestBodies;
 
 namespace OpsBot.ProxyCore.Proxy;
 

@@ -4,7 +4,7 @@ namespace OpsBot.ProxyCore.Proxy;
 /// Hides the user-info part of a URL (<c>http://user:pass@host</c>) wherever the URL is shown: <c>/health</c>,
 /// <c>/</c>, the start-up log line and every upstream error sent to clients or logged.
 /// </summary>
-public static class UrlSecrets
+internal static class UrlSecrets
 {
     public const string Placeholder = "***";
 

@@ -1,4 +1,4 @@
 namespace OpsBot.ProxyCore.ToolCalls;
 
 /// <summary>One tool call recovered from model text. <see cref="ArgumentsJson"/> is always a JSON object text.</summary>
-public sealed record ExtractedToolCall(string Id, string Name, string ArgumentsJson);
+internal sealed record ExtractedToolCall(string Id, string Name, string ArgumentsJson);

@@ -1,3 +1,5 @@
+using OpsBot.ProxyCore.ToolCalls.Json;
+
 namespace OpsBot.ProxyCore.ToolCalls;
 
 /// <summary>

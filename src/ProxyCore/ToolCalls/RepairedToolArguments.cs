@@ -1,7 +1,7 @@
 namespace OpsBot.ProxyCore.ToolCalls;
 
 /// <summary>The result of <see cref="ToolArgumentsRepair.Repair"/>: <see cref="Json"/> is always a JSON object text.</summary>
-public sealed record RepairedToolArguments(string Json, ToolArgumentsRepairKind Kind)
+internal sealed record RepairedToolArguments(string Json, ToolArgumentsRepairKind Kind)
 {
     public bool Changed => Kind != ToolArgumentsRepairKind.Unchanged;
 }

@@ -1,5 +1,7 @@
 using System.Buffers;
-using static OpsBot.ProxyCore.ToolCalls.ToolCallMarkers;
+using OpsBot.ProxyCore.ToolCalls.Formats;
+using OpsBot.ProxyCore.ToolCalls.Json;
+using static OpsBot.ProxyCore.ToolCalls.Formats.ToolCallMarkers;
 
 namespace OpsBot.ProxyCore.ToolCalls;
 
@@ -20,7 +22,7 @@ namespace OpsBot.ProxyCore.ToolCalls;
 /// whitespace plus a call becomes null.
 /// Not thread-safe: one instance per streamed choice.
 /// </remarks>
-public sealed class StreamingToolCallScanner
+internal sealed class StreamingToolCallScanner
 {
     private static readonly SearchValues<char> CandidateChars = SearchValues.Create("<[{`");
     private static readonly string[] AngleMarkers = [ToolCallOpen, ToolsOpen, FunctionOpen, PythonTag];
@@ -440,15 +442,10 @@ public sealed class StreamingToolCallScanner
     {
         if (held.MarkerJsonStart < 0)
         {
-            int start = PythonTagFormat.FirstCallStart(text, held.Start, isFinal: false);
-            if (start == -2)
+            var first = PythonTagFormat.FindFirstCall(text, held.Start, isFinal: false, out int start);
+            if (first != MatchResult.Match)
             {
-                return MatchResult.NeedMore;
-            }
-
-            if (start < 0)
-            {
-                return MatchResult.NoMatch;
+                return first;
             }
 
             held.MarkerJsonStart = start;

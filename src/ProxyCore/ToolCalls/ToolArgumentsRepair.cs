@@ -1,12 +1,14 @@
+using OpsBot.ProxyCore.ToolCalls.Json;
+
 namespace OpsBot.ProxyCore.ToolCalls;
 
 /// <summary>
 /// Makes a history call's <c>function.arguments</c> a JSON object text before it is forwarded.
 /// vLLM runs an unguarded <c>json.loads</c> on it and its chat template iterates it as a mapping, so
-/// anything else is a 400 (FORMATS.md §1.7, fixture error_400_invalid_history_tool_arguments.json) and
+/// anything else is a 400 (docs/vllm-formats.md, "History the template depends on") and
 /// agents loop on re-sending the same bad history. Never throws.
 /// </summary>
-public static class ToolArgumentsRepair
+internal static class ToolArgumentsRepair
 {
     private const string EmptyObject = "{}";
 

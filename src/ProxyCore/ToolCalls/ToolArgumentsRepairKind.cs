@@ -1,7 +1,7 @@
 namespace OpsBot.ProxyCore.ToolCalls;
 
 /// <summary>What <see cref="ToolArgumentsRepair"/> had to do to a history call's <c>arguments</c>.</summary>
-public enum ToolArgumentsRepairKind
+internal enum ToolArgumentsRepairKind
 {
     /// <summary>Already a JSON object: forwarded as is.</summary>
     Unchanged,

@@ -4,7 +4,7 @@ namespace OpsBot.ProxyCore.ToolCalls;
 /// Result of scanning assistant content for tool calls. When <see cref="Calls"/> is empty the
 /// content is unchanged; otherwise <see cref="Content"/> is the remaining prose (null if none).
 /// </summary>
-public sealed record ToolCallExtraction(string? Content, IReadOnlyList<ExtractedToolCall> Calls, ToolCallFormat? Format)
+internal sealed record ToolCallExtraction(string? Content, IReadOnlyList<ExtractedToolCall> Calls, ToolCallFormat? Format)
 {
     public bool Found => Calls.Count > 0;
 

@@ -1,5 +1,6 @@
 using System.Buffers;
-using static OpsBot.ProxyCore.ToolCalls.ToolCallMarkers;
+using OpsBot.ProxyCore.ToolCalls.Formats;
+using static OpsBot.ProxyCore.ToolCalls.Formats.ToolCallMarkers;
 
 namespace OpsBot.ProxyCore.ToolCalls;
 
@@ -8,12 +9,12 @@ namespace OpsBot.ProxyCore.ToolCalls;
 /// not a recognised call naming a declared tool comes back unchanged.
 /// </summary>
 /// <remarks>
-/// Formats are tried in FORMATS.md §2 order and the first one that yields a call wins:
+/// Formats are tried in the order of docs/vllm-formats.md, "Other tool-call formats left in content", and the first one that yields a call wins:
 /// Qwen3-Coder XML, Hermes, <c>&lt;tools&gt;</c>, Mistral <c>[TOOL_CALLS]</c>, Llama <c>&lt;|python_tag|&gt;</c>,
 /// fenced JSON, then JSON in the prose (object, array, one per line). All scanning is hand-written and
 /// linear (no regex), so megabyte-sized content costs milliseconds.
 /// </remarks>
-public static class ToolCallExtractor
+internal static class ToolCallExtractor
 {
     /// <summary>Beyond this the content is returned as is: no model answer in this stack gets near it.</summary>
     internal const int MaxContentLength = 8 * 1024 * 1024;

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace OpsBot.ProxyCore.ToolCalls;
 
 /// <summary>Ids in vLLM's non-streaming shape (<c>chatcmpl-tool-</c> + 32 hex) so clients see one convention.</summary>
-public static class ToolCallIds
+internal static class ToolCallIds
 {
     public const string Prefix = "chatcmpl-tool-";
 

@@ -6,7 +6,7 @@ namespace OpsBot.ProxyCore.ToolCalls;
 /// The tools a request declared: names (a recovered call must name one of them) and each
 /// function's parameter properties (used to type Qwen3 XML parameter values like vLLM does).
 /// </summary>
-public sealed class ToolCatalog
+internal sealed class ToolCatalog
 {
     private readonly Dictionary<string, JsonElement?> _propertiesByTool;
     private readonly Dictionary<string, string[]> _requiredByTool;

@@ -8,7 +8,7 @@ namespace OpsBot.ProxyCore.ToolCalls;
 /// (22, about 25 KB) on every request, and building a catalog clones each parameter schema: about 5 % of the
 /// proxy's CPU per request before this cache.
 /// </summary>
-public sealed class ToolCatalogCache
+internal sealed class ToolCatalogCache
 {
     private const int Capacity = 16;
 

@@ -238,8 +238,23 @@ public sealed class AdminEndpointTests : IAsyncLifetime
     public async Task Chart_is_drawn_by_the_service_from_its_own_history()
     {
         var rollup = new TrafficRollup();
-        rollup.Add(new CompletionEvent(DateTimeOffset.UtcNow.AddMinutes(-10), "m", true, true, CompletionPath.Streamed, 200,
-            TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(300), 10, 10, 0, null, 20, false));
+        rollup.Add(new CompletionEvent
+        {
+            At = DateTimeOffset.UtcNow.AddMinutes(-10),
+            Model = "m",
+            Streamed = true,
+            HasTools = true,
+            Path = CompletionPath.Streamed,
+            UpstreamStatus = 200,
+            Latency = TimeSpan.FromSeconds(3),
+            TimeToFirstByte = TimeSpan.FromMilliseconds(300),
+            PromptTokens = 10,
+            CompletionTokens = 10,
+            ToolCalls = 0,
+            ToolCallFormat = null,
+            ContentLength = 20,
+            EmptyAnswer = false,
+        });
         Assert.True(await _service.GetRequiredService<TrafficStore>().AddAsync(rollup.TakeCompleted(null), CancellationToken.None));
         var path = _dir.File("chart.png");
 

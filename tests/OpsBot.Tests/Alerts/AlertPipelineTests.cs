@@ -67,8 +67,23 @@ public sealed class AlertPipelineTests : IAsyncLifetime
     {
         var publisher = _provider.GetRequiredService<CompletionEventPublisher>();
 
-        publisher.Publish(new CompletionEvent(_time.GetUtcNow(), "qwen3-coder-next", true, true, CompletionPath.Rewrapped, 200, TimeSpan.FromSeconds(3),
-            TimeSpan.FromSeconds(3), 5120, 0, 0, null, 0, EmptyAnswer: true));
+        publisher.Publish(new CompletionEvent
+        {
+            At = _time.GetUtcNow(),
+            Model = "qwen3-coder-next",
+            Streamed = true,
+            HasTools = true,
+            Path = CompletionPath.Rewrapped,
+            UpstreamStatus = 200,
+            Latency = TimeSpan.FromSeconds(3),
+            TimeToFirstByte = TimeSpan.FromSeconds(3),
+            PromptTokens = 5120,
+            CompletionTokens = 0,
+            ToolCalls = 0,
+            ToolCallFormat = null,
+            ContentLength = 0,
+            EmptyAnswer = true,
+        });
         await RunUntilAsync(() => _sink.Sent.Count >= 1, TimeSpan.FromSeconds(1));
         await RunUntilAsync(() => _sink.Sent.Count >= 2, TimeSpan.FromSeconds(15));
         await RunForAsync(TimeSpan.FromMinutes(15));
@@ -106,8 +121,23 @@ public sealed class AlertPipelineTests : IAsyncLifetime
 
         for (var i = 0; i < 20; i++)
         {
-            publisher.Publish(new CompletionEvent(_time.GetUtcNow(), "qwen3-coder-next", true, true, CompletionPath.Rewrapped, 200, TimeSpan.FromSeconds(1),
-                TimeSpan.FromSeconds(1), 100, 12, 1, null, 0, EmptyAnswer: false));
+            publisher.Publish(new CompletionEvent
+            {
+                At = _time.GetUtcNow(),
+                Model = "qwen3-coder-next",
+                Streamed = true,
+                HasTools = true,
+                Path = CompletionPath.Rewrapped,
+                UpstreamStatus = 200,
+                Latency = TimeSpan.FromSeconds(1),
+                TimeToFirstByte = TimeSpan.FromSeconds(1),
+                PromptTokens = 100,
+                CompletionTokens = 12,
+                ToolCalls = 1,
+                ToolCallFormat = null,
+                ContentLength = 0,
+                EmptyAnswer = false,
+            });
         }
 
         await RunForAsync(TimeSpan.FromMinutes(10));
@@ -146,8 +176,23 @@ public sealed class AlertPipelineTests : IAsyncLifetime
     private async Task AssertNothingElseWasSentAsync()
     {
         var before = _sink.Sent.Count;
-        _provider.GetRequiredService<CompletionEventPublisher>().Publish(new CompletionEvent(_time.GetUtcNow(), "qwen3-coder-next", true, true, CompletionPath.Rewrapped, 200,
-            TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), 100, 0, 0, null, 0, EmptyAnswer: true));
+        _provider.GetRequiredService<CompletionEventPublisher>().Publish(new CompletionEvent
+        {
+            At = _time.GetUtcNow(),
+            Model = "qwen3-coder-next",
+            Streamed = true,
+            HasTools = true,
+            Path = CompletionPath.Rewrapped,
+            UpstreamStatus = 200,
+            Latency = TimeSpan.FromSeconds(1),
+            TimeToFirstByte = TimeSpan.FromSeconds(1),
+            PromptTokens = 100,
+            CompletionTokens = 0,
+            ToolCalls = 0,
+            ToolCallFormat = null,
+            ContentLength = 0,
+            EmptyAnswer = true,
+        });
         await RunUntilAsync(() => _sink.Sent.Count > before, TimeSpan.FromSeconds(1));
 
         var sentinel = _sink.Sent[before];

@@ -8,8 +8,24 @@ public sealed class NoReplyClassifierTests
 {
     private static CompletionEvent Event(CompletionPath path = CompletionPath.Rewrapped, bool streamed = true, bool empty = false, string? error = null,
         TimeSpan? firstByte = null, int? status = 200, int contentLength = 42) =>
-        new(AlertTestKit.Start, "qwen3-coder", streamed, true, path, status, TimeSpan.FromSeconds(2.5), firstByte, 1234, empty ? 0 : 17, 0, (ToolCallFormat?)null,
-            contentLength, empty, error);
+        new()
+        {
+            At = AlertTestKit.Start,
+            Model = "qwen3-coder",
+            Streamed = streamed,
+            HasTools = true,
+            Path = path,
+            UpstreamStatus = status,
+            Latency = TimeSpan.FromSeconds(2.5),
+            TimeToFirstByte = firstByte,
+            PromptTokens = 1234,
+            CompletionTokens = empty ? 0 : 17,
+            ToolCalls = 0,
+            ToolCallFormat = (ToolCallFormat?)null,
+            ContentLength = contentLength,
+            EmptyAnswer = empty,
+            Error = error,
+        };
 
     [Fact]
     public void Empty_answer_fires_the_empty_answer_check_with_the_request_summary()

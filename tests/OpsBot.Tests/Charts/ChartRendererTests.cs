@@ -74,8 +74,23 @@ public sealed class ChartRendererTests
         await using var kit = await ChartTestKit.CreateAsync();
         var store = new TrafficStore(kit.Database);
         var rollup = new TrafficRollup();
-        rollup.Add(new OpsBot.ProxyCore.Events.CompletionEvent(ChartTestKit.End.AddMinutes(-10), "m", true, true, OpsBot.ProxyCore.Events.CompletionPath.Streamed, 200,
-            TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(400), 10, 10, 0, null, 20, false));
+        rollup.Add(new OpsBot.ProxyCore.Events.CompletionEvent
+        {
+            At = ChartTestKit.End.AddMinutes(-10),
+            Model = "m",
+            Streamed = true,
+            HasTools = true,
+            Path = OpsBot.ProxyCore.Events.CompletionPath.Streamed,
+            UpstreamStatus = 200,
+            Latency = TimeSpan.FromSeconds(3),
+            TimeToFirstByte = TimeSpan.FromMilliseconds(400),
+            PromptTokens = 10,
+            CompletionTokens = 10,
+            ToolCalls = 0,
+            ToolCallFormat = null,
+            ContentLength = 20,
+            EmptyAnswer = false,
+        });
         await store.AddAsync(rollup.TakeCompleted(null), CancellationToken.None);
 
         var chart = await kit.Charts.RenderAsync(ChartRange.Hour);

@@ -42,8 +42,24 @@ public static class RealisticHistory
                 var at = minute.AddSeconds(random.NextDouble() * 59);
                 if (vllmDown)
                 {
-                    rollup.Add(new CompletionEvent(at, "Qwen/Qwen3-Coder-Next-FP8", true, true, CompletionPath.UpstreamUnavailable, null,
-                        TimeSpan.FromSeconds(30 + (random.NextDouble() * 90)), null, null, null, 0, null, 0, false, "vLLM unreachable"));
+                    rollup.Add(new CompletionEvent
+                    {
+                        At = at,
+                        Model = "Qwen/Qwen3-Coder-Next-FP8",
+                        Streamed = true,
+                        HasTools = true,
+                        Path = CompletionPath.UpstreamUnavailable,
+                        UpstreamStatus = null,
+                        Latency = TimeSpan.FromSeconds(30 + (random.NextDouble() * 90)),
+                        TimeToFirstByte = null,
+                        PromptTokens = null,
+                        CompletionTokens = null,
+                        ToolCalls = 0,
+                        ToolCallFormat = null,
+                        ContentLength = 0,
+                        EmptyAnswer = false,
+                        Error = "vLLM unreachable",
+                    });
                     continue;
                 }
 
@@ -52,9 +68,24 @@ public static class RealisticHistory
                 var firstToken = Math.Min(latency, LogNormal(random, 350 * (1 + (3 * load)), 0.6));
                 var empty = (minute >= emptyBurst.From && minute < emptyBurst.To && random.NextDouble() < 0.35) || random.NextDouble() < 0.004;
                 var failed = !empty && random.NextDouble() < 0.003;
-                rollup.Add(new CompletionEvent(at, "Qwen/Qwen3-Coder-Next-FP8", true, true, failed ? CompletionPath.UpstreamError : CompletionPath.Streamed,
-                    failed ? 500 : 200, TimeSpan.FromMilliseconds(empty ? firstToken : latency), TimeSpan.FromMilliseconds(firstToken),
-                    48_000, empty ? 0 : 180, empty ? 0 : random.Next(0, 2), null, empty ? 0 : 600, empty, failed ? "upstream 500" : null));
+                rollup.Add(new CompletionEvent
+                {
+                    At = at,
+                    Model = "Qwen/Qwen3-Coder-Next-FP8",
+                    Streamed = true,
+                    HasTools = true,
+                    Path = failed ? CompletionPath.UpstreamError : CompletionPath.Streamed,
+                    UpstreamStatus = failed ? 500 : 200,
+                    Latency = TimeSpan.FromMilliseconds(empty ? firstToken : latency),
+                    TimeToFirstByte = TimeSpan.FromMilliseconds(firstToken),
+                    PromptTokens = 48_000,
+                    CompletionTokens = empty ? 0 : 180,
+                    ToolCalls = empty ? 0 : random.Next(0, 2),
+                    ToolCallFormat = null,
+                    ContentLength = empty ? 0 : 600,
+                    EmptyAnswer = empty,
+                    Error = failed ? "upstream 500" : null,
+                });
             }
 
             // The monitor probes vLLM every 30 s; while vLLM is down there is no /metrics to read.

@@ -12,8 +12,23 @@ public sealed class HistorySeriesTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     private static CompletionEvent Completion(DateTimeOffset at, int latencyMs, int? firstByteMs = null, bool failed = false, bool empty = false, bool streamed = true) =>
-        new(at, "qwen", streamed, true, failed ? CompletionPath.UpstreamError : CompletionPath.Streamed, failed ? 500 : 200,
-            TimeSpan.FromMilliseconds(latencyMs), firstByteMs is { } f ? TimeSpan.FromMilliseconds(f) : null, 100, empty ? 0 : 20, 0, null, empty ? 0 : 10, empty);
+        new()
+        {
+            At = at,
+            Model = "qwen",
+            Streamed = streamed,
+            HasTools = true,
+            Path = failed ? CompletionPath.UpstreamError : CompletionPath.Streamed,
+            UpstreamStatus = failed ? 500 : 200,
+            Latency = TimeSpan.FromMilliseconds(latencyMs),
+            TimeToFirstByte = firstByteMs is { } f ? TimeSpan.FromMilliseconds(f) : null,
+            PromptTokens = 100,
+            CompletionTokens = empty ? 0 : 20,
+            ToolCalls = 0,
+            ToolCallFormat = null,
+            ContentLength = empty ? 0 : 10,
+            EmptyAnswer = empty,
+        };
 
     /// <summary>Minutes as the proxy's roll-up makes them: <paramref name="perMinute"/> requests in each of <paramref name="minutes"/> minutes from <paramref name="start"/>.</summary>
     private static IReadOnlyList<TrafficMinute> Minutes(DateTimeOffset start, int minutes, Func<int, int, CompletionEvent> request, Func<int, int> perMinute)

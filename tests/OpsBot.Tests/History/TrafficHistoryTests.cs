@@ -10,7 +10,24 @@ public sealed class TrafficHistoryTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     private static CompletionEvent Completion(DateTimeOffset at, CompletionPath path = CompletionPath.Json, bool empty = false, string? error = null, int latencyMs = 1000) =>
-        new(at, "qwen", false, true, path, 200, TimeSpan.FromMilliseconds(latencyMs), null, 100, empty ? 0 : 20, 0, null, empty ? 0 : 10, empty, error);
+        new()
+        {
+            At = at,
+            Model = "qwen",
+            Streamed = false,
+            HasTools = true,
+            Path = path,
+            UpstreamStatus = 200,
+            Latency = TimeSpan.FromMilliseconds(latencyMs),
+            TimeToFirstByte = null,
+            PromptTokens = 100,
+            CompletionTokens = empty ? 0 : 20,
+            ToolCalls = 0,
+            ToolCallFormat = null,
+            ContentLength = empty ? 0 : 10,
+            EmptyAnswer = empty,
+            Error = error,
+        };
 
     [Fact]
     public void Rollup_keeps_the_current_minute_until_it_is_over()

@@ -5,6 +5,7 @@ using OpsBot.ProxyCore.Proxy;
 using OpsBot.ProxyCore.Tests.Infrastructure;
 using OpsBot.TestSupport;
 using OpsBot.VllmSimulator;
+using OpsBot.ProxyCore.Proxy.RequestBodies;
 
 namespace OpsBot.ProxyCore.Tests.Proxy;
 

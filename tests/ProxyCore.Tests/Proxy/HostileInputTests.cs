@@ -8,6 +8,8 @@ using OpsBot.ProxyCore.Events;
 using OpsBot.ProxyCore.Proxy;
 using OpsBot.ProxyCore.Tests.Infrastructure;
 using OpsBot.VllmSimulator;
+using OpsBot.ProxyCore.Proxy.RequestBodies;
+using OpsBot.ProxyCore.Proxy.Upstream;
 
 namespace OpsBot.ProxyCore.Tests.Proxy;
 

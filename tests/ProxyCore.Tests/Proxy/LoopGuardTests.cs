@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using OpsBot.ProxyCore.Events;
 using OpsBot.ProxyCore.Tests.Infrastructure;
+using OpsBot.ProxyCore.Proxy.Chat;
 
 namespace OpsBot.ProxyCore.Tests.Proxy;
 

@@ -1,4 +1,4 @@
-using OpsBot.ProxyCore.Proxy;
+using OpsBot.ProxyCore.Proxy.RequestBodies;
 
 namespace OpsBot.ProxyCore.Tests.Proxy;
 

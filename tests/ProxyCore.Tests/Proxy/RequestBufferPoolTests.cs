@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using OpsBot.ProxyCore.Proxy;
+using OpsBot.ProxyCore.Proxy.RequestBodies;
 
 namespace OpsBot.ProxyCore.Tests.Proxy;
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OpsBot.ProxyCore.Tests.Infrastructure;
 using OpsBot.TestSupport;
 using OpsBot.VllmSimulator;
+using OpsBot.ProxyCore.Proxy.Upstream;
 
 namespace OpsBot.ProxyCore.Tests.Proxy;
 

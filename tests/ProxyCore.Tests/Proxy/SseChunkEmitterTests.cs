@@ -1,5 +1,5 @@
 using System.Text;
-using OpsBot.ProxyCore.Proxy;
+using OpsBot.ProxyCore.Proxy.Sse;
 
 namespace OpsBot.ProxyCore.Tests.Proxy;
 

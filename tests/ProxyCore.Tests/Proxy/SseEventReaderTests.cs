@@ -1,6 +1,7 @@
 using System.Text;
-using OpsBot.ProxyCore.Proxy;
 using OpsBot.ProxyCore.Tests.Infrastructure;
+using OpsBot.ProxyCore.Proxy.Sse;
+using OpsBot.ProxyCore.Proxy.Upstream;
 
 namespace OpsBot.ProxyCore.Tests.Proxy;
 

@@ -1,7 +1,7 @@
 using System.IO.Pipelines;
 using System.Text;
-using OpsBot.ProxyCore.Proxy;
 using OpsBot.ProxyCore.Tests.Infrastructure;
+using OpsBot.ProxyCore.Proxy.Sse;
 
 namespace OpsBot.ProxyCore.Tests.Proxy;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using OpsBot.ProxyCore.Proxy;
+using OpsBot.ProxyCore.Proxy.Upstream;
 
 namespace OpsBot.ProxyCore.Tests.Proxy;
 

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using OpsBot.VllmSimulator;
+using OpsBot.ProxyCore.Proxy.Chat;
 
 namespace OpsBot.ProxyCore.Tests.Simulator;
 

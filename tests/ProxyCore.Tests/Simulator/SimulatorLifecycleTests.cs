@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using OpsBot.VllmSimulator;
+using OpsBot.ProxyCore.Proxy.Chat;
 
 namespace OpsBot.ProxyCore.Tests.Simulator;
 

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using OpsBot.VllmSimulator;
+using OpsBot.ProxyCore.Proxy.Chat;
 
 namespace OpsBot.ProxyCore.Tests.Simulator;
 

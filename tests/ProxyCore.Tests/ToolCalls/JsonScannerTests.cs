@@ -1,4 +1,4 @@
-using OpsBot.ProxyCore.ToolCalls;
+using OpsBot.ProxyCore.ToolCalls.Json;
 
 namespace OpsBot.ProxyCore.Tests.ToolCalls;
 

@@ -3,7 +3,7 @@ using OpsBot.ProxyCore.ToolCalls;
 
 namespace OpsBot.ProxyCore.Tests.ToolCalls;
 
-/// <summary>FORMATS.md §1.3 table (vLLM v0.15 <c>_convert_param_value</c>), one row per case.</summary>
+/// <summary>docs/vllm-formats.md, "Parameter typing" (vLLM v0.15 <c>_convert_param_value</c>), one row per case.</summary>
 public sealed class QwenParameterTypingTests
 {
     public static TheoryData<string, string, string> Rows => new()

@@ -3,6 +3,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using OpsBot.ProxyCore.ToolCalls;
+using OpsBot.ProxyCore.ToolCalls.Json;
 
 namespace OpsBot.ProxyCore.Tests.ToolCalls;
 

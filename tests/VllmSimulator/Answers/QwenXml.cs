@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace OpsBot.VllmSimulator;
 
 /// <summary>
-/// Renders calls the way Qwen3-Coder writes them (§1.1): one <c>&lt;parameter=…&gt;</c> block per argument, strings raw,
+/// Renders calls the way Qwen3-Coder writes them (docs/vllm-formats.md): one <c>&lt;parameter=…&gt;</c> block per argument, strings raw,
 /// objects/arrays as JSON text, other scalars as their literal.
 /// </summary>
 internal static class QwenXml

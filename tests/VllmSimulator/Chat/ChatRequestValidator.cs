@@ -48,7 +48,7 @@ internal sealed class ChatRequestValidator(string modelName, int maxModelLen)
             var hasStreamOptions = root.TryGetProperty("stream_options", out var streamOptions)
                 && streamOptions.ValueKind == JsonValueKind.Object;
 
-            // Only a non-empty object trips the validator; null and {} pass (§3.5).
+            // Only a non-empty object trips the validator; null and {} pass (docs/vllm-behaviour.md, "Request checks").
             if (!stream && hasStreamOptions && streamOptions.EnumerateObject().Any())
             {
                 const string Reason = "Stream options can only be defined when `stream=True`.";
@@ -129,7 +129,7 @@ internal sealed class ChatRequestValidator(string modelName, int maxModelLen)
 
     /// <summary>
     /// chat_utils runs an unguarded <c>json.loads</c> on assistant history arguments and the template then calls
-    /// <c>|items</c> on the result, so anything but a JSON object (or empty) is a 400 (§1.7).
+    /// <c>|items</c> on the result, so anything but a JSON object (or empty) is a 400 (docs/vllm-formats.md, "History the template depends on").
     /// </summary>
     private static string? CheckHistory(JsonElement messages)
     {

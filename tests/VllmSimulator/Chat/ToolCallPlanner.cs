@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace OpsBot.VllmSimulator.Chat;
 
 /// <summary>
-/// Plans a turn with native tool calls as vLLM v0.15 renders it (legacy qwen3_coder parser, FORMATS.md §1.3-§1.6):
+/// Plans a turn with native tool calls as vLLM v0.15 renders it (legacy qwen3_coder parser: docs/vllm-formats.md and docs/vllm-behaviour.md):
 /// the streamed event sequence (including the event loss of multi-token steps), the non-streaming message, the
 /// effect of <c>tool_choice</c>, and <c>max_tokens</c> cutting the generation inside a call.
 /// </summary>

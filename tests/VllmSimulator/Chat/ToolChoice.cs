@@ -17,7 +17,7 @@ internal enum ToolChoiceMode
     Named,
 }
 
-/// <summary>The request's <c>tool_choice</c> as vLLM v0.15 reads it (FORMATS.md §1.6, §3.5).</summary>
+/// <summary>The request's <c>tool_choice</c> as vLLM v0.15 reads it (docs/vllm-behaviour.md, "tool_choice").</summary>
 internal sealed record ToolChoice(ToolChoiceMode Mode, string? Name = null)
 {
     private const string CorrectUsage = "Correct usage: `{\"type\": \"function\", \"function\": {\"name\": \"my_function\"}}`";

@@ -1,9 +1,0 @@
-namespace OpsBot.ProxyCore.Proxy;
-
-/// <summary>Why the loop guard ended a turn, if it did.</summary>
-public enum LoopGuardVerdict
-{
-    Continue,
-    TooManyToolResults,
-    RepeatedToolCall,
-}

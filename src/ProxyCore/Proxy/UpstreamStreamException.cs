@@ -1,4 +1,0 @@
-namespace OpsBot.ProxyCore.Proxy;
-
-/// <summary>vLLM's event stream broke its framing: a line that is not SSE, or one larger than <see cref="ProxyOptions.MaxSseEventBytes"/>.</summary>
-public sealed class UpstreamStreamException(string message) : Exception(message);
