@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpsBot.Components;
+using OpsBot.Hosting;
 using OpsBot.History;
-using OpsBot.ProxyCore.Events;
 
 namespace OpsBot.Alerts;
 
@@ -41,8 +41,7 @@ public static class AlertServiceCollectionExtensions
             return services;
         }
 
-        services.TryAddSingleton<CompletionAlertObserver>();
-        services.AddSingleton<ICompletionObserver>(sp => sp.GetRequiredService<CompletionAlertObserver>());
+        services.AddCompletionQueue<CompletionAlertWorker>();
         services.AddComponentService<CompletionAlertWorker>(ComponentNames.Alerts);
         services.AddComponentService<GatewayLogWatcher>(ComponentNames.Alerts);
         services.AddComponentService<HealthTransitionWatcher>(ComponentNames.Alerts);

@@ -3,74 +3,26 @@ using Microsoft.Extensions.Options;
 namespace OpsBot.Alerts;
 
 /// <summary>Polls the gateway log for "No reply from agent" lines and feeds them to <see cref="NoReplyTracker"/>.</summary>
-public sealed partial class GatewayLogWatcher : BackgroundService
+public sealed partial class GatewayLogWatcher(
+    IEnumerable<IGatewayLogSource> sources, NoReplyTracker tracker, IOptions<AlertOptions> options, TimeProvider time, ILogger<GatewayLogWatcher> logger)
+    : AlertFeed<IGatewayLogSource>(sources, time)
 {
     private const int MaxLineLength = 300;
 
-    private readonly IGatewayLogSource? _source;
-    private readonly NoReplyTracker _tracker;
-    private readonly GatewayLogAlertOptions _options;
-    private readonly TimeProvider _time;
-    private readonly ILogger<GatewayLogWatcher> _logger;
+    private readonly GatewayLogAlertOptions _options = options.Value.GatewayLog;
     private string? _cursor;
-    private bool _failing;
 
-    public GatewayLogWatcher(IEnumerable<IGatewayLogSource> sources, NoReplyTracker tracker, IOptions<AlertOptions> options, TimeProvider time, ILogger<GatewayLogWatcher> logger)
+    protected override TimeSpan Pause => _options.PollInterval;
+
+    protected override bool PauseFromRoundStart => true;
+
+    /// <summary>One poll; a failure is logged (the first of a streak only), not thrown.</summary>
+    /// <returns>The lines that matched.</returns>
+    internal Task<int> PollAsync(CancellationToken cancellationToken) => RoundAsync(cancellationToken);
+
+    protected override async Task<int> ReadAsync(IGatewayLogSource source, CancellationToken cancellationToken)
     {
-        _source = sources.LastOrDefault();
-        _tracker = tracker;
-        _options = options.Value.GatewayLog;
-        _time = time;
-        _logger = logger;
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (_source is null)
-        {
-            LogNoSource(_logger);
-            return;
-        }
-
-        using var timer = new PeriodicTimer(_options.PollInterval, _time);
-        try
-        {
-            do
-            {
-                await PollAsync(stoppingToken);
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
-
-    internal async Task<int> PollAsync(CancellationToken cancellationToken)
-    {
-        GatewayLogBatch batch;
-        try
-        {
-            batch = await _source!.ReadSinceAsync(_cursor, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            // Log the first failure of a streak only: an SSH outage would otherwise log every poll.
-            if (!_failing)
-            {
-                _failing = true;
-                LogReadFailed(_logger, ex.GetType().Name, ex.Message);
-            }
-
-            return 0;
-        }
-
-        if (_failing)
-        {
-            _failing = false;
-            LogReadRecovered(_logger);
-        }
-
+        var batch = await source.ReadSinceAsync(_cursor, cancellationToken);
         var isFirstRead = _cursor is null;
         _cursor = batch.Cursor;
         if (isFirstRead)
@@ -90,11 +42,24 @@ public sealed partial class GatewayLogWatcher : BackgroundService
             matched++;
             var trimmed = line.Trim();
             var summary = trimmed.Length > MaxLineLength ? string.Concat(trimmed.AsSpan(0, MaxLineLength - 1), "…") : trimmed;
-            await _tracker.RecordAsync(new NoReplySignal(_time.GetUtcNow(), NoReplySource.GatewayLog, "gateway log: \"No reply from agent\"", summary), cancellationToken);
+            await tracker.RecordAsync(new NoReplySignal(Time.GetUtcNow(), NoReplySource.GatewayLog, "gateway log: \"No reply from agent\"", summary), cancellationToken);
         }
 
         return matched;
     }
+
+    protected override void OnNoSource() => LogNoSource(logger);
+
+    // The first failure of a streak only: an SSH outage would otherwise log every poll.
+    protected override void OnReadFailed(Exception exception, bool firstOfStreak)
+    {
+        if (firstOfStreak)
+        {
+            LogReadFailed(logger, exception.GetType().Name, exception.Message);
+        }
+    }
+
+    protected override void OnReadRecovered() => LogReadRecovered(logger);
 
     [LoggerMessage(EventId = 870, Level = LogLevel.Information, Message = "No gateway log source registered: no-reply alerts come from proxy events only")]
     private static partial void LogNoSource(ILogger logger);

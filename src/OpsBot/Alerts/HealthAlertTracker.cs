@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using OpsBot.History;
 using OpsBot.Ops;
+using OpsBot.Ops.Monitoring;
 
 namespace OpsBot.Alerts;
 
@@ -100,7 +101,7 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator
             if (check.Restored)
             {
                 check.Restored = false;
-                if (transition.State == HealthState.Unknown && check.IncidentId is { } unknownId)
+                if (transition.To == HealthState.Unknown && check.IncidentId is { } unknownId)
                 {
                     // The first look after the restart cannot tell: close it as a restart always did, without a post.
                     await _incidents.ResolveAsync(unknownId, transition.At, check.Occurrences, cancellationToken);
@@ -111,7 +112,7 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator
             }
 
             // "Could not tell" changes nothing we know; the monitor reports Down/Degraded when it means it.
-            if (transition.State == check.State || transition.State == HealthState.Unknown)
+            if (transition.To == check.State || transition.To == HealthState.Unknown)
             {
                 check.Summary = transition.Summary;
                 return;
@@ -119,19 +120,19 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator
 
             var wasProblem = check.IsProblem;
             var previous = check.State;
-            check.State = transition.State;
+            check.State = transition.To;
             check.Summary = transition.Summary;
             var target = AlertTargets.ForService(transition.Service);
             if (check.IsProblem && !wasProblem)
             {
                 check.Since = transition.At;
-                check.IncidentId = await _incidents.OpenAsync(new IncidentOpening(KeyOf(transition.Service, transition.Check), transition.Service, Severity(transition.State),
-                    $"{Name(transition.Service)} {transition.Check} {transition.State.ToString().ToLowerInvariant()}", transition.Summary, transition.At,
-                    IsOutage: transition.State == HealthState.Down, DuringMaintenance: _mutes.InMaintenance(target, transition.At)), cancellationToken);
+                check.IncidentId = await _incidents.OpenAsync(new IncidentOpening(KeyOf(transition.Service, transition.Check), transition.Service, Severity(transition.To),
+                    $"{Name(transition.Service)} {transition.Check} {transition.To.ToString().ToLowerInvariant()}", transition.Summary, transition.At,
+                    IsOutage: transition.To == HealthState.Down, DuringMaintenance: _mutes.InMaintenance(target, transition.At)), cancellationToken);
             }
             else if (check.IsProblem && check.IncidentId is { } openId)
             {
-                await _incidents.UpdateAsync(openId, (AlertSeverity)Math.Max((int)Severity(previous), (int)Severity(transition.State)), check.Occurrences, transition.State == HealthState.Down, cancellationToken);
+                await _incidents.UpdateAsync(openId, (AlertSeverity)Math.Max((int)Severity(previous), (int)Severity(transition.To)), check.Occurrences, transition.To == HealthState.Down, cancellationToken);
             }
             else if (!check.IsProblem)
             {
@@ -248,7 +249,7 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator
         }
 
         var repeats = check.UnpostedBlips > 0 ? $" ({AlertText.Plural(check.UnpostedBlips, "earlier time", "earlier times")} in the last {AlertText.Duration(_options.ThrottleInterval)} not posted)" : "";
-        var text = $"{AlertText.Icon(AlertKind.Notice, Severity(transition.State))} **{Name(transition.Service)} {transition.Check}**: {transition.Summary}{repeats}";
+        var text = $"{AlertText.Icon(AlertKind.Notice, Severity(transition.To))} **{Name(transition.Service)} {transition.Check}**: {transition.Summary}{repeats}";
         await _publisher.PublishAsync(new Alert(key, AlertKind.Notice, AlertSeverity.Warning, AlertText.Fit(text), transition.At), mutedBy, cancellationToken);
         if (mutedBy is null)
         {

@@ -1,61 +1,33 @@
 namespace OpsBot.Alerts;
 
 /// <summary>Feeds the monitors' transitions to <see cref="HealthAlertTracker"/>; resubscribes if the stream breaks.</summary>
-public sealed partial class HealthTransitionWatcher : BackgroundService
+public sealed partial class HealthTransitionWatcher(
+    IEnumerable<IHealthTransitionSource> sources, HealthAlertTracker tracker, TimeProvider time, ILogger<HealthTransitionWatcher> logger)
+    : AlertFeed<IHealthTransitionSource>(sources, time)
 {
-    private static readonly TimeSpan ResubscribeDelay = TimeSpan.FromSeconds(5);
+    protected override TimeSpan Pause { get; } = TimeSpan.FromSeconds(5);
 
-    private readonly IHealthTransitionSource? _source;
-    private readonly HealthAlertTracker _tracker;
-    private readonly TimeProvider _time;
-    private readonly ILogger<HealthTransitionWatcher> _logger;
+    protected override bool PauseFromRoundStart => false;
 
-    public HealthTransitionWatcher(IEnumerable<IHealthTransitionSource> sources, HealthAlertTracker tracker, TimeProvider time, ILogger<HealthTransitionWatcher> logger)
+    // Before the first transition: an outage that outlived the previous run continues as the same incident.
+    protected override Task OnStartingAsync(CancellationToken cancellationToken) => tracker.RestoreAsync(cancellationToken);
+
+    /// <summary>One subscription, until the stream ends or breaks.</summary>
+    protected override async Task<int> ReadAsync(IHealthTransitionSource source, CancellationToken cancellationToken)
     {
-        _source = sources.LastOrDefault();
-        _tracker = tracker;
-        _time = time;
-        _logger = logger;
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (_source is null)
+        var handled = 0;
+        await foreach (var transition in source.ReadAllAsync(cancellationToken))
         {
-            LogNoSource(_logger);
-            return;
+            await tracker.OnTransitionAsync(transition, cancellationToken);
+            handled++;
         }
 
-        // Before the first transition: an outage that outlived the previous run continues as the same incident.
-        await _tracker.RestoreAsync(stoppingToken);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await foreach (var transition in _source.ReadAllAsync(stoppingToken))
-                {
-                    await _tracker.OnTransitionAsync(transition, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                LogStreamFailed(_logger, ex);
-            }
-
-            try
-            {
-                await Task.Delay(ResubscribeDelay, _time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
+        return handled;
     }
+
+    protected override void OnNoSource() => LogNoSource(logger);
+
+    protected override void OnReadFailed(Exception exception, bool firstOfStreak) => LogStreamFailed(logger, exception);
 
     [LoggerMessage(EventId = 880, Level = LogLevel.Information, Message = "No health transition source registered: monitor alerts are off")]
     private static partial void LogNoSource(ILogger logger);

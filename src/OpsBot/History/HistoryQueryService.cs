@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using OpsBot.Alerts;
+using OpsBot.Ops.Restarts;
 
 namespace OpsBot.History;
 

@@ -1,3 +1,5 @@
+using OpsBot.Ops.Restarts;
+
 namespace OpsBot.History;
 
 /// <summary>What /history renders. Lists are newest first; empty (not null) when not asked for or not available.</summary>

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpsBot.Components;
+using OpsBot.Hosting;
 using OpsBot.Ops.Probes;
-using OpsBot.ProxyCore.Events;
 
 namespace OpsBot.History;
 
@@ -33,7 +33,6 @@ public static class HistoryServiceCollectionExtensions
         services.TryAddSingleton<IIncidentStore>(sp => sp.GetRequiredService<IncidentStore>());
         services.TryAddSingleton<AlertLogStore>();
         services.TryAddSingleton<RestartAuditStore>();
-        services.TryAddSingleton<IRestartAuditStore>(sp => sp.GetRequiredService<RestartAuditStore>());
         services.TryAddSingleton<SmokeTestStore>();
         services.TryAddSingleton<ISmokeTestHistory>(sp => sp.GetRequiredService<SmokeTestStore>());
         services.TryAddSingleton<TrafficStore>();
@@ -44,8 +43,7 @@ public static class HistoryServiceCollectionExtensions
 
         if (problems.Count == 0)
         {
-            services.TryAddSingleton<TrafficRollupObserver>();
-            services.AddSingleton<ICompletionObserver>(sp => sp.GetRequiredService<TrafficRollupObserver>());
+            services.AddCompletionQueue<TrafficRollupWriter>();
             services.AddComponentService<HistoryInitializer>(ComponentNames.History);
             services.AddComponentService<TrafficRollupWriter>(ComponentNames.History);
             services.TryAddSingleton<VllmSampleObserver>();

@@ -1,16 +1,14 @@
 using Microsoft.Data.Sqlite;
 using OpsBot.Ops;
+using OpsBot.Ops.Restarts;
 
 namespace OpsBot.History;
 
-public sealed class RestartAuditStore : IRestartAuditStore
+/// <summary>The restart audit in the SQLite history, so it survives restarts.</summary>
+public sealed class RestartAuditStore(HistoryDatabase database) : IRestartAuditLog
 {
-    private readonly HistoryDatabase _database;
-
-    public RestartAuditStore(HistoryDatabase database) => _database = database;
-
     public Task RecordAsync(RestartAuditEntry entry, CancellationToken cancellationToken) =>
-        _database.RunAsync("record restart", 0, async (connection, ct) =>
+        database.RunAsync("record restart", 0, async (connection, ct) =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = """
@@ -29,7 +27,7 @@ public sealed class RestartAuditStore : IRestartAuditStore
         }, cancellationToken);
 
     public Task<IReadOnlyList<RestartAuditEntry>> GetRecentAsync(int count, CancellationToken cancellationToken) =>
-        _database.RunAsync<IReadOnlyList<RestartAuditEntry>>("read restarts", [], async (connection, ct) =>
+        database.RunAsync<IReadOnlyList<RestartAuditEntry>>("read restarts", [], async (connection, ct) =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = $"SELECT {Columns} FROM restarts ORDER BY started_at DESC, id DESC LIMIT $count;";

@@ -1,41 +1,34 @@
+using OpsBot.Hosting;
+using OpsBot.ProxyCore.Events;
+
 namespace OpsBot.History;
 
 /// <summary>Folds completion events into per-minute rows and writes each minute once it is over (and everything at shutdown).</summary>
-public sealed partial class TrafficRollupWriter : BackgroundService
+public sealed partial class TrafficRollupWriter(
+    CompletionQueue<TrafficRollupWriter> queue, TrafficStore store, TimeProvider time, ILogger<TrafficRollupWriter> logger)
+    : CompletionConsumer<TrafficRollupWriter>(queue)
 {
     private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(20);
 
-    private readonly TrafficRollupObserver _observer;
-    private readonly TrafficStore _store;
-    private readonly TimeProvider _time;
-    private readonly ILogger<TrafficRollupWriter> _logger;
     private readonly TrafficRollup _rollup = new();
     private readonly Lock _lock = new();
-
-    public TrafficRollupWriter(TrafficRollupObserver observer, TrafficStore store, TimeProvider time, ILogger<TrafficRollupWriter> logger)
-    {
-        _observer = observer;
-        _store = store;
-        _time = time;
-        _logger = logger;
-    }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        Drain();
+        // The loop has ended: what it had not reached yet is still counted.
+        await DrainAsync(cancellationToken);
         await FlushAsync(all: true, cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(FlushInterval, _time);
-        var consume = ConsumeAsync(stoppingToken);
+        var consume = base.ExecuteAsync(stoppingToken);
+        using var timer = new PeriodicTimer(FlushInterval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                Drain();
                 await FlushAsync(all: false, stoppingToken);
             }
         }
@@ -46,29 +39,14 @@ public sealed partial class TrafficRollupWriter : BackgroundService
         await consume;
     }
 
-    private async Task ConsumeAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            while (await _observer.Reader.WaitToReadAsync(stoppingToken))
-            {
-                Drain();
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
-
-    private void Drain()
+    protected override ValueTask HandleAsync(CompletionEvent completion, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            while (_observer.Reader.TryRead(out var completion))
-            {
-                _rollup.Add(completion);
-            }
+            _rollup.Add(completion);
         }
+
+        return ValueTask.CompletedTask;
     }
 
     private async Task FlushAsync(bool all, CancellationToken cancellationToken)
@@ -76,12 +54,12 @@ public sealed partial class TrafficRollupWriter : BackgroundService
         IReadOnlyList<TrafficMinute> minutes;
         lock (_lock)
         {
-            minutes = _rollup.TakeCompleted(all ? null : _time.GetUtcNow());
+            minutes = _rollup.TakeCompleted(all ? null : time.GetUtcNow());
         }
 
-        if (minutes.Count > 0 && !await _store.AddAsync(minutes, cancellationToken))
+        if (minutes.Count > 0 && !await store.AddAsync(minutes, cancellationToken))
         {
-            LogDropped(_logger, minutes.Count);
+            LogDropped(logger, minutes.Count);
         }
     }
 

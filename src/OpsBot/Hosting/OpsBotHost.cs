@@ -5,6 +5,7 @@ using OpsBot.Charts;
 using OpsBot.Cli;
 using OpsBot.Components;
 using OpsBot.Discord;
+using OpsBot.History;
 using OpsBot.Operations;
 using OpsBot.Ops;
 using OpsBot.Ops.Configuration;
@@ -68,7 +69,7 @@ public static class OpsBotHost
     /// <summary>The seams between capabilities built apart: alerts and the daily digest go to Discord; alerts read the monitors, the gateway journal and history.</summary>
     private static void AddAdapters(IServiceCollection services, IConfiguration configuration, ComponentStates states)
     {
-        services.AddSingleton<IRestartAuditLog, HistoryRestartAuditLog>();
+        services.AddSingleton<IRestartAuditLog>(sp => sp.GetRequiredService<RestartAuditStore>());
         if (states.IsEnabled(ComponentNames.Ops))
         {
             services.AddSingleton<RestartService>();

@@ -111,6 +111,9 @@ public static class OpsServiceCollectionExtensions
         services.TryAddSingleton<IRestartAuditLog, InMemoryRestartAuditLog>();
         if (states.IsEnabled(ComponentNames.Ops))
         {
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceRestarter, GatewayRestarter>());
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceRestarter, VllmRestarter>());
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceRestarter, ProxyRestarter>());
             services.TryAddSingleton<IRestartService, RestartService>();
             services.TryAddSingleton<ISmokeTestService, SmokeTestService>();
         }

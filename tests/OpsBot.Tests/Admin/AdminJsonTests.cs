@@ -5,6 +5,7 @@ using OpsBot.Cli;
 using OpsBot.History;
 using OpsBot.Operations;
 using OpsBot.Ops;
+using OpsBot.Ops.Restarts;
 using OpsBot.ProxyCore.Events;
 
 namespace OpsBot.Tests.Admin;

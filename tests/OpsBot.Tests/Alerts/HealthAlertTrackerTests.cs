@@ -2,13 +2,14 @@ using NSubstitute;
 using OpsBot.Alerts;
 using OpsBot.History;
 using OpsBot.Ops;
+using OpsBot.Ops.Monitoring;
 
 namespace OpsBot.Tests.Alerts;
 
 public sealed class HealthAlertTrackerTests
 {
     private static HealthTransition Vllm(AlertTestKit kit, HealthState state, string summary = "GET /health: connection refused") =>
-        new(kit.Now, StackService.Vllm, "reachable", state, summary);
+        new(StackService.Vllm, null, state, summary, kit.Now) { Check = "reachable" };
 
     private static async Task TickAsync(AlertTestKit kit, HealthAlertTracker tracker, TimeSpan span)
     {
@@ -140,9 +141,9 @@ public sealed class HealthAlertTrackerTests
 
         using (kit.Mutes.Begin(StackService.Gateway, "restart by bob"))
         {
-            await tracker.OnTransitionAsync(new HealthTransition(kit.Now, StackService.Gateway, "unit-active", HealthState.Down, "inactive"), CancellationToken.None);
+            await tracker.OnTransitionAsync(new HealthTransition(StackService.Gateway, null, HealthState.Down, "inactive", kit.Now) { Check = "unit-active" }, CancellationToken.None);
             kit.Time.Advance(TimeSpan.FromSeconds(20));
-            await tracker.OnTransitionAsync(new HealthTransition(kit.Now, StackService.Gateway, "unit-active", HealthState.Healthy, "active"), CancellationToken.None);
+            await tracker.OnTransitionAsync(new HealthTransition(StackService.Gateway, null, HealthState.Healthy, "active", kit.Now) { Check = "unit-active" }, CancellationToken.None);
         }
 
         await TickAsync(kit, tracker, TimeSpan.FromMinutes(20));
@@ -169,7 +170,7 @@ public sealed class HealthAlertTrackerTests
     {
         var kit = new AlertTestKit();
         var tracker = kit.Health();
-        HealthTransition Restarted(int count) => new(kit.Now, StackService.Vllm, "container", HealthState.Degraded, $"container restarted (restart count {count})", IsEvent: true);
+        HealthTransition Restarted(int count) => new(StackService.Vllm, null, HealthState.Degraded, $"container restarted (restart count {count})", kit.Now) { Check = "container", IsEvent = true };
 
         await tracker.OnTransitionAsync(Restarted(1), CancellationToken.None);
         kit.Time.Advance(TimeSpan.FromMinutes(2));

@@ -104,7 +104,7 @@ public sealed class IncidentContinuityTests : IDisposable
         Assert.Null(tracker.Confirmed(StackService.Vllm));
         var second = tracker.Observe(Round(1, HealthState.Down));
 
-        Assert.Equal([new OpsBot.Ops.Monitoring.HealthTransition(StackService.Vllm, null, HealthState.Down, "vllm Down", TestDatabase.Start.AddMinutes(1))], second);
+        Assert.Equal([new HealthTransition(StackService.Vllm, null, HealthState.Down, "vllm Down", TestDatabase.Start.AddMinutes(1))], second);
 
         var recovering = new HealthTransitionTracker(confirmations: 2);
         Assert.Empty(recovering.Observe(Round(0, HealthState.Down)));
@@ -112,7 +112,7 @@ public sealed class IncidentContinuityTests : IDisposable
         Assert.Equal(HealthState.Healthy, Assert.Single(recovering.Observe(Round(1, HealthState.Healthy))).To);
     }
 
-    private OpsBot.Alerts.HealthTransition Vllm(HealthState state, string summary) => new(_time.GetUtcNow(), StackService.Vllm, "status", state, summary);
+    private HealthTransition Vllm(HealthState state, string summary) => new(StackService.Vllm, null, state, summary, _time.GetUtcNow());
 
     /// <summary>One OpsBot run: history opened as the host opens it (abandoned incidents closed), work done, history closed.</summary>
     private async Task<RunResult> RunAsync(Func<Run, Task> work)

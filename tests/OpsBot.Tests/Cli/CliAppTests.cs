@@ -9,6 +9,7 @@ using OpsBot.Cli;
 using OpsBot.History;
 using OpsBot.Operations;
 using OpsBot.Ops;
+using OpsBot.Ops.Restarts;
 using OpsBot.Tests.History;
 
 namespace OpsBot.Tests.Cli;
@@ -362,7 +363,7 @@ public sealed class CliAppTests : IDisposable
     {
         await using var services = Services();
         var now = DateTimeOffset.UtcNow;
-        await services.GetRequiredService<IRestartAuditStore>().RecordAsync(
+        await services.GetRequiredService<RestartAuditStore>().RecordAsync(
             new RestartAuditEntry(StackService.Gateway, "alice", now.AddMinutes(-5), now.AddMinutes(-4), true, "gateway active again", TimeSpan.FromSeconds(40)), CancellationToken.None);
 
         var (exit, output) = await RunAsync(services, "history", "restarts", "--hours", "48");

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using OpsBot.Alerts;
 using OpsBot.History;
 using OpsBot.Ops;
+using OpsBot.Ops.Restarts;
 
 namespace OpsBot.Tests.History;
 

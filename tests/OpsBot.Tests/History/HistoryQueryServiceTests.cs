@@ -1,6 +1,7 @@
 using OpsBot.Alerts;
 using OpsBot.History;
 using OpsBot.Ops;
+using OpsBot.Ops.Restarts;
 
 namespace OpsBot.Tests.History;
 

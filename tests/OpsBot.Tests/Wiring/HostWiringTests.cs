@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using NSubstitute;
 using OpsBot.Alerts;
 using OpsBot.Charts;
+using OpsBot.History;
 using OpsBot.Hosting;
 using OpsBot.Ops;
 using OpsBot.Ops.Restarts;
@@ -22,7 +23,7 @@ public sealed class HostWiringTests
         var services = Build();
 
         Assert.IsType<MaintenanceRestartService>(services.GetRequiredService<IRestartService>());
-        Assert.IsType<HistoryRestartAuditLog>(services.GetRequiredService<IRestartAuditLog>());
+        Assert.IsType<RestartAuditStore>(services.GetRequiredService<IRestartAuditLog>());
         Assert.IsType<MonitorTransitionSource>(services.GetRequiredService<IHealthTransitionSource>());
     }
 

@@ -1,4 +1,15 @@
 namespace OpsBot.Ops.Monitoring;
 
-/// <summary>A service changed state. <see cref="From"/> is null for the first observation after start.</summary>
-public sealed record HealthTransition(StackService Service, HealthState? From, HealthState To, string Summary, DateTimeOffset At);
+/// <summary>
+/// A service changed state. <see cref="From"/> is null for the first observation after start. <see cref="Check"/> names the
+/// check within the service (<c>status</c> for the monitors, which judge a service as a whole; <c>reachable</c>,
+/// <c>container</c>, <c>unit-active</c>, <c>port</c>… for finer sources); <see cref="Summary"/> says what was seen.
+/// <see cref="IsEvent"/> marks something that happened rather than a state (a container restarted): it is alerted once,
+/// never resolved.
+/// </summary>
+public sealed record HealthTransition(StackService Service, HealthState? From, HealthState To, string Summary, DateTimeOffset At)
+{
+    public string Check { get; init; } = "status";
+
+    public bool IsEvent { get; init; }
+}

@@ -29,16 +29,16 @@ public sealed partial class InMemoryRestartAuditLog : IRestartAuditLog
             }
         }
 
-        LogEntry(entry.Service, entry.RequestedBy, entry.RequestedAt, entry.Succeeded ? "succeeded" : "failed",
+        LogEntry(entry.Service, entry.RequestedBy, entry.StartedAt, entry.Succeeded ? "succeeded" : "failed",
             entry.Elapsed.TotalSeconds, entry.TimeToHealthy?.TotalSeconds, entry.Message);
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<RestartAuditEntry>> GetRecentAsync(int max, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<RestartAuditEntry>> GetRecentAsync(int count, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            return Task.FromResult<IReadOnlyList<RestartAuditEntry>>(_entries.Take(max).ToArray());
+            return Task.FromResult<IReadOnlyList<RestartAuditEntry>>(_entries.Take(count).ToArray());
         }
     }
 

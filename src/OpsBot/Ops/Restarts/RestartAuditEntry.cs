@@ -4,8 +4,11 @@ namespace OpsBot.Ops.Restarts;
 public sealed record RestartAuditEntry(
     StackService Service,
     string RequestedBy,
-    DateTimeOffset RequestedAt,
+    DateTimeOffset StartedAt,
+    DateTimeOffset FinishedAt,
     bool Succeeded,
     string Message,
-    TimeSpan Elapsed,
-    TimeSpan? TimeToHealthy);
+    TimeSpan? TimeToHealthy)
+{
+    public TimeSpan Elapsed => FinishedAt - StartedAt;
+}
