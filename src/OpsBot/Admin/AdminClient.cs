@@ -7,6 +7,7 @@ using OpsBot.Charts;
 using OpsBot.Cli;
 using OpsBot.History;
 using OpsBot.Ops;
+using OpsBot.Status;
 
 namespace OpsBot.Admin;
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using OpsBot.Charts;
 using OpsBot.Cli;
 using OpsBot.History;
+using OpsBot.Status;
 
 namespace OpsBot.Admin;
 

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using OpsBot.Cli;
 using OpsBot.History;
 using OpsBot.Ops;
+using OpsBot.Status;
 
 namespace OpsBot.Admin;
 

@@ -5,6 +5,7 @@ using OpsBot.Charts;
 using OpsBot.History;
 using OpsBot.Hosting;
 using OpsBot.Ops;
+using OpsBot.Status;
 
 namespace OpsBot.Cli;
 

@@ -1,5 +1,6 @@
 using OpsBot.History;
 using OpsBot.Ops;
+using OpsBot.Status;
 
 namespace OpsBot.Cli;
 

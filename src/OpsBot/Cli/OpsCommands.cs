@@ -7,7 +7,7 @@ using OpsBot.Components;
 using OpsBot.Hosting;
 using OpsBot.History;
 using OpsBot.Ops;
-using OpsBot.ProxyCore.Events;
+using OpsBot.Status;
 
 namespace OpsBot.Cli;
 
@@ -24,9 +24,6 @@ public sealed class OpsCommands
     /// <summary>The one wording for a line count out of range, from the CLI's parser and the admin endpoint alike.</summary>
     public static string LinesOutOfRange(long lines) => $"lines must be 1–{MaxLogLines} (got {lines})";
 
-    private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan AvailabilityWindow = TimeSpan.FromHours(24);
-
     private readonly IServiceProvider _services;
     private readonly TimeProvider _time;
 
@@ -36,55 +33,9 @@ public sealed class OpsCommands
         _time = time;
     }
 
-    /// <param name="inService">
-    /// True inside the running service. The CLI passes false: its own process has no proxy counters,
-    /// silences or maintenance windows, so it shows traffic from history instead of empty live numbers.
-    /// </param>
-    public async Task<StatusReport> GetStatusAsync(bool inService, CancellationToken cancellationToken)
-    {
-        StackStatus? stack = null;
-        string? stackError = null;
-        IReadOnlyList<ComponentStatus>? serviceComponents = null;
-        if (Optional<IStatusService>(out var statusProblem) is { } statusService)
-        {
-            try
-            {
-                using var timeout = new CancellationTokenSource(StatusTimeout, _time);
-                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-                stack = await statusService.GetStatusAsync(linked.Token);
-                if (!inService && Optional<ProxyHealthProbe>() is { } probe)
-                {
-                    (var proxy, serviceComponents) = await probe.ProbeServiceAsync(linked.Token);
-                    stack = stack with { Services = [.. stack.Services.Select(s => s.Service == StackService.Proxy ? proxy : s)] };
-                }
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                stackError = ex is OperationCanceledException ? $"status did not answer within {AlertText.Duration(StatusTimeout)}" : ex.Message;
-            }
-        }
-        else
-        {
-            stackError = $"the status service is unavailable: {statusProblem}";
-        }
-
-        var history = Optional<IHistoryQueryService>();
-        var availability = history is null ? null : await history.GetAvailabilityAsync(AvailabilityWindow, cancellationToken);
-        IReadOnlyList<IncidentRecord> incidents = history is null ? [] : await history.GetRecentIncidentsAsync(5, cancellationToken);
-        var mutes = Optional<AlertMutes>();
-        return new StatusReport(
-            _time.GetUtcNow(),
-            stack,
-            stackError,
-            inService ? Optional<IProxyStatistics>()?.GetSnapshot() : null,
-            availability,
-            incidents,
-            history?.GetHealth(),
-            inService && mutes is not null ? mutes.GetActiveSilences() : [],
-            inService && mutes is not null ? mutes.GetActiveMaintenance() : [],
-            // The CLI's own process never runs the components: what the running service says counts, else what the configuration decides.
-            serviceComponents ?? Optional<ComponentStates>()?.Snapshot());
-    }
+    /// <summary>The status snapshot (<see cref="StatusSnapshotService"/>); <paramref name="inService"/> is false in the CLI's own process.</summary>
+    public Task<StatusReport> GetStatusAsync(bool inService, CancellationToken cancellationToken) =>
+        _services.GetRequiredService<StatusSnapshotService>().BuildAsync(inService, cancellationToken);
 
     public async Task<LogTail> GetLogsAsync(StackService service, int lines, CancellationToken cancellationToken)
     {
@@ -201,29 +152,9 @@ public sealed class OpsCommands
         return new ConfigCheckReport(problems, notes);
     }
 
-    // A part whose options are invalid cannot be built; the command still answers with what it has
-    // (check-config is where the invalid options are reported).
-    private T? Optional<T>() where T : class => Optional<T>(out _);
+    private T? Optional<T>() where T : class => _services.GetOptional<T>();
 
-    private T? Optional<T>(out string? problem) where T : class
-    {
-        problem = null;
-        try
-        {
-            return _services.GetService<T>() ?? Missing<T>(out problem);
-        }
-        catch (OptionsValidationException ex)
-        {
-            problem = $"its configuration is invalid ({ex.OptionsType.Name}); run `opsbot check-config`";
-            return null;
-        }
-    }
-
-    private static T? Missing<T>(out string problem) where T : class
-    {
-        problem = "it is not part of this build";
-        return null;
-    }
+    private T? Optional<T>(out string? problem) where T : class => _services.GetOptional<T>(out problem);
 
     private static IEnumerable<string> Failures(Exception exception)
     {

@@ -8,6 +8,7 @@ using OpsBot.Discord.Commands;
 using OpsBot.Discord.Gateway;
 using OpsBot.Discord.Interactions;
 using OpsBot.Discord.Rest;
+using OpsBot.Status;
 
 namespace OpsBot.Discord;
 
@@ -17,7 +18,7 @@ public static class DiscordServiceCollectionExtensions
     /// Adds the Discord bot (gateway, REST client, slash commands) bound to the <c>Discord</c> configuration section.
     /// Without <c>Discord:Token</c> only a one-line notice and a no-op <see cref="IDiscordMessageSender"/> are added; with a token
     /// and an invalid rest of the section the bot is disabled (<see cref="ComponentStates"/>) and nothing of it starts.
-    /// Command handlers resolve IStatusService, ILogTailService, IRestartService and ISmokeTestService from the container.
+    /// Command handlers resolve the status snapshot (IStatusService and the optional parts it reads), IChartService when charts are on, ILogTailService, IRestartService and ISmokeTestService from the container.
     /// </summary>
     public static IServiceCollection AddDiscordBot(this IServiceCollection services, IConfiguration configuration)
     {
@@ -67,8 +68,11 @@ public static class DiscordServiceCollectionExtensions
                 .AddModule<RestartModule>()
                 .AddModule<SmokeModule>()
                 .AddModule<SilenceModule>()
-                .AddModule<HistoryModule>();
+                .AddModule<HistoryModule>()
+                .AddModule<ChartModule>();
         });
+        // /status draws the same snapshot as `opsbot status`.
+        services.TryAddSingleton<StatusSnapshotService>();
         services.TryAddSingleton<InteractionDeduplicator>();
         services.TryAddSingleton<RestartConfirmations>();
         services.TryAddSingleton<RestartCooldowns>();

@@ -4,6 +4,7 @@ using OpsBot.Alerts;
 using OpsBot.Cli;
 using OpsBot.History;
 using OpsBot.Ops;
+using OpsBot.Status;
 using OpsBot.ProxyCore.Events;
 
 namespace OpsBot.Tests.Admin;
