@@ -8,6 +8,7 @@ using OpsBot.Cli;
 using OpsBot.History;
 using OpsBot.Operations;
 using OpsBot.Ops;
+using OpsBot.Status;
 
 namespace OpsBot.Admin;
 

@@ -25,5 +25,15 @@ public static class AlertTargets
         return known;
     }
 
+    /// <summary>What a silence covers, as people read it: "vLLM alerts", "all alerts" (service names from <see cref="StackServiceNames"/>).</summary>
+    public static string Describe(AlertTarget? target) => target switch
+    {
+        null => "all alerts",
+        AlertTarget.Vllm => $"{StackServiceNames.Of(StackService.Vllm)} alerts",
+        AlertTarget.Proxy => $"{StackServiceNames.Of(StackService.Proxy)} alerts",
+        AlertTarget.Gateway => $"{StackServiceNames.Of(StackService.Gateway)} alerts",
+        _ => "no-reply alerts",
+    };
+
     public static string Name(AlertTarget? target) => EnumNames<SilenceTarget>.NameOf(target is { } one ? (SilenceTarget)one : SilenceTarget.All);
 }

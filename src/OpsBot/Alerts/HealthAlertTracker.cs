@@ -280,12 +280,7 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator
         _ => AlertSeverity.Warning,
     };
 
-    private static string Name(StackService service) => service switch
-    {
-        StackService.Vllm => "vLLM",
-        StackService.Proxy => "Proxy",
-        _ => "Gateway",
-    };
+    private static string Name(StackService service) => StackServiceNames.Of(service);
 
     private sealed class CheckState
     {

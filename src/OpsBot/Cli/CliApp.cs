@@ -6,6 +6,7 @@ using OpsBot.History;
 using OpsBot.Hosting;
 using OpsBot.Operations;
 using OpsBot.Ops;
+using OpsBot.Status;
 
 namespace OpsBot.Cli;
 

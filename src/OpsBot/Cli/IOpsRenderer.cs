@@ -1,6 +1,7 @@
 using OpsBot.History;
 using OpsBot.Operations;
 using OpsBot.Ops;
+using OpsBot.Status;
 
 namespace OpsBot.Cli;
 

@@ -5,6 +5,7 @@ using OpsBot.Components;
 using OpsBot.History;
 using OpsBot.Operations;
 using OpsBot.Ops;
+using OpsBot.Status;
 
 namespace OpsBot.Cli;
 
@@ -15,93 +16,15 @@ namespace OpsBot.Cli;
 public sealed class PlainTextRenderer : IOpsRenderer<string>
 {
     private readonly TextStyle _style;
+    private readonly StatusTextRenderer _status;
 
-    public PlainTextRenderer(TextStyle? style = null) => _style = style ?? TextStyle.Plain;
-
-    public string RenderStatus(StatusReport report)
+    public PlainTextRenderer(TextStyle? style = null)
     {
-        var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"OpsBot status at {AlertText.DateTime(report.TakenAt)}: {State(report.Overall, StateWord(report.Overall).ToUpperInvariant())}");
-        if (report.Stack is { } stack)
-        {
-            foreach (var service in stack.Services)
-            {
-                text.AppendLine(CultureInfo.InvariantCulture, $"  {ServiceName(service.Service),-8} {TextLayout.PadRight(State(service.State, StateWord(service.State)), 9)} {service.Summary}");
-                foreach (var (label, value) in service.Details)
-                {
-                    text.AppendLine(CultureInfo.InvariantCulture, $"  {"",-8} {"",-9} {label}: {value}");
-                }
-            }
-        }
-        else
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  stack status unavailable: {report.StackError}");
-        }
-
-        if (report.Components is { Count: > 0 } components)
-        {
-            RenderComponents(text, components);
-        }
-
-        if (report.Proxy is { } proxy)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"Proxy: {AlertText.Plural(proxy.TotalRequests, "request", "requests")} since {AlertText.DateTime(proxy.StartedAt)} (up {AlertText.Duration(proxy.Uptime)}); "
-                + $"last hour: {AlertText.Plural(proxy.RequestsLastHour, "request", "requests")}, {AlertText.Plural(proxy.ErrorsLastHour, "error", "errors")}, "
-                + $"{AlertText.Plural(proxy.EmptyAnswersLastHour, "empty answer", "empty answers")}");
-            if (proxy.LastFailureAt is { } lastFailure)
-            {
-                text.AppendLine(CultureInfo.InvariantCulture, $"  last failure {AlertText.DateTime(lastFailure)}: {proxy.LastFailure}");
-            }
-        }
-
-        if (report.Availability is { } availability)
-        {
-            text.AppendLine(Uptime(availability, report.Stack));
-        }
-
-        if (report.RecentIncidents.Count > 0)
-        {
-            text.AppendLine("Last incidents:");
-            foreach (var incident in report.RecentIncidents)
-            {
-                text.AppendLine(Incident(incident, report.TakenAt));
-            }
-        }
-        else if (report.History is { IsAvailable: true })
-        {
-            text.AppendLine("Last incidents: none recorded");
-        }
-
-        foreach (var silence in report.Silences)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"Silenced: {AlertTargets.Name(silence.Target)} until {AlertText.Time(silence.Until)} by {silence.RequestedBy}");
-        }
-
-        foreach (var maintenance in report.Maintenance)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"Maintenance: {ServiceName(maintenance.Service)} since {AlertText.Time(maintenance.Since)} ({maintenance.Reason})");
-        }
-
-        if (report.History is { IsAvailable: false } history && history.State != HistoryState.NotOpened)
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"History: {history.State.ToString().ToLowerInvariant()} ({history.DatabasePath}: {history.Problem})");
-        }
-
-        return text.ToString();
+        _style = style ?? TextStyle.Plain;
+        _status = new StatusTextRenderer(_style);
     }
 
-    /// <summary>One line for the running components, then one per component that is not (state and why).</summary>
-    private static void RenderComponents(StringBuilder text, IReadOnlyList<ComponentStatus> components)
-    {
-        var running = components.Where(c => c.State == ComponentState.Running).Select(c => c.Name).ToList();
-        text.AppendLine(running.Count == components.Count
-            ? "Components: all running"
-            : $"Components: {(running.Count == 0 ? "none running" : string.Join(", ", running) + " running")}");
-        foreach (var component in components.Where(c => c.State != ComponentState.Running))
-        {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  {component.Name,-14} {component.StateName,-9} {component.Reason}");
-        }
-    }
+    public string RenderStatus(StatusReport report) => _status.Render(report);
 
     public string RenderLogs(LogTail tail)
     {
@@ -117,8 +40,8 @@ public sealed class PlainTextRenderer : IOpsRenderer<string>
 
     /// <summary>The line above the log lines, or why there are none.</summary>
     public string LogsHeader(LogTail tail) => tail.Error is not null
-        ? $"Cannot read the {ServiceName(tail.Service)} log: {tail.Error}"
-        : $"Last {tail.Lines.Count} of {AlertText.Plural(tail.RequestedLines, "requested line", "requested lines")} of the {ServiceName(tail.Service)} log:";
+        ? $"Cannot read the {StackServiceNames.Of(tail.Service)} log: {tail.Error}"
+        : $"Last {tail.Lines.Count} of {AlertText.Plural(tail.RequestedLines, "requested line", "requested lines")} of the {StackServiceNames.Of(tail.Service)} log:";
 
     public string RenderSmokeProgress(string step, TimeSpan elapsed) =>
         string.Create(CultureInfo.InvariantCulture, $"[{elapsed.TotalSeconds,6:0.0}s] {step}{Environment.NewLine}");
@@ -188,18 +111,18 @@ public sealed class PlainTextRenderer : IOpsRenderer<string>
         var all = report.Query.Kind == HistoryKind.All;
         if (report.Availability is { } availability)
         {
-            text.AppendLine(Uptime(availability));
+            text.AppendLine(_status.Uptime(availability));
         }
 
         if (all || report.Query.Kind == HistoryKind.Incidents)
         {
-            Section(text, "Incidents", report.Incidents, i => Incident(i, report.To));
+            Section(text, "Incidents", report.Incidents, i => StatusTextRenderer.Incident(i, report.To));
         }
 
         if (all || report.Query.Kind == HistoryKind.Restarts)
         {
             Section(text, "Restarts", report.Restarts, r =>
-                $"  {AlertText.DateTime(r.StartedAt)}  {ServiceName(r.Service),-8} by {r.RequestedBy}: {(r.Succeeded ? "ok" : "FAILED")} in {AlertText.Duration(r.Elapsed)}"
+                $"  {AlertText.DateTime(r.StartedAt)}  {StackServiceNames.Of(r.Service),-8} by {r.RequestedBy}: {(r.Succeeded ? "ok" : "FAILED")} in {AlertText.Duration(r.Elapsed)}"
                 + (r.TimeToHealthy is { } healthy ? $", healthy after {AlertText.Duration(healthy)}" : "") + $" ({r.Message})");
         }
 
@@ -242,57 +165,6 @@ public sealed class PlainTextRenderer : IOpsRenderer<string>
             text.AppendLine(line(item));
         }
     }
-
-    /// <summary>
-    /// Uptime from history, squared with the state now: a service that is down right now is said to be down,
-    /// never "100 %" (its outage may not be recorded yet, or history is not the service's), and the headline
-    /// "up N %" is left out while anything is down.
-    /// </summary>
-    private string Uptime(AvailabilityReport availability, StackStatus? now = null)
-    {
-        var over = availability.Covered >= availability.RequestedWindow - TimeSpan.FromMinutes(1)
-            ? AlertText.Duration(availability.RequestedWindow)
-            : $"{AlertText.Duration(availability.Covered)} (history starts {AlertText.DateTime(availability.From)})";
-        var downNow = now?.Services.Where(s => s.State == HealthState.Down).Select(s => s.Service).ToHashSet() ?? [];
-        var services = string.Join(", ", availability.Services.Select(s => !downNow.Contains(s.Service)
-            ? $"{ServiceName(s.Service)} {Percent(s.UptimePercent)}"
-            : s.UptimePercent < 100.0
-                ? $"{ServiceName(s.Service)} {Percent(s.UptimePercent)}, {_style.Bad("down now")}"
-                : $"{ServiceName(s.Service)} {_style.Bad("down now")} (no outage recorded yet)"));
-        return downNow.Count == 0
-            ? $"Uptime: up {Percent(availability.UptimePercent)} over {over} ({services})"
-            : $"Uptime over {over}: {services}";
-    }
-
-    private static string Incident(IncidentRecord incident, DateTimeOffset now)
-    {
-        var state = incident.ResolvedAt is { } resolved
-            ? $"lasted {AlertText.Duration(resolved - incident.OpenedAt)}"
-            : $"OPEN for {AlertText.Duration(now - incident.OpenedAt)}";
-        var count = incident.Occurrences > 1 ? $", {incident.Occurrences} times" : "";
-        var maintenance = incident.DuringMaintenance ? ", during maintenance" : "";
-        return $"  {AlertText.DateTime(incident.OpenedAt)}  {incident.Severity.ToString().ToLowerInvariant(),-8} {incident.Title} ({state}{count}{maintenance})";
-    }
-
-    /// <summary>One decimal, but never "100.0 %" for anything short of 100 (a 10-second outage in a day is 99.99 %).</summary>
-    private static string Percent(double value) =>
-        (value < 100.0 ? Math.Min(value, 99.9) : value).ToString("0.0", CultureInfo.InvariantCulture) + " %";
-
-    private string State(HealthState state, string word) => state switch
-    {
-        HealthState.Healthy => _style.Good(word),
-        HealthState.Degraded or HealthState.Unknown => _style.Warning(word),
-        _ => _style.Bad(word),
-    };
-
-    private static string StateWord(HealthState state) => state.ToString().ToLowerInvariant();
-
-    private static string ServiceName(StackService service) => service switch
-    {
-        StackService.Vllm => "vLLM",
-        StackService.Proxy => "proxy",
-        _ => "gateway",
-    };
 
     private static string Kind(HistoryKind kind) => kind switch
     {

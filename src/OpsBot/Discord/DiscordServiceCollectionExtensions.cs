@@ -71,7 +71,8 @@ public static class DiscordServiceCollectionExtensions
                 .AddModule<RestartModule>()
                 .AddModule<SmokeModule>()
                 .AddModule<SilenceModule>()
-                .AddModule<HistoryModule>();
+                .AddModule<HistoryModule>()
+                .AddModule<ChartModule>();
         });
         services.TryAddSingleton<InteractionDeduplicator>();
         services.TryAddSingleton<RestartConfirmations>();

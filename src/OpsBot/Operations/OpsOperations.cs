@@ -2,6 +2,7 @@ using OpsBot.Charts;
 using OpsBot.Components;
 using OpsBot.History;
 using OpsBot.Ops;
+using OpsBot.Status;
 
 namespace OpsBot.Operations;
 

@@ -1,4 +1,9 @@
 namespace OpsBot.Ops;
 
 /// <summary>One service's state for /status: a headline state plus labelled detail lines.</summary>
-public sealed record ServiceStatus(StackService Service, HealthState State, string Summary, IReadOnlyList<KeyValuePair<string, string>> Details);
+/// <param name="Summary">Why the state is what it is, in a few words (the reason an operator reads first when it is not healthy).</param>
+public sealed record ServiceStatus(StackService Service, HealthState State, string Summary, IReadOnlyList<KeyValuePair<string, string>> Details)
+{
+    /// <summary>The figures behind <see cref="Details"/>, typed, for the status renderers.</summary>
+    public ServiceFacts Facts { get; init; } = ServiceFacts.None;
+}

@@ -31,16 +31,21 @@ public sealed class DiscordAlertSink : IAlertSink
                 new DiscordEmbed
                 {
                     Description = alert.Text,
-                    Color = alert.Severity switch
-                    {
-                        AlertSeverity.Critical => DiscordColors.Red,
-                        AlertSeverity.Warning => DiscordColors.Orange,
-                        _ => DiscordColors.Green,
-                    },
+                    Color = Color(alert),
                     Timestamp = alert.CreatedAt,
                 },
             ],
         };
         await discord.SendAsync(channel, message, cancellationToken);
     }
+
+    /// <summary>The incident's colour while it lasts; green once it is resolved, whatever its severity was.</summary>
+    public static int Color(OutgoingAlert alert) => alert.Kind == AlertKind.Resolved
+        ? DiscordColors.Green
+        : alert.Severity switch
+        {
+            AlertSeverity.Critical => DiscordColors.Red,
+            AlertSeverity.Warning => DiscordColors.Orange,
+            _ => DiscordColors.Green,
+        };
 }

@@ -131,7 +131,7 @@ public sealed class CliAgainstRunningServiceTests : IAsyncLifetime
         Assert.True(exit is 0 or 1, $"exit {exit}: {stdout}");
         // The service's own listener, not a probe from outside: only the service knows its uptime and counters.
         Assert.Contains("Proxy: ", stdout);
-        Assert.Contains($"listener: http://127.0.0.1:{_service.Port}/", stdout);
+        Assert.Contains($"listening on port {_service.Port}", stdout);
         Assert.All(stdout.Split('\n'), l => Assert.True(l.Length <= 80, l));
         Assert.DoesNotContain('\e', stdout);
     }

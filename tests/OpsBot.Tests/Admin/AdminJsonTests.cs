@@ -7,6 +7,7 @@ using OpsBot.Operations;
 using OpsBot.Ops;
 using OpsBot.Ops.Restarts;
 using OpsBot.ProxyCore.Events;
+using OpsBot.Status;
 
 namespace OpsBot.Tests.Admin;
 

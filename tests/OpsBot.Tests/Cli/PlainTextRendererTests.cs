@@ -3,6 +3,7 @@ using OpsBot.Cli;
 using OpsBot.History;
 using OpsBot.Operations;
 using OpsBot.Ops;
+using OpsBot.Status;
 
 namespace OpsBot.Tests.Cli;
 
@@ -28,7 +29,7 @@ public sealed class PlainTextRendererTests
         Assert.Contains("Uptime: up 99.2 % over 24 h (vLLM 99.2 %, proxy 100.0 %, gateway 100.0 %)", text);
         Assert.Contains("warning  No reply from agent (OPEN for 20 min, 4 times)", text);
         Assert.Contains("critical vLLM reachable down (lasted 12 min, during maintenance)", text);
-        Assert.Contains("Silenced: gateway until 12:30:00 UTC by alice", text);
+        Assert.Contains("Silenced: gateway alerts until 12:30:00 UTC by alice", text);
     }
 
     [Fact]

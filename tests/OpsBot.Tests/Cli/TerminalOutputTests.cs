@@ -4,6 +4,7 @@ using OpsBot.Cli;
 using OpsBot.History;
 using OpsBot.Operations;
 using OpsBot.Ops;
+using OpsBot.Status;
 using OpsBot.ProxyCore.Events;
 
 namespace OpsBot.Tests.Cli;
@@ -42,12 +43,13 @@ public sealed class TerminalOutputTests
     }
 
     [Theory]
-    [InlineData(1, 1, 1, "Proxy: 1 request since", "last hour: 1 request, 1 error, 1 empty answer")]
-    [InlineData(2, 0, 3, "Proxy: 2 requests since", "last hour: 2 requests, 0 errors, 3 empty answers")]
+    [InlineData(1, 1, 1, "Proxy: 1 request since", "1 request · 1 error · 1 empty")]
+    [InlineData(2, 0, 3, "Proxy: 2 requests since", "2 requests · 0 errors · 3 empty")]
     public void Counts_read_as_english(int requests, int errors, int empty, string total, string lastHour)
     {
         var report = Report(new StackStatus(Now, [new ServiceStatus(StackService.Proxy, HealthState.Healthy, "listening", [])]),
-            proxy: new ProxyStatisticsSnapshot(Now.AddHours(-1), TimeSpan.FromHours(1), requests, requests, errors, empty, null, null));
+            proxy: new ProxyStatisticsSnapshot(Now.AddHours(-1), TimeSpan.FromHours(1), requests, requests, errors, empty, null, null))
+            with { LastHour = new ProxyTraffic(requests, errors, empty) };
 
         var text = new PlainTextRenderer().RenderStatus(report).ReplaceLineEndings(" ");
 

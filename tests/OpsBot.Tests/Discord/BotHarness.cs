@@ -49,7 +49,9 @@ public sealed class BotHarness : IAsyncDisposable
     public DiscordGatewayClient Gateway => Host.Services.GetRequiredService<DiscordGatewayClient>();
 
     /// <param name="time">The bot's clock; share it with <see cref="FakeDiscordOptions.TimeProvider"/> to move both at once.</param>
-    public static async Task<BotHarness> StartAsync(Action<Dictionary<string, string?>>? configure = null, FakeDiscordOptions? fake = null, bool waitForReady = true, TimeProvider? time = null)
+    /// <param name="services">Registers what a test adds to the bot's host (a chart service, a history), before the bot.</param>
+    public static async Task<BotHarness> StartAsync(
+        Action<Dictionary<string, string?>>? configure = null, FakeDiscordOptions? fake = null, bool waitForReady = true, TimeProvider? time = null, Action<IServiceCollection>? services = null)
     {
         var server = await FakeDiscordServer.StartAsync(fake);
         var config = new Dictionary<string, string?>
@@ -69,7 +71,7 @@ public sealed class BotHarness : IAsyncDisposable
         configure?.Invoke(config);
         var logs = new LogCapture();
         var mocks = new Mocks();
-        var host = Build(config, logs, mocks, time);
+        var host = Build(config, logs, mocks, time, services);
         try
         {
             await host.StartAsync();
@@ -89,7 +91,7 @@ public sealed class BotHarness : IAsyncDisposable
         return new BotHarness(server, host, logs, mocks);
     }
 
-    public static IHost Build(Dictionary<string, string?> config, LogCapture logs, Mocks? mocks = null, TimeProvider? time = null)
+    public static IHost Build(Dictionary<string, string?> config, LogCapture logs, Mocks? mocks = null, TimeProvider? time = null, Action<IServiceCollection>? services = null)
     {
         mocks ??= new Mocks();
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -107,6 +109,7 @@ public sealed class BotHarness : IAsyncDisposable
             builder.Services.AddSingleton(time);
         }
 
+        services?.Invoke(builder.Services);
         builder.Services.AddDiscordBot(builder.Configuration);
         return builder.Build();
     }

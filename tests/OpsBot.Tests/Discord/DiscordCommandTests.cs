@@ -3,6 +3,7 @@ using NSubstitute;
 using OpsBot.Discord;
 using OpsBot.FakeDiscord;
 using OpsBot.Ops;
+using OpsBot.Tests.Status;
 
 namespace OpsBot.Tests.Discord;
 
@@ -11,14 +12,14 @@ public sealed class DiscordCommandTests
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(8);
 
     [Fact]
-    public async Task Status_is_deferred_then_the_original_is_edited_with_a_field_per_service_coloured_by_the_worst_state()
+    public async Task Status_is_deferred_then_the_original_is_edited_with_a_headline_per_service_coloured_by_the_worst_state()
     {
         await using var bot = await BotHarness.StartAsync();
         bot.Status.GetStatusAsync(Arg.Any<CancellationToken>()).Returns(new StackStatus(DateTimeOffset.UtcNow,
         [
-            new ServiceStatus(StackService.Vllm, HealthState.Healthy, "serving", [new("model", "qwen3-coder-next"), new("kv cache", "41%")]),
-            new ServiceStatus(StackService.Proxy, HealthState.Degraded, "slow", [new("p95", "2.1 s")]),
-            new ServiceStatus(StackService.Gateway, HealthState.Healthy, "up", []),
+            StatusSamples.Vllm(),
+            new ServiceStatus(StackService.Proxy, HealthState.Degraded, "7 of 12 requests failed in the last hour", []),
+            StatusSamples.Gateway(),
         ]));
 
         var interaction = await bot.Discord.DispatchInteractionAsync(bot.Discord.Interactions.SlashCommand("status"));
@@ -30,11 +31,15 @@ public sealed class DiscordCommandTests
         Assert.Equal(200, edit.Status);
         var embed = edit.Json!["embeds"]![0]!;
         Assert.Equal(DiscordColors.Orange, embed["color"]!.GetValue<int>());
+        var headline = embed["description"]!.GetValue<string>().Split('\n');
+        Assert.Equal(["✅ **vLLM** · KV cache 41 %", "⚠️ **proxy** · degraded"], headline[..2]);
+        Assert.StartsWith("✅ **gateway** · started <t:", headline[2]);
         var fields = embed["fields"]!.AsArray();
-        Assert.Equal(3, fields.Count);
-        Assert.Contains("vllm", fields[0]!["name"]!.GetValue<string>());
-        Assert.Contains("**model**: qwen3-coder-next", fields[0]!["value"]!.GetValue<string>());
-        Assert.Contains("Degraded", fields[1]!["name"]!.GetValue<string>());
+        Assert.Equal(["vLLM", "proxy · last hour", "gateway"], fields.Select(f => f!["name"]!.GetValue<string>()));
+        Assert.StartsWith("Qwen/Qwen3-Coder-Next-FP8\n2 running · 1 waiting", fields[0]!["value"]!.GetValue<string>());
+        Assert.Equal("7 of 12 requests failed in the last hour", fields[1]!["value"]!.GetValue<string>());
+        // Charts are not part of this bot's build: no button that could only answer "off".
+        Assert.Empty(edit.Json["components"]?.AsArray() ?? []);
         Assert.Equal(5, interaction.CallbackType);
         Assert.Same(interaction.Original, interaction.Edits.Last());
     }

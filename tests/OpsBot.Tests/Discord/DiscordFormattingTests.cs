@@ -6,6 +6,7 @@ using OpsBot.Discord.Commands;
 using OpsBot.Discord.Interactions;
 using OpsBot.Discord.Rest;
 using OpsBot.Ops;
+using OpsBot.Status;
 
 namespace OpsBot.Tests.Discord;
 
@@ -122,12 +123,13 @@ public sealed class DiscordFormattingTests
     public void Status_embed_colour_follows_the_worst_state()
     {
         var now = DateTimeOffset.UtcNow;
-        StackStatus Status(params HealthState[] states) => new(now, states.Select((s, i) => new ServiceStatus((StackService)i, s, "x", [])).ToList());
+        StatusReport Status(params HealthState[] states) =>
+            new(now, new StackStatus(now, states.Select((s, i) => new ServiceStatus((StackService)i, s, "x", [])).ToList()), null, null, null, [], null, [], []);
 
-        Assert.Equal(DiscordColors.Green, StatusModule.BuildEmbed(Status(HealthState.Healthy, HealthState.Healthy), now).Color);
-        Assert.Equal(DiscordColors.Grey, StatusModule.BuildEmbed(Status(HealthState.Healthy, HealthState.Unknown), now).Color);
-        Assert.Equal(DiscordColors.Orange, StatusModule.BuildEmbed(Status(HealthState.Degraded, HealthState.Unknown), now).Color);
-        Assert.Equal(DiscordColors.Red, StatusModule.BuildEmbed(Status(HealthState.Healthy, HealthState.Down, HealthState.Degraded), now).Color);
+        Assert.Equal(DiscordColors.Green, StatusEmbedRenderer.BuildEmbed(Status(HealthState.Healthy, HealthState.Healthy), now).Color);
+        Assert.Equal(DiscordColors.Grey, StatusEmbedRenderer.BuildEmbed(Status(HealthState.Healthy, HealthState.Unknown), now).Color);
+        Assert.Equal(DiscordColors.Orange, StatusEmbedRenderer.BuildEmbed(Status(HealthState.Degraded, HealthState.Unknown), now).Color);
+        Assert.Equal(DiscordColors.Red, StatusEmbedRenderer.BuildEmbed(Status(HealthState.Healthy, HealthState.Down, HealthState.Degraded), now).Color);
     }
 
     private static string SamplePath() =>

@@ -30,7 +30,9 @@ public sealed class DiscordRestTests
         {"type":3,"name":"target","description":"Which alerts to post again","required":true,"choices":[{"name":"vllm","value":"vllm"},{"name":"proxy","value":"proxy"},{"name":"gateway","value":"gateway"},{"name":"no-reply","value":"no-reply"},{"name":"all","value":"all"}]}]},
         {"name":"history","type":1,"description":"Show recent incidents, alerts, restarts, smoke tests and traffic","options":[
         {"type":3,"name":"kind","description":"What to show (default all)","required":false,"choices":[{"name":"all","value":"all"},{"name":"incidents","value":"incidents"},{"name":"alerts","value":"alerts"},{"name":"restarts","value":"restarts"},{"name":"smoke","value":"smoke"},{"name":"traffic","value":"traffic"}]},
-        {"type":4,"name":"hours","description":"How far back (1-2160, default 24)","required":false,"min_value":1,"max_value":2160}]}]
+        {"type":4,"name":"hours","description":"How far back (1-2160, default 24)","required":false,"min_value":1,"max_value":2160}]},
+        {"name":"chart","type":1,"description":"Chart proxy traffic, latency and vLLM's KV cache from history","options":[
+        {"type":3,"name":"range","description":"How far back (default 24h)","required":false,"choices":[{"name":"last hour","value":"1h"},{"name":"last 24 h","value":"24h"},{"name":"last 7 days","value":"7d"}]}]}]
         """;
 
     [Fact]
@@ -44,7 +46,7 @@ public sealed class DiscordRestTests
         Assert.Equal(200, put.Status);
         Assert.Equal(ExpectedCommands.Replace("\n", string.Empty, StringComparison.Ordinal).Replace("\r", string.Empty, StringComparison.Ordinal), put.Body);
         Assert.StartsWith("application/json", put.ContentType);
-        await bot.Logs.WaitForAsync(e => e.Message.Contains("Registered 7 Discord commands", StringComparison.Ordinal));
+        await bot.Logs.WaitForAsync(e => e.Message.Contains("Registered 8 Discord commands", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -56,7 +58,7 @@ public sealed class DiscordRestTests
 
         var permissions = bot.Discord.RegisteredCommands!.ToDictionary(c => c!["name"]!.GetValue<string>(), c => c!["default_member_permissions"]?.GetValue<string>());
         Assert.Equal(
-            new Dictionary<string, string?> { ["status"] = null, ["logs"] = null, ["restart"] = "0", ["smoke"] = "0", ["silence"] = "0", ["unsilence"] = "0", ["history"] = null },
+            new Dictionary<string, string?> { ["status"] = null, ["logs"] = null, ["restart"] = "0", ["smoke"] = "0", ["silence"] = "0", ["unsilence"] = "0", ["history"] = null, ["chart"] = null },
             permissions);
     }
 

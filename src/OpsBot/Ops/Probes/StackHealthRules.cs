@@ -38,7 +38,17 @@ public static class StackHealthRules
             (_, _, { Outcome: ContainerProbeOutcome.NotFound }) => (HealthState.Down, o.Container.Error ?? "container not found"),
             _ => (HealthState.Down, $"API unreachable: {o.Health.Describe()}"),
         };
-        return new ServiceStatus(StackService.Vllm, state, summary, details);
+        return new ServiceStatus(StackService.Vllm, state, summary, details)
+        {
+            Facts = new ServiceFacts(
+                Since: o.Container.StartedAt,
+                Restarts: o.Container.Outcome == ContainerProbeOutcome.Found ? o.Container.RestartCount : null,
+                State: o.Container.Outcome == ContainerProbeOutcome.Found ? o.Container.Status : null,
+                Models: o.ModelIds,
+                RequestsRunning: o.Gauges?.RequestsRunning,
+                RequestsWaiting: o.Gauges?.RequestsWaiting,
+                KvCacheUsage: o.Gauges?.KvCacheUsage),
+        };
     }
 
     public static ServiceStatus EvaluateGateway(GatewayObservation o)
@@ -47,6 +57,13 @@ public static class StackHealthRules
         {
             return new ServiceStatus(StackService.Gateway, HealthState.Unknown, "not configured (set Ops:Gateway:Host)", []);
         }
+
+        var facts = new ServiceFacts(
+            Since: o.Unit?.ActiveEnterTimestamp,
+            Restarts: o.Unit?.RestartCount,
+            State: o.Unit is { } u0 ? $"{u0.ActiveState} ({u0.SubState})" : o.ActiveState,
+            Port: o.Port,
+            PortOpen: o.PortOpen);
 
         var port = o.PortOpen ? $"port {o.Port} open" : $"port {o.Port} closed" + (o.PortError is null ? "" : $" ({o.PortError})");
         var details = new List<KeyValuePair<string, string>> { new("unit", o.UnitName), new("port", port) };
@@ -71,8 +88,8 @@ public static class StackHealthRules
         {
             details.Add(new("ssh", sshError));
             return o.PortOpen
-                ? new ServiceStatus(StackService.Gateway, HealthState.Unknown, $"SSH failed: {sshError}; {port}", details)
-                : new ServiceStatus(StackService.Gateway, HealthState.Down, $"{port} and SSH failed: {sshError}", details);
+                ? new ServiceStatus(StackService.Gateway, HealthState.Unknown, $"SSH failed: {sshError}; {port}", details) { Facts = facts }
+                : new ServiceStatus(StackService.Gateway, HealthState.Down, $"{port} and SSH failed: {sshError}", details) { Facts = facts };
         }
 
         var active = o.ActiveState ?? o.Unit?.ActiveState ?? "unknown";
@@ -83,7 +100,7 @@ public static class StackHealthRules
             "activating" or "reloading" or "deactivating" => (HealthState.Degraded, $"{active}, {port}"),
             _ => (HealthState.Down, $"unit is {active}" + (o.Unit is { SubState.Length: > 0 } u ? $" ({u.SubState})" : "") + $", {port}"),
         };
-        return new ServiceStatus(StackService.Gateway, state, summary, details);
+        return new ServiceStatus(StackService.Gateway, state, summary, details) { Facts = facts };
     }
 
     /// <summary>Below this many requests an error ratio says little, so it does not degrade the proxy.</summary>
@@ -105,17 +122,18 @@ public static class StackHealthRules
             details.Add(new("last failure", s.LastFailureAt is { } at ? $"{at:u} {failure}" : failure));
         }
 
+        var facts = new ServiceFacts(Since: s.StartedAt, State: o.ListenerRunning ? "listening" : "stopped", Port: o.Address?.Port, PortOpen: o.ListenerRunning);
         if (!o.ListenerRunning)
         {
-            return new ServiceStatus(StackService.Proxy, HealthState.Down, "proxy listener stopped", details);
+            return new ServiceStatus(StackService.Proxy, HealthState.Down, "proxy listener stopped", details) { Facts = facts };
         }
 
         if (s.RequestsLastHour >= MinimumRequestsForErrorRatio && s.ErrorsLastHour * 2 >= s.RequestsLastHour)
         {
-            return new ServiceStatus(StackService.Proxy, HealthState.Degraded, $"{s.ErrorsLastHour} of {s.RequestsLastHour} requests failed in the last hour", details);
+            return new ServiceStatus(StackService.Proxy, HealthState.Degraded, $"{s.ErrorsLastHour} of {s.RequestsLastHour} requests failed in the last hour", details) { Facts = facts };
         }
 
-        return new ServiceStatus(StackService.Proxy, HealthState.Healthy, $"listening, {s.RequestsLastHour} requests in the last hour", details);
+        return new ServiceStatus(StackService.Proxy, HealthState.Healthy, $"listening, {s.RequestsLastHour} requests in the last hour", details) { Facts = facts };
     }
 
     public static ServiceStatus ProbeFailed(StackService service, string reason) =>

@@ -1,0 +1,137 @@
+using System.Globalization;
+using OpsBot.Alerts;
+using OpsBot.Components;
+using OpsBot.Discord;
+using OpsBot.Discord.Rest;
+using OpsBot.Ops;
+
+namespace OpsBot.Status;
+
+/// <summary>
+/// /status as Discord shows it, laid out for a phone (about 420 px, ~40 characters a line): a headline line per service
+/// (state emoji, name, one figure), then one field per service with the figures an operator acts on, the components that
+/// are not running, silences and maintenance. Times are Discord timestamps, so each reader sees their own zone.
+/// </summary>
+public static class StatusEmbedRenderer
+{
+    /// <summary>About what a 420 px phone shows on one line of an embed.</summary>
+    public const int PhoneLine = 40;
+
+    private static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(30);
+
+    /// <param name="now">When the answer is sent: a snapshot older than 30 s says when it was taken.</param>
+    /// <param name="buttons">Shown under the embed (the "Charts" button, when charts are part of this build).</param>
+    public static DiscordMessage Render(StatusReport report, DateTimeOffset now, IReadOnlyList<DiscordButton>? buttons = null) => new()
+    {
+        Embeds = [BuildEmbed(report, now)],
+        Buttons = buttons ?? [],
+    };
+
+    public static DiscordEmbed BuildEmbed(StatusReport report, DateTimeOffset now)
+    {
+        var services = report.Stack?.Services ?? [];
+        var headline = services.Select(s => HeadlineLine(s, report)).ToList();
+        if (report.Stack is null)
+        {
+            headline.Add($"❔ stack status unavailable: {report.StackError}");
+        }
+        else if (services.Count == 0)
+        {
+            headline.Add("No services reported.");
+        }
+
+        var takenAt = report.Stack?.TakenAt ?? report.TakenAt;
+        if (now - takenAt > StaleAfter)
+        {
+            headline.Add($"_probed {Timestamp(takenAt)}_");
+        }
+
+        var fields = services
+            .Select(s => (Service: s, Lines: StatusFigures.Lines(s, report, Timestamp)))
+            .Where(f => f.Lines.Count > 0)
+            .Select(f => new DiscordEmbedField(FieldName(f.Service), DiscordLimits.Truncate(string.Join("\n", f.Lines), DiscordLimits.FieldValue)))
+            .ToList();
+        if (ComponentsField(report.Components) is { } components)
+        {
+            fields.Add(components);
+        }
+
+        if (AlertsField(report) is { } alerts)
+        {
+            fields.Add(alerts);
+        }
+
+        return new DiscordEmbed
+        {
+            Title = "OpsBot status",
+            Description = DiscordLimits.Truncate(string.Join("\n", headline), DiscordLimits.EmbedDescription),
+            Color = DiscordColors.For(report.Overall),
+            Fields = fields,
+            FooterText = OffFooter(report.Components),
+            Timestamp = takenAt,
+        };
+    }
+
+    /// <summary>"✅ **vLLM** · KV cache 41 %": at most <see cref="PhoneLine"/> characters as a phone shows them.</summary>
+    private static string HeadlineLine(ServiceStatus service, StatusReport report)
+    {
+        var name = StackServiceNames.Of(service.Service);
+        var figure = StatusFigures.Headline(service, report, Timestamp);
+        // Emoji (2 columns), a space, the name, " · ": what is left is the figure's; a timestamp is never cut.
+        var room = PhoneLine - 2 - 1 - name.Length - 3;
+        if (!figure.Contains("<t:", StringComparison.Ordinal))
+        {
+            figure = DiscordLimits.Truncate(figure, room);
+        }
+
+        return $"{Icon(service.State)} **{name}** · {figure}";
+    }
+
+    /// <summary>A Discord timestamp in relative style ("3 hours ago"), drawn in each reader's own language and zone.</summary>
+    public static string Timestamp(DateTimeOffset at) => string.Create(CultureInfo.InvariantCulture, $"<t:{at.ToUnixTimeSeconds()}:R>");
+
+    public static string Icon(HealthState state) => state switch
+    {
+        HealthState.Healthy => "✅",
+        HealthState.Degraded => "⚠️",
+        HealthState.Down => "❌",
+        _ => "❔",
+    };
+
+    private static string FieldName(ServiceStatus service) =>
+        service.Service == StackService.Proxy ? "proxy · last hour" : StackServiceNames.Of(service.Service);
+
+    /// <summary>OpsBot's own parts that are not running (disabled, failed, degraded, starting), each with why.</summary>
+    private static DiscordEmbedField? ComponentsField(IReadOnlyList<ComponentStatus>? components)
+    {
+        var troubled = components?.Where(c => c.State is not (ComponentState.Running or ComponentState.Off)).ToList() ?? [];
+        if (troubled.Count == 0)
+        {
+            return null;
+        }
+
+        var lines = troubled.Select(c => $"{ComponentIcon(c.State)} **{c.Name}** {c.StateName}: {c.Reason}");
+        return new DiscordEmbedField("OpsBot components", DiscordLimits.Truncate(string.Join("\n", lines), DiscordLimits.FieldValue));
+    }
+
+    /// <summary>Components off on purpose (not configured) are no problem: one quiet line at the bottom.</summary>
+    private static string? OffFooter(IReadOnlyList<ComponentStatus>? components) =>
+        components?.Where(c => c.State == ComponentState.Off).Select(c => c.Name).ToList() is { Count: > 0 } off
+            ? DiscordLimits.Truncate($"off: {string.Join(", ", off)}", DiscordLimits.FooterText)
+            : null;
+
+    private static DiscordEmbedField? AlertsField(StatusReport report)
+    {
+        var lines = report.Silences.Select(s => $"🔕 {AlertTargets.Describe(s.Target)} silenced until {Timestamp(s.Until)}")
+            .Concat(report.Maintenance.Select(m => $"🔧 {StackServiceNames.Of(m.Service)} in maintenance since {Timestamp(m.Since)}"))
+            .ToList();
+        return lines.Count == 0 ? null : new DiscordEmbedField("alerts", DiscordLimits.Truncate(string.Join("\n", lines), DiscordLimits.FieldValue));
+    }
+
+    private static string ComponentIcon(ComponentState state) => state switch
+    {
+        ComponentState.Starting => "⏳",
+        ComponentState.Degraded => "⚠️",
+        _ => "❌",
+    };
+}
