@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Proxy benchmark: builds Release (opsbot + the benchmark) and runs one measurement of about 4 minutes (--quick: about 2).
-# Not part of the test suite. Usage: bench/run.sh [--quick] [--no-diagnose]
+# Not part of the test suite. Usage: bench/run.sh [--quick] [--no-diagnose] [--env KEY=VALUE]... (--env: runtime settings for the opsbot processes)
 # bench/run.sh edge runs the memory probes with hostile clients and upstreams instead (about 2 minutes).
 # Results: markdown on stdout and in bench/RESULTS.md. Set OPSBOT_SHARED_DIR if shared/reference is not beside the repo.
 set -euo pipefail

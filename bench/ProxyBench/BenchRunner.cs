@@ -217,7 +217,7 @@ internal static class BenchRunner
             "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--host", "127.0.0.1", "--vllm-url", upstream,
             // Explicit either way: the default has changed before.
             $"--Proxy:ToolStreaming={mode.ToString().ToLowerInvariant()}",
-        ]);
+        ], settings.OpsBotEnvironment);
 
     private static Uri LoopbackUrl(int port) => new($"http://127.0.0.1:{port}");
 

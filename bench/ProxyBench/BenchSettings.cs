@@ -9,6 +9,9 @@ internal sealed record BenchSettings
 
     public string? ResultsPath { get; init; }
 
+    /// <summary>Extra environment for the opsbot processes (<c>--env DOTNET_GCgen0size=0x400000</c>), to measure runtime settings.</summary>
+    public IReadOnlyDictionary<string, string> OpsBotEnvironment { get; init; } = new Dictionary<string, string>();
+
     public int WarmupRequests { get; init; } = 200;
     public TimeSpan WarmupCap { get; init; } = TimeSpan.FromSeconds(8);
     public TimeSpan WarmupConcurrentDuration { get; init; } = TimeSpan.FromSeconds(1);
@@ -42,6 +45,7 @@ internal sealed record BenchSettings
     {
         string? opsbot = null, results = null;
         bool quick = false, diagnose = true;
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -51,7 +55,9 @@ internal sealed record BenchSettings
                 case "--results": results = Next(); break;
                 case "--quick": quick = true; break;
                 case "--no-diagnose": diagnose = false; break;
-                default: throw new ArgumentException($"unknown argument {args[i]}; usage: ProxyBench [--opsbot PATH/opsbot.dll] [--results RESULTS.md] [--quick] [--no-diagnose]");
+                case "--env" when Next().Split('=', 2) is [var key, var value]: environment[key] = value; break;
+                case "--env": throw new ArgumentException("--env needs KEY=VALUE.");
+                default: throw new ArgumentException($"unknown argument {args[i]}; usage: ProxyBench [--opsbot PATH/opsbot.dll] [--results RESULTS.md] [--quick] [--no-diagnose] [--env KEY=VALUE]...");
             }
         }
 
@@ -61,7 +67,7 @@ internal sealed record BenchSettings
             throw new FileNotFoundException($"opsbot.dll not found at {opsbot}; build src/OpsBot in Release or pass --opsbot.");
         }
 
-        var settings = new BenchSettings { OpsBotDll = Path.GetFullPath(opsbot), ResultsPath = results, Diagnose = diagnose };
+        var settings = new BenchSettings { OpsBotDll = Path.GetFullPath(opsbot), ResultsPath = results, Diagnose = diagnose, OpsBotEnvironment = environment };
         return quick
             ? settings with
             {
@@ -78,7 +84,8 @@ internal sealed record BenchSettings
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"warm-up {WarmupRequests} req + {WarmupConcurrentDuration.TotalSeconds:0} s at c={ThroughputConcurrency}; {Rounds} interleaved rounds of {LatencyRequestsPerRound} req (at most {LatencyRoundCap.TotalSeconds:0} s) at c=1 "
-        + $"and {ThroughputRoundDuration.TotalSeconds:0} s at c={ThroughputConcurrency} per target; TTFT {TtftRequests} paced req at c=1; RSS {RssRequests} req of 1 MiB (at most {RssCap.TotalSeconds:0} s) at c={RssConcurrency}, read again {RssRecovery.TotalSeconds:0} s later");
+        + $"and {ThroughputRoundDuration.TotalSeconds:0} s at c={ThroughputConcurrency} per target; TTFT {TtftRequests} paced req at c=1; RSS {RssRequests} req of 1 MiB (at most {RssCap.TotalSeconds:0} s) at c={RssConcurrency}, read again {RssRecovery.TotalSeconds:0} s later")
+        + (OpsBotEnvironment.Count == 0 ? "" : "; opsbot environment " + string.Join(" ", OpsBotEnvironment.Select(e => $"{e.Key}={e.Value}")));
 
     private static string FindOpsBot()
     {
