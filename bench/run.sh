@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
-# Proxy benchmark: builds Release (opsbot + the benchmark) and runs one measurement of about 3 minutes.
-# Not part of the test suite. Usage: bench/run.sh [--quick] [--no-diagnose]
+# Proxy benchmark: builds Release (opsbot + the benchmark) and runs one measurement of about 4 minutes (--quick: about 2).
+# Not part of the test suite. Usage: bench/run.sh [--quick] [--no-diagnose] [--env KEY=VALUE]... (--env: runtime settings for the opsbot processes)
 # bench/run.sh edge runs the memory probes with hostile clients and upstreams instead (about 2 minutes).
 # Results: markdown on stdout and in bench/RESULTS.md. Set OPSBOT_SHARED_DIR if shared/reference is not beside the repo.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+
+# nginx is the baseline: one plain reverse-proxy hop beside the direct upstream (Debian's nginx-light).
+if [[ ! -x /usr/sbin/nginx ]]; then
+  if [[ $(id -u) -eq 0 ]]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx-light >/dev/null
+  else
+    echo "bench: nginx not installed (sudo apt-get install nginx-light); running without the nginx hop baseline" >&2
+  fi
+fi
 
 dotnet build src/OpsBot/OpsBot.csproj -c Release --nologo -v quiet
 dotnet build bench/ProxyBench/ProxyBench.csproj -c Release --nologo -v quiet

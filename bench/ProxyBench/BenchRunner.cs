@@ -9,7 +9,7 @@ using OpsBot.ProxyCore.Proxy;
 namespace OpsBot.Bench;
 
 /// <summary>
-/// One benchmark run: a simulator process, opsbot processes in buffer and stream mode in front of it, and this process as the load generator. Rounds are interleaved across targets so that
+/// One benchmark run: a simulator process, nginx as a plain hop and opsbot processes in buffer and stream mode in front of it, and this process as the load generator. Rounds are interleaved across targets so that
 /// background load on a shared box does not favour whichever target happened to run first.
 /// </summary>
 internal static class BenchRunner
@@ -18,7 +18,6 @@ internal static class BenchRunner
     public const string FindingsMarker = "<!-- findings: kept across runs -->";
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
-    private static readonly TimeSpan TtftStagger = TimeSpan.FromMilliseconds(50);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -38,92 +37,42 @@ internal static class BenchRunner
         var simulatorUrl = new Uri((await simulator.WaitForLineAsync(SimulatorChild.Ready, StartTimeout))[SimulatorChild.Ready.Length..]);
         var upstream = simulatorUrl.ToString().TrimEnd('/');
 
-        var ports = FreePort.Next(2);
-        await using var bufferProxy = StartOpsBot(settings, "proxy buffer", ports[0], upstream, ToolStreamingMode.Buffer);
-        await using var streamProxy = StartOpsBot(settings, "proxy stream", ports[1], upstream, ToolStreamingMode.Stream);
-
-        TargetMeasurements[] all =
-        [
-            new(new BenchTarget("direct", simulatorUrl, null)),
-            new(new BenchTarget("proxy buffer", LoopbackUrl(ports[0]), bufferProxy)),
-            new(new BenchTarget("proxy stream", LoopbackUrl(ports[1]), streamProxy)),
-        ];
-        var live = all.Select(t => (Measurements: t, t.Target)).ToArray();
-
-        foreach (var (_, target) in live)
+        var ports = FreePort.Next(3);
+        List<TargetMeasurements> all = [new(new BenchTarget("direct", simulatorUrl, null))];
+        // One hop at a time, so each start-up has the machine to itself (as after a reboot or a systemd restart).
+        async Task StartAsync(string name, int port, Func<ChildProcess> start)
         {
-            if (target.Proxy is { } proxy)
+            var process = start();
+            var measurements = new TargetMeasurements(new BenchTarget(name, LoopbackUrl(port), process));
+            all.Add(measurements);
+            await client.WaitHealthyAsync(measurements.Target.BaseUrl, () => process.HasExited, name, StartTimeout);
+            measurements.StartToHealthy = Stopwatch.GetElapsedTime(process.StartedAt);
+        }
+
+        try
+        {
+            if (NginxHop.Installed)
             {
-                await client.WaitHealthyAsync(target.BaseUrl, () => proxy.HasExited, proxy.Name, StartTimeout);
+                await StartAsync("nginx hop", ports[0], () => NginxHop.Start("nginx hop", ports[0], simulatorUrl));
             }
-        }
-
-        Log(clock, $"started: simulator {simulatorUrl}, {string.Join(", ", live.Where(l => l.Target.Proxy is not null).Select(l => $"{l.Target.Name} {l.Target.BaseUrl} (pid {l.Target.Proxy!.Id})"))}");
-
-        foreach (var (_, target) in live)
-        {
-            await VerifyAsync(client, target, bodies.OpenClaw, BenchAnswers.FastText, ct);
-            await ClosedLoop.RunAsync(client, target.ChatUri, bodies.OpenClaw, 1, settings.WarmupRequests, settings.WarmupCap, ct);
-            await ClosedLoop.RunAsync(client, target.ChatUri, bodies.OpenClaw, settings.ThroughputConcurrency, int.MaxValue, settings.WarmupConcurrentDuration, ct);
-        }
-
-        Log(clock, "verified and warmed up; latency at c=1");
-        for (var round = 0; round < settings.Rounds; round++)
-        {
-            foreach (var (measurements, target) in live)
+            else
             {
-                var before = CpuNow(target.Proxy, simulator);
-                var result = await ClosedLoop.RunAsync(client, target.ChatUri, bodies.OpenClaw, 1, settings.LatencyRequestsPerRound, settings.LatencyRoundCap, ct);
-                var after = CpuNow(target.Proxy, simulator);
-                measurements.Latency = measurements.Latency.Merge(result);
-                measurements.LatencyCpu = measurements.LatencyCpu.Add(after.Minus(before));
+                Log(clock, $"{NginxHop.Program} not found: no nginx hop baseline (bench/run.sh installs nginx-light when run as root)");
             }
-        }
 
-        Log(clock, $"throughput at c={settings.ThroughputConcurrency}");
-        for (var round = 0; round < settings.Rounds; round++)
-        {
-            foreach (var (measurements, target) in live)
-            {
-                var before = CpuNow(target.Proxy, simulator);
-                var result = await ClosedLoop.RunAsync(client, target.ChatUri, bodies.OpenClaw, settings.ThroughputConcurrency, int.MaxValue, settings.ThroughputRoundDuration, ct);
-                var after = CpuNow(target.Proxy, simulator);
-                measurements.Throughput = measurements.Throughput.Merge(result);
-                measurements.ThroughputCpu = measurements.ThroughputCpu.Add(after.Minus(before));
-            }
+            await StartAsync("proxy buffer", ports[1], () => StartOpsBot(settings, "proxy buffer", ports[1], upstream, ToolStreamingMode.Buffer));
+            await StartAsync("proxy stream", ports[2], () => StartOpsBot(settings, "proxy stream", ports[2], upstream, ToolStreamingMode.Stream));
+            await MeasureAsync(settings, clock, client, simulator, bodies, all, ct);
         }
-
-        Log(clock, $"time to first token, upstream paced at {BenchAnswers.PacedTokensPerSecond} tok/s for {BenchAnswers.PacedTokens} tokens");
-        await SwitchAnswerAsync(simulator, "paced");
-        for (var round = 0; round < settings.TtftRounds; round++)
+        finally
         {
-            foreach (var (measurements, target) in live)
+            foreach (var target in all)
             {
-                // Staggered so the requests do not all queue behind one another's first chunk.
-                var samples = await Task.WhenAll(Enumerable.Range(0, settings.TtftConcurrent).Select(async i =>
+                if (target.Target.Proxy is { } process)
                 {
-                    await Task.Delay(TtftStagger * i, ct);
-                    return await client.StreamAsync(target.ChatUri, bodies.OpenClaw, ct);
-                }));
-                foreach (var sample in samples)
-                {
-                    Check(sample, target, BenchAnswers.PacedText);
-                    measurements.TtftMs.Add(sample.FirstContent!.Value.TotalMilliseconds);
-                    measurements.TtftTotalMs.Add(sample.Total.TotalMilliseconds);
+                    await process.DisposeAsync();
                 }
             }
-        }
-
-        await SwitchAnswerAsync(simulator, "fast");
-        Log(clock, $"peak RSS with {RequestBodies.LargeBodyBytes} B bodies at c={settings.RssConcurrency}");
-        foreach (var (measurements, target) in live)
-        {
-            await VerifyAsync(client, target, bodies.OneMebibyte, BenchAnswers.FastText, ct);
-            var before = target.Proxy?.Memory;
-            var reset = target.Proxy is { } proxy && ProcMemory.ResetPeak(proxy.Id);
-            var load = await ClosedLoop.RunAsync(client, target.ChatUri, bodies.OneMebibyte, settings.RssConcurrency, settings.RssRequests, settings.RssCap, ct);
-            var after = target.Proxy?.Memory;
-            measurements.Rss = new RssResult(before?.Rss ?? 0, after?.PeakRss ?? 0, after?.Rss ?? 0, reset, load);
         }
 
         Diagnosis? diagnosis = null;
@@ -145,6 +94,110 @@ internal static class BenchRunner
         return 0;
     }
 
+    private static async Task MeasureAsync(BenchSettings settings, Stopwatch clock, BenchClient client, ChildProcess simulator, RequestBodies bodies, IReadOnlyList<TargetMeasurements> all, CancellationToken ct)
+    {
+        var live = all.Select(t => (Measurements: t, t.Target)).ToArray();
+        Log(clock, $"started: {string.Join(", ", all.Where(t => t.Target.Proxy is not null).Select(t => $"{t.Name} {t.Target.BaseUrl} (pid {t.Target.Proxy!.Id}) in {t.StartToHealthy!.Value.TotalSeconds:0.00} s"))}");
+
+        foreach (var (_, target) in live)
+        {
+            await VerifyAsync(client, target, bodies.OpenClaw, BenchAnswers.FastText, ct);
+        }
+
+        await Task.Delay(settings.IdleSettle, ct);
+        foreach (var (measurements, target) in live)
+        {
+            measurements.IdleRss = target.Proxy?.Memory.Rss ?? 0;
+        }
+
+        foreach (var (_, target) in live)
+        {
+            await ClosedLoop.RunAsync(client, target.ChatUri, bodies.OpenClaw, 1, settings.WarmupRequests, settings.WarmupCap, ct);
+            await ClosedLoop.RunAsync(client, target.ChatUri, bodies.OpenClaw, settings.ThroughputConcurrency, int.MaxValue, settings.WarmupConcurrentDuration, ct);
+        }
+
+        Log(clock, "verified and warmed up; latency at c=1");
+        for (var round = 0; round < settings.Rounds; round++)
+        {
+            foreach (var (measurements, target) in live)
+            {
+                var before = CpuNow(target.Proxy, simulator);
+                var result = await ClosedLoop.RunAsync(client, target.ChatUri, bodies.OpenClaw, 1, settings.LatencyRequestsPerRound, settings.LatencyRoundCap, ct);
+                var after = CpuNow(target.Proxy, simulator);
+                measurements.Latency = measurements.Latency.Merge(result);
+                measurements.LatencyCpu = measurements.LatencyCpu.Add(after.Minus(before));
+            }
+        }
+
+        Log(clock, $"throughput at c={settings.ThroughputConcurrency}");
+        foreach (var (_, target) in live)
+        {
+            _ = target.Proxy is { } process && ProcMemory.ResetPeak(process.Id);
+        }
+
+        for (var round = 0; round < settings.Rounds; round++)
+        {
+            foreach (var (measurements, target) in live)
+            {
+                var before = CpuNow(target.Proxy, simulator);
+                var result = await ClosedLoop.RunAsync(client, target.ChatUri, bodies.OpenClaw, settings.ThroughputConcurrency, int.MaxValue, settings.ThroughputRoundDuration, ct);
+                var after = CpuNow(target.Proxy, simulator);
+                measurements.Throughput = measurements.Throughput.Merge(result);
+                measurements.ThroughputCpu = measurements.ThroughputCpu.Add(after.Minus(before));
+            }
+        }
+
+        foreach (var (measurements, target) in live)
+        {
+            measurements.ThroughputPeakRss = target.Proxy?.Memory.PeakRss ?? 0;
+        }
+
+        Log(clock, $"time to first token, upstream paced at {BenchAnswers.PacedTokensPerSecond} tok/s for {BenchAnswers.PacedTokens} tokens, one request at a time");
+        await SwitchAnswerAsync(simulator, "paced");
+        for (var i = 0; i < settings.TtftRequests; i++)
+        {
+            foreach (var (measurements, target) in live)
+            {
+                var sample = await client.StreamAsync(target.ChatUri, bodies.OpenClaw, ct);
+                Check(sample, target, BenchAnswers.PacedText);
+                var ttft = sample.FirstContent!.Value.TotalMilliseconds;
+                measurements.TtftMs.Add(ttft);
+                measurements.TtftTotalMs.Add(sample.Total.TotalMilliseconds);
+                var requestLeg = (await LastReceivedAsync(simulator) - sample.SentUtc).TotalMilliseconds;
+                measurements.TtftRequestLegMs.Add(requestLeg);
+                measurements.TtftResponseLegMs.Add(ttft - requestLeg);
+            }
+        }
+
+        await SwitchAnswerAsync(simulator, "fast");
+        Log(clock, $"peak RSS with {RequestBodies.LargeBodyBytes} B bodies at c={settings.RssConcurrency}, and {settings.RssRecovery.TotalSeconds:0} s later");
+        var recoveries = new List<Task>();
+        foreach (var (measurements, target) in live)
+        {
+            await VerifyAsync(client, target, bodies.OneMebibyte, BenchAnswers.FastText, ct);
+            var before = target.Proxy?.Memory;
+            var reset = target.Proxy is { } proxy && ProcMemory.ResetPeak(proxy.Id);
+            var load = await ClosedLoop.RunAsync(client, target.ChatUri, bodies.OneMebibyte, settings.RssConcurrency, settings.RssRequests, settings.RssCap, ct);
+            var after = target.Proxy?.Memory;
+            measurements.Rss = new RssResult(before?.Rss ?? 0, after?.PeakRss ?? 0, after?.Rss ?? 0, reset, load);
+            if (target.Proxy is { } process)
+            {
+                // Measured from this target's own load end; the next target's load runs meanwhile, in other processes.
+                recoveries.Add(Task.Delay(settings.RssRecovery, ct).ContinueWith(_ => measurements.RecoveredRss = process.Memory.Rss, ct, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default));
+            }
+        }
+
+        await Task.WhenAll(recoveries);
+    }
+
+    /// <summary>When the simulator had the latest request's whole body (its wall clock; same machine as ours).</summary>
+    private static async Task<DateTimeOffset> LastReceivedAsync(ChildProcess simulator)
+    {
+        await simulator.SendLineAsync("last");
+        var line = await simulator.WaitForLineAsync(SimulatorChild.LastReceived, TimeSpan.FromSeconds(10));
+        return new DateTimeOffset(long.Parse(line.AsSpan(SimulatorChild.LastReceived.Length), System.Globalization.CultureInfo.InvariantCulture), TimeSpan.Zero);
+    }
+
     /// <summary>Hand-written analysis below <see cref="FindingsMarker"/> in an earlier results file survives a re-run.</summary>
     private static async Task<string> KeptFindingsAsync(string path, CancellationToken ct)
     {
@@ -164,7 +217,7 @@ internal static class BenchRunner
             "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--host", "127.0.0.1", "--vllm-url", upstream,
             // Explicit either way: the default has changed before.
             $"--Proxy:ToolStreaming={mode.ToString().ToLowerInvariant()}",
-        ]);
+        ], settings.OpsBotEnvironment);
 
     private static Uri LoopbackUrl(int port) => new($"http://127.0.0.1:{port}");
 

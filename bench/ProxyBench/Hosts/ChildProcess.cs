@@ -43,6 +43,9 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     public ProcMemory Memory => ProcMemory.Read(Id);
 
+    /// <summary><see cref="Stopwatch.GetTimestamp"/> just before the process was started (start-up time is measured from here).</summary>
+    public long StartedAt { get; private set; }
+
     public string Tail => string.Join(Environment.NewLine, _tail);
 
     /// <summary>Length in characters of the longest line the child printed (stdout or stderr).</summary>
@@ -53,14 +56,7 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     public static ChildProcess Start(string name, string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-        };
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(dll)! };
         start.ArgumentList.Add(dll);
         foreach (var argument in arguments)
         {
@@ -72,10 +68,32 @@ internal sealed class ChildProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
+        return Start(name, start);
+    }
+
+    /// <summary>A native program (nginx), run the same way: output drained, CPU and memory read from /proc.</summary>
+    public static ChildProcess StartProgram(string name, string program, IEnumerable<string> arguments, string workingDirectory)
+    {
+        var start = new ProcessStartInfo(program) { WorkingDirectory = workingDirectory };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return Start(name, start);
+    }
+
+    private static ChildProcess Start(string name, ProcessStartInfo start)
+    {
+        start.RedirectStandardInput = true;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
         var process = new Process { StartInfo = start };
         var child = new ChildProcess(name, process);
         process.OutputDataReceived += (_, e) => child.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => child.OnLine(e.Data);
+        child.StartedAt = Stopwatch.GetTimestamp();
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

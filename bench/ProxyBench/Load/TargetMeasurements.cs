@@ -19,5 +19,23 @@ internal sealed class TargetMeasurements(BenchTarget target)
 
     public List<double> TtftTotalMs { get; } = [];
 
+    /// <summary>Client send to the simulator holding the whole request body, per TTFT sample.</summary>
+    public List<double> TtftRequestLegMs { get; } = [];
+
+    /// <summary>The rest of the time to first token: the simulator's first token and its way back to the client.</summary>
+    public List<double> TtftResponseLegMs { get; } = [];
+
+    /// <summary>Process start to the first 200 from <c>/health</c> (null for the simulator itself).</summary>
+    public TimeSpan? StartToHealthy { get; set; }
+
+    /// <summary>RSS after start-up, one request and a short settle.</summary>
+    public long IdleRss { get; set; }
+
+    /// <summary>VmHWM over the c=32 throughput rounds.</summary>
+    public long ThroughputPeakRss { get; set; }
+
+    /// <summary>RSS <see cref="BenchSettings.RssRecovery"/> after the 1 MiB load ended.</summary>
+    public long RecoveredRss { get; set; }
+
     public RssResult? Rss { get; set; }
 }
