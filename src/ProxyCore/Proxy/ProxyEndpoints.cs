@@ -22,7 +22,8 @@ internal static class ProxyEndpoints
         var extraFields = endpoints.ServiceProvider.GetServices<IHealthFieldSource>().ToArray();
 
         // Same body as the Python proxy so existing health checks keep working; extra fields are additive.
-        endpoints.MapGet("/health", () =>
+        // Plain RequestDelegates here too: the first /health after start must not wait for the minimal-API binder.
+        endpoints.MapGet("/health", context =>
         {
             var body = new Dictionary<string, object?>
             {
@@ -38,10 +39,10 @@ internal static class ProxyEndpoints
                 source.AddFields(body);
             }
 
-            return Results.Json(body);
+            return InfoJson.WriteAsync(context, body);
         });
 
-        endpoints.MapGet("/", () => Results.Json(new Dictionary<string, object?>
+        endpoints.MapGet("/", context => InfoJson.WriteAsync(context, new Dictionary<string, object?>
         {
             ["service"] = "OpsBot tool-call proxy for vLLM (drop-in for vllm-tool-proxy.py v4)",
             ["vllm_url"] = options.VllmDisplayUrl,
@@ -49,10 +50,10 @@ internal static class ProxyEndpoints
             ["max_tool_calls"] = options.MaxToolCalls,
         }));
 
-        endpoints.MapGet("/metrics", async (HttpContext context, ProxyMetrics metrics) =>
+        endpoints.MapGet("/metrics", static async context =>
         {
             context.Response.ContentType = PrometheusConstants.ExporterContentTypeValue.ToString();
-            await metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
+            await context.RequestServices.GetRequiredService<ProxyMetrics>().Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
         });
         // Plain RequestDelegates on the hot routes: a lambda with service parameters goes through the minimal-API
         // binder (an expression tree compiled at start, parameter binding on every request).
