@@ -196,9 +196,9 @@ public sealed partial class AlertOutbox
         }, cancellationToken);
     }
 
-    [LoggerMessage(EventId = 820, Level = LogLevel.Information, Message = "Alert outbox: {Count} alert(s) from the previous run are waiting for delivery")]
+    [LoggerMessage(EventId = OpsBotEventIds.AlertOutboxLoaded, Level = LogLevel.Information, Message = "Alert outbox: {Count} alert(s) from the previous run are waiting for delivery")]
     private static partial void LogLoaded(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 821, Level = LogLevel.Warning, Message = "Alert outbox full ({Max}): dropped the {Count} oldest alert(s)")]
+    [LoggerMessage(EventId = OpsBotEventIds.AlertOutboxOverflow, Level = LogLevel.Warning, Message = "Alert outbox full ({Max}): dropped the {Count} oldest alert(s)")]
     private static partial void LogOverflow(ILogger logger, int count, int max);
 }

@@ -32,6 +32,6 @@ public sealed partial class AlertPublisher : IAlertPublisher
         }
     }
 
-    [LoggerMessage(EventId = 810, Message = "alert {Kind} key={Key} severity={Severity} muted={MutedBy}: {Text}")]
+    [LoggerMessage(EventId = OpsBotEventIds.AlertPublisherAlert, Message = "alert {Kind} key={Key} severity={Severity} muted={MutedBy}: {Text}")]
     private static partial void LogAlert(ILogger logger, LogLevel level, AlertKind kind, string key, AlertSeverity severity, string mutedBy, string text);
 }

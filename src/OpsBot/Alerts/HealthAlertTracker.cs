@@ -312,13 +312,14 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator
         public int Occurrences { get; set; } = 1;
     }
 
-    [LoggerMessage(EventId = 851, Level = LogLevel.Information,
+    [LoggerMessage(EventId = OpsBotEventIds.HealthAlertTrackerRestored, Level = LogLevel.Information,
         Message = "Incident {IncidentId} ({Service} {Check} {State} since {Since}) was open when OpsBot stopped; it continues unless the first probe round sees otherwise")]
     private static partial void LogRestored(ILogger logger, long incidentId, StackService service, string check, HealthState state, DateTimeOffset since);
 
-    [LoggerMessage(EventId = 852, Level = LogLevel.Information, Message = "Incident {IncidentId} ({Service} {Check}) closed: its state is unknown after the restart")]
+    [LoggerMessage(EventId = OpsBotEventIds.HealthAlertTrackerRestoredClosed, Level = LogLevel.Information,
+        Message = "Incident {IncidentId} ({Service} {Check}) closed: its state is unknown after the restart")]
     private static partial void LogRestoredClosed(ILogger logger, long incidentId, StackService service, string check);
 
-    [LoggerMessage(EventId = 850, Level = LogLevel.Information, Message = "{Service} {Check} event throttled ({Count} not posted)")]
+    [LoggerMessage(EventId = OpsBotEventIds.HealthAlertTrackerEventThrottled, Level = LogLevel.Information, Message = "{Service} {Check} event throttled ({Count} not posted)")]
     private static partial void LogEventThrottled(ILogger logger, StackService service, string check, int count);
 }

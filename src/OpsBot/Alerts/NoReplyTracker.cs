@@ -258,6 +258,6 @@ public sealed partial class NoReplyTracker : IAlertEvaluator
         public string Sources() => string.Join(", ", _bySource.OrderBy(s => s.Key).Select(s => $"{(s.Key == NoReplySource.Proxy ? "proxy" : "gateway log")}: {s.Value}"));
     }
 
-    [LoggerMessage(EventId = 840, Level = LogLevel.Information, Message = "No-reply failure during maintenance not counted ({Source}: {Check})")]
+    [LoggerMessage(EventId = OpsBotEventIds.NoReplyTrackerIgnoredDuringMaintenance, Level = LogLevel.Information, Message = "No-reply failure during maintenance not counted ({Source}: {Check})")]
     private static partial void LogIgnoredDuringMaintenance(ILogger logger, NoReplySource source, string check);
 }

@@ -54,6 +54,6 @@ internal sealed partial class ChartService : IChartService, IDisposable
 
     private static DateTimeOffset StartOfMinute(DateTimeOffset at) => new(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
 
-    [LoggerMessage(EventId = 1000, Level = LogLevel.Debug, Message = "Chart {Range} {Size} drawn: {Bytes} bytes in {Milliseconds:0} ms")]
+    [LoggerMessage(EventId = OpsBotEventIds.ChartServiceRendered, Level = LogLevel.Debug, Message = "Chart {Range} {Size} drawn: {Bytes} bytes in {Milliseconds:0} ms")]
     private static partial void LogRendered(ILogger logger, string range, string size, int bytes, double milliseconds);
 }

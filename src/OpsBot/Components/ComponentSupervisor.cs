@@ -144,16 +144,17 @@ public sealed partial class ComponentSupervisor : IHostedService
         return $"{root.GetType().Name}: {(message.Length > 300 ? string.Concat(message.AsSpan(0, 299), "…") : message)}";
     }
 
-    [LoggerMessage(EventId = 960, Level = LogLevel.Error,
+    [LoggerMessage(EventId = OpsBotEventIds.ComponentSupervisorFailed, Level = LogLevel.Error,
         Message = "Component {Component} failed ({Service}): {Reason}. The proxy and the other components keep running; retrying in {RetryIn}.")]
     private static partial void LogFailed(ILogger logger, string component, string service, string reason, TimeSpan retryIn, Exception exception);
 
-    [LoggerMessage(EventId = 961, Level = LogLevel.Debug, Message = "Component {Component} failed again ({Service}, {Failures} times in a row): {Reason}; retrying in {RetryIn}.")]
+    [LoggerMessage(EventId = OpsBotEventIds.ComponentSupervisorFailedAgain, Level = LogLevel.Debug,
+        Message = "Component {Component} failed again ({Service}, {Failures} times in a row): {Reason}; retrying in {RetryIn}.")]
     private static partial void LogFailedAgain(ILogger logger, string component, string service, int failures, string reason, TimeSpan retryIn);
 
-    [LoggerMessage(EventId = 962, Level = LogLevel.Information, Message = "Component {Component} ({Service}) runs again after {Failures} failed start(s).")]
+    [LoggerMessage(EventId = OpsBotEventIds.ComponentSupervisorRecovered, Level = LogLevel.Information, Message = "Component {Component} ({Service}) runs again after {Failures} failed start(s).")]
     private static partial void LogRecovered(ILogger logger, string component, string service, int failures);
 
-    [LoggerMessage(EventId = 963, Level = LogLevel.Warning, Message = "Component {Component} ({Service}) did not stop cleanly.")]
+    [LoggerMessage(EventId = OpsBotEventIds.ComponentSupervisorStopFailed, Level = LogLevel.Warning, Message = "Component {Component} ({Service}) did not stop cleanly.")]
     private static partial void LogStopFailed(ILogger logger, string component, string service, Exception exception);
 }

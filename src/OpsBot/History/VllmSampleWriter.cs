@@ -63,6 +63,6 @@ public sealed partial class VllmSampleWriter : BackgroundService
         }
     }
 
-    [LoggerMessage(EventId = 721, Level = LogLevel.Warning, Message = "vLLM samples are not recorded while history is unavailable")]
+    [LoggerMessage(EventId = OpsBotEventIds.VllmSampleWriterDropped, Level = LogLevel.Warning, Message = "vLLM samples are not recorded while history is unavailable")]
     private static partial void LogDropped(ILogger logger);
 }

@@ -134,9 +134,9 @@ public sealed partial class ProxyListener : IHostedService, IProxyListener, IAsy
         drain.Dispose();
     }
 
-    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Proxy listening on {Address}, forwarding to vLLM at {VllmUrl}; API key {Authentication}")]
+    [LoggerMessage(EventId = OpsBotEventIds.ProxyListenerListening, Level = LogLevel.Information, Message = "Proxy listening on {Address}, forwarding to vLLM at {VllmUrl}; API key {Authentication}")]
     private static partial void LogListening(ILogger logger, Uri address, string vllmUrl, string authentication);
 
-    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Restarting the proxy listener")]
+    [LoggerMessage(EventId = OpsBotEventIds.ProxyListenerRestarting, Level = LogLevel.Warning, Message = "Restarting the proxy listener")]
     private static partial void LogRestarting(ILogger logger);
 }

@@ -248,25 +248,28 @@ public sealed partial class DiscordGatewayClient(
 
     private static partial class Log
     {
-        [LoggerMessage(30, LogLevel.Information, "Discord gateway URL is {Host}; {Remaining} of {Total} identifies left today.")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordGatewayClientGatewayFound, Level = LogLevel.Information,
+            Message = "Discord gateway URL is {Host}; {Remaining} of {Total} identifies left today.")]
         public static partial void GatewayFound(ILogger logger, string host, int remaining, int total);
 
-        [LoggerMessage(31, LogLevel.Debug, "Discord gateway lookup failed ({Error}: {Message}); retrying.")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordGatewayClientGatewayLookupFailed, Level = LogLevel.Debug, Message = "Discord gateway lookup failed ({Error}: {Message}); retrying.")]
         public static partial void GatewayLookupFailed(ILogger logger, string error, string message);
 
-        [LoggerMessage(32, LogLevel.Critical, "Discord gateway stopped for good: close code {CloseCode}, {Meaning}. Not reconnecting; fix the configuration and restart OpsBot.")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordGatewayClientFatalClose, Level = LogLevel.Critical,
+            Message = "Discord gateway stopped for good: close code {CloseCode}, {Meaning}. Not reconnecting; fix the configuration and restart OpsBot.")]
         public static partial void FatalClose(ILogger logger, int closeCode, string meaning);
 
-        [LoggerMessage(33, LogLevel.Information, "Discord gateway disconnected: {Reason}; will {Next} in {DelayMs:0} ms.")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordGatewayClientReconnecting, Level = LogLevel.Information, Message = "Discord gateway disconnected: {Reason}; will {Next} in {DelayMs:0} ms.")]
         public static partial void Reconnecting(ILogger logger, string reason, string next, double delayMs);
 
-        [LoggerMessage(36, LogLevel.Debug, "Discord gateway attempt failed: {Reason}; will {Next} in {DelayMs:0} ms.")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordGatewayClientRetryingConnect, Level = LogLevel.Debug, Message = "Discord gateway attempt failed: {Reason}; will {Next} in {DelayMs:0} ms.")]
         public static partial void RetryingConnect(ILogger logger, string reason, string next, double delayMs);
 
-        [LoggerMessage(35, LogLevel.Error, "Discord gateway connection failed unexpectedly; reconnecting.")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordGatewayClientConnectionCrashed, Level = LogLevel.Error, Message = "Discord gateway connection failed unexpectedly; reconnecting.")]
         public static partial void ConnectionCrashed(ILogger logger, Exception exception);
 
-        [LoggerMessage(34, LogLevel.Warning, "Discord identify budget used up; waiting {Seconds:0} s for it to reset.")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordGatewayClientIdentifyBudgetExhausted, Level = LogLevel.Warning,
+            Message = "Discord identify budget used up; waiting {Seconds:0} s for it to reset.")]
         public static partial void IdentifyBudgetExhausted(ILogger logger, double seconds);
     }
 }

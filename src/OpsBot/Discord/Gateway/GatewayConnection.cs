@@ -459,31 +459,32 @@ internal sealed partial class GatewayConnection(
 
     private static partial class Log
     {
-        [LoggerMessage(10, LogLevel.Information, "Discord gateway connected to {Host}; sending {Mode}.")]
+        [LoggerMessage(EventId = OpsBotEventIds.GatewayConnectionConnected, Level = LogLevel.Information, Message = "Discord gateway connected to {Host}; sending {Mode}.")]
         public static partial void Connected(ILogger logger, string host, string mode);
 
-        [LoggerMessage(11, LogLevel.Information, "Discord gateway: identifying with intents {Intents}.")]
+        [LoggerMessage(EventId = OpsBotEventIds.GatewayConnectionIdentifying, Level = LogLevel.Information, Message = "Discord gateway: identifying with intents {Intents}.")]
         public static partial void Identifying(ILogger logger, int intents);
 
-        [LoggerMessage(12, LogLevel.Information, "Discord gateway: resuming session at sequence {Sequence}.")]
+        [LoggerMessage(EventId = OpsBotEventIds.GatewayConnectionResuming, Level = LogLevel.Information, Message = "Discord gateway: resuming session at sequence {Sequence}.")]
         public static partial void Resuming(ILogger logger, long? sequence);
 
-        [LoggerMessage(13, LogLevel.Information, "Discord gateway ready as {UserName} ({UserId}), application {ApplicationId}.")]
+        [LoggerMessage(EventId = OpsBotEventIds.GatewayConnectionReady, Level = LogLevel.Information, Message = "Discord gateway ready as {UserName} ({UserId}), application {ApplicationId}.")]
         public static partial void Ready(ILogger logger, string userName, ulong userId, ulong applicationId);
 
-        [LoggerMessage(14, LogLevel.Information, "Discord gateway session resumed at sequence {Sequence}.")]
+        [LoggerMessage(EventId = OpsBotEventIds.GatewayConnectionResumed, Level = LogLevel.Information, Message = "Discord gateway session resumed at sequence {Sequence}.")]
         public static partial void Resumed(ILogger logger, long? sequence);
 
-        [LoggerMessage(15, LogLevel.Warning, "Discord gateway sent no heartbeat ACK within {IntervalMs} ms: zombie connection, reconnecting to resume.")]
+        [LoggerMessage(EventId = OpsBotEventIds.GatewayConnectionZombie, Level = LogLevel.Warning,
+            Message = "Discord gateway sent no heartbeat ACK within {IntervalMs} ms: zombie connection, reconnecting to resume.")]
         public static partial void Zombie(ILogger logger, double intervalMs);
 
-        [LoggerMessage(16, LogLevel.Warning, "Discord gateway sent a payload without an op code; ignored.")]
+        [LoggerMessage(EventId = OpsBotEventIds.GatewayConnectionMalformedPayload, Level = LogLevel.Warning, Message = "Discord gateway sent a payload without an op code; ignored.")]
         public static partial void MalformedPayload(ILogger logger);
 
-        [LoggerMessage(18, LogLevel.Information, "Discord gateway: closing the session (1000) for shutdown.")]
+        [LoggerMessage(EventId = OpsBotEventIds.GatewayConnectionClosing, Level = LogLevel.Information, Message = "Discord gateway: closing the session (1000) for shutdown.")]
         public static partial void Closing(ILogger logger);
 
-        [LoggerMessage(17, LogLevel.Error, "Discord event handler for {EventType} failed.")]
+        [LoggerMessage(EventId = OpsBotEventIds.GatewayConnectionHandlerFailed, Level = LogLevel.Error, Message = "Discord event handler for {EventType} failed.")]
         public static partial void HandlerFailed(ILogger logger, string eventType, Exception exception);
     }
 }

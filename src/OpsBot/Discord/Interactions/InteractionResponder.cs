@@ -98,7 +98,7 @@ public sealed partial class InteractionResponder(Interaction interaction, IDisco
         }
     }
 
-    [LoggerMessage(EventId = 77, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = OpsBotEventIds.InteractionResponderTokenGone, Level = LogLevel.Warning,
         Message = "Discord interaction {InteractionId}: its token is no longer valid (code {Code}); further replies to it are dropped.")]
     private static partial void LogTokenGone(ILogger logger, ulong interactionId, int code);
 

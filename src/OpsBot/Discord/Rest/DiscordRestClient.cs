@@ -309,22 +309,25 @@ public sealed partial class DiscordRestClient : IDiscordRestClient
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Discord rate limit on {Route}: waiting {RetryAfterSeconds:0.###} s (global: {Global}, scope: {Scope}).")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordRestClientRateLimited, Level = LogLevel.Warning,
+            Message = "Discord rate limit on {Route}: waiting {RetryAfterSeconds:0.###} s (global: {Global}, scope: {Scope}).")]
         public static partial void RateLimited(ILogger logger, string route, double retryAfterSeconds, bool global, string scope);
 
-        [LoggerMessage(2, LogLevel.Debug, "Discord {Route} answered HTTP {Status}; retry {Attempt}.")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordRestClientServerError, Level = LogLevel.Debug, Message = "Discord {Route} answered HTTP {Status}; retry {Attempt}.")]
         public static partial void ServerError(ILogger logger, string route, int status, int attempt);
 
-        [LoggerMessage(3, LogLevel.Debug, "Discord {Route} failed with {Error}; retry {Attempt}.")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordRestClientTransportError, Level = LogLevel.Debug, Message = "Discord {Route} failed with {Error}; retry {Attempt}.")]
         public static partial void TransportError(ILogger logger, string route, string error, int attempt);
 
-        [LoggerMessage(4, LogLevel.Critical, "Discord rejected the bot token (HTTP 401) on {Route}; no further REST calls until OpsBot restarts with a valid Discord:Token.")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordRestClientUnauthorized, Level = LogLevel.Critical,
+            Message = "Discord rejected the bot token (HTTP 401) on {Route}; no further REST calls until OpsBot restarts with a valid Discord:Token.")]
         public static partial void Unauthorized(ILogger logger, string route);
 
-        [LoggerMessage(6, LogLevel.Debug, "Discord {Route} failed: HTTP {Status}: {DiscordMessage}")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordRestClientServerFailed, Level = LogLevel.Debug, Message = "Discord {Route} failed: HTTP {Status}: {DiscordMessage}")]
         public static partial void ServerFailed(ILogger logger, string route, int status, string discordMessage);
 
-        [LoggerMessage(5, LogLevel.Warning, "Discord {Route} failed: HTTP {Status}, code {Code}: {DiscordMessage} {ErrorBody}")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordRestClientRequestFailed, Level = LogLevel.Warning,
+            Message = "Discord {Route} failed: HTTP {Status}, code {Code}: {DiscordMessage} {ErrorBody}")]
         public static partial void RequestFailed(ILogger logger, string route, int status, int code, string discordMessage, string errorBody);
     }
 }

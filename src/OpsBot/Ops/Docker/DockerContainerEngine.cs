@@ -195,6 +195,6 @@ public sealed partial class DockerContainerEngine : IContainerEngine, IDisposabl
         return text.Length > 300 ? text[..300] + "…" : text;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Docker restarted container {Container}")]
+    [LoggerMessage(EventId = OpsBotEventIds.DockerContainerEngineRestarted, Level = LogLevel.Information, Message = "Docker restarted container {Container}")]
     private partial void LogRestarted(string container);
 }

@@ -58,12 +58,12 @@ public sealed partial class StackMonitor : BackgroundService
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stack monitor disabled (Ops:Monitor:Enabled=false)")]
+    [LoggerMessage(EventId = OpsBotEventIds.StackMonitorDisabled, Level = LogLevel.Information, Message = "Stack monitor disabled (Ops:Monitor:Enabled=false)")]
     private partial void LogDisabled();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stack monitor probing every {Interval}")]
+    [LoggerMessage(EventId = OpsBotEventIds.StackMonitorStarted, Level = LogLevel.Information, Message = "Stack monitor probing every {Interval}")]
     private partial void LogStarted(TimeSpan interval);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Stack monitor tick failed")]
+    [LoggerMessage(EventId = OpsBotEventIds.StackMonitorTickFailed, Level = LogLevel.Error, Message = "Stack monitor tick failed")]
     private partial void LogTickFailed(Exception exception);
 }

@@ -46,6 +46,6 @@ public sealed partial class StackProber
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Probe of {Service} threw")]
+    [LoggerMessage(EventId = OpsBotEventIds.StackProberProbeFailed, Level = LogLevel.Warning, Message = "Probe of {Service} threw")]
     private partial void LogProbeFailed(Exception exception, StackService service);
 }

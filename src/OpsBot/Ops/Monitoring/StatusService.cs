@@ -95,6 +95,6 @@ public sealed partial class StatusService : IStatusService
 
     private bool IsStale(StackStatus status) => _time.GetUtcNow() - status.TakenAt > _options.Interval * 2;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Service}: {From} -> {To} ({Summary})")]
+    [LoggerMessage(EventId = OpsBotEventIds.StatusServiceTransition, Level = LogLevel.Information, Message = "{Service}: {From} -> {To} ({Summary})")]
     private partial void LogTransition(StackService service, string from, HealthState to, string summary);
 }

@@ -55,6 +55,6 @@ public sealed partial class ProxyRestarter(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Proxy listener restart threw")]
+    [LoggerMessage(EventId = OpsBotEventIds.ProxyRestarterProxyRestartFailed, Level = LogLevel.Error, Message = "Proxy listener restart threw")]
     private partial void LogProxyRestartFailed(Exception exception);
 }

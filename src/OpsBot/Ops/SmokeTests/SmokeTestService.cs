@@ -204,6 +204,6 @@ public sealed partial class SmokeTestService : ISmokeTestService
 
     private static string Truncate(string text) => text.Length > MaxReplyLength ? text[..MaxReplyLength] + "…" : text;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Smoke test {Kind}: passed={Passed} in {ElapsedSeconds:0.0} s {Failure}")]
+    [LoggerMessage(EventId = OpsBotEventIds.SmokeTestServiceResult, Level = LogLevel.Information, Message = "Smoke test {Kind}: passed={Passed} in {ElapsedSeconds:0.0} s {Failure}")]
     private partial void LogResult(SmokeTestKind kind, bool passed, double elapsedSeconds, string? failure);
 }

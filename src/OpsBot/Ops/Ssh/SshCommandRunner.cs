@@ -188,9 +188,9 @@ public sealed partial class SshCommandRunner : ISshCommandRunner
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "ssh '{Command}' exited {ExitStatus} after {ElapsedMs:0} ms")]
+    [LoggerMessage(EventId = OpsBotEventIds.SshCommandRunnerCompleted, Level = LogLevel.Debug, Message = "ssh '{Command}' exited {ExitStatus} after {ElapsedMs:0} ms")]
     private partial void LogCompleted(string command, int? exitStatus, double elapsedMs);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "ssh '{Command}' {Outcome}: {Error}")]
+    [LoggerMessage(EventId = OpsBotEventIds.SshCommandRunnerFailed, Level = LogLevel.Warning, Message = "ssh '{Command}' {Outcome}: {Error}")]
     private partial void LogFailed(string command, SshOutcome outcome, string? error);
 }
