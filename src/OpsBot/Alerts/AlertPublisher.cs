@@ -2,18 +2,11 @@ using OpsBot.History;
 
 namespace OpsBot.Alerts;
 
-public sealed partial class AlertPublisher : IAlertPublisher
+public sealed partial class AlertPublisher(AlertOutbox outbox, AlertLogStore log, ILogger<AlertPublisher> logger) : IAlertPublisher
 {
-    private readonly AlertOutbox _outbox;
-    private readonly AlertLogStore _log;
-    private readonly ILogger<AlertPublisher> _logger;
-
-    public AlertPublisher(AlertOutbox outbox, AlertLogStore log, ILogger<AlertPublisher> logger)
-    {
-        _outbox = outbox;
-        _log = log;
-        _logger = logger;
-    }
+    private readonly AlertOutbox _outbox = outbox;
+    private readonly AlertLogStore _log = log;
+    private readonly ILogger<AlertPublisher> _logger = logger;
 
     public async Task PublishAsync(Alert alert, string? mutedBy, CancellationToken cancellationToken)
     {

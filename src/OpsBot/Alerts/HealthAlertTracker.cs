@@ -11,7 +11,7 @@ namespace OpsBot.Alerts;
 /// repeated states are ignored, a flapping check posts only problems that last, silences and
 /// maintenance hold posts back, and whatever is still wrong when they end is posted then.
 /// </summary>
-public sealed partial class HealthAlertTracker : IAlertEvaluator
+public sealed partial class HealthAlertTracker : IAlertEvaluator, IDisposable
 {
     private readonly IAlertPublisher _publisher;
     private readonly IIncidentStore _incidents;
@@ -322,4 +322,7 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator
 
     [LoggerMessage(EventId = OpsBotEventIds.HealthAlertTrackerEventThrottled, Level = LogLevel.Information, Message = "{Service} {Check} event throttled ({Count} not posted)")]
     private static partial void LogEventThrottled(ILogger logger, StackService service, string check, int count);
+
+    /// <summary>Disposes <c>_gate</c>; the container calls this once the host has stopped.</summary>
+    public void Dispose() => _gate.Dispose();
 }

@@ -12,7 +12,7 @@ namespace OpsBot.Alerts;
 /// Thresholds compare the busier source, not the sum: one empty answer usually shows up twice
 /// (as the proxy's event and as the gateway's log line), and must not count as two failures.
 /// </remarks>
-public sealed partial class NoReplyTracker : IAlertEvaluator
+public sealed partial class NoReplyTracker : IAlertEvaluator, IDisposable
 {
     public const string Key = "no-reply";
 
@@ -260,4 +260,7 @@ public sealed partial class NoReplyTracker : IAlertEvaluator
 
     [LoggerMessage(EventId = OpsBotEventIds.NoReplyTrackerIgnoredDuringMaintenance, Level = LogLevel.Information, Message = "No-reply failure during maintenance not counted ({Source}: {Check})")]
     private static partial void LogIgnoredDuringMaintenance(ILogger logger, NoReplySource source, string check);
+
+    /// <summary>Disposes <c>_gate</c>; the container calls this once the host has stopped.</summary>
+    public void Dispose() => _gate.Dispose();
 }

@@ -71,7 +71,7 @@ public sealed partial class ProgressMessage(Func<IReadOnlyList<string>, Cancella
 
             try
             {
-                await render(snapshot, cancellationToken).ConfigureAwait(false);
+                await render(snapshot, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

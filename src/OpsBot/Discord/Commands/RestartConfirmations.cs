@@ -77,7 +77,7 @@ public sealed partial class RestartConfirmations(TimeProvider time, IOptions<Dis
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await onExpired(timeout.Token).ConfigureAwait(false);
+            await onExpired(timeout.Token);
         }
         catch (Exception ex)
         {

@@ -43,11 +43,11 @@ public sealed partial class DiscordGatewayClient(
             {
                 if (delay > TimeSpan.Zero)
                 {
-                    await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+                    await Task.Delay(delay, time, stoppingToken);
                 }
 
                 _state = GatewayState.Connecting;
-                if (_gateway is null && !await FetchGatewayAsync(stoppingToken).ConfigureAwait(false))
+                if (_gateway is null && !await FetchGatewayAsync(stoppingToken))
                 {
                     if (_state == GatewayState.Failed)
                     {
@@ -70,7 +70,7 @@ public sealed partial class DiscordGatewayClient(
                 {
                     _session.Reset();
                     resumeAttempts = 0;
-                    if (!await WaitForIdentifySlotAsync(stoppingToken).ConfigureAwait(false))
+                    if (!await WaitForIdentifySlotAsync(stoppingToken))
                     {
                         continue;
                     }
@@ -86,7 +86,7 @@ public sealed partial class DiscordGatewayClient(
                 GatewayDisconnect outcome;
                 try
                 {
-                    outcome = await connection.RunAsync(url, resume, stoppingToken).ConfigureAwait(false);
+                    outcome = await connection.RunAsync(url, resume, stoppingToken);
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
@@ -175,7 +175,7 @@ public sealed partial class DiscordGatewayClient(
     {
         try
         {
-            _gateway = await rest.GetGatewayBotAsync(cancellationToken).ConfigureAwait(false);
+            _gateway = await rest.GetGatewayBotAsync(cancellationToken);
             var limit = _gateway.SessionStartLimit;
             _identifiesLeft = limit.Remaining;
             _identifyBudgetResetsAt = time.GetUtcNow() + limit.ResetAfter;
@@ -206,7 +206,7 @@ public sealed partial class DiscordGatewayClient(
             if (wait > TimeSpan.Zero)
             {
                 Log.IdentifyBudgetExhausted(logger, wait.TotalSeconds);
-                await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(wait, time, cancellationToken);
             }
 
             // Fetch the renewed budget before identifying.
@@ -216,7 +216,7 @@ public sealed partial class DiscordGatewayClient(
 
         if (_lastIdentifyAt is { } last && now - last < _options.IdentifyInterval)
         {
-            await Task.Delay(_options.IdentifyInterval - (now - last), time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(_options.IdentifyInterval - (now - last), time, cancellationToken);
         }
 
         _identifiesLeft--;

@@ -71,18 +71,18 @@ public sealed partial class DiscordInteractionHandler(
             if (Reject(interaction) is { } refusal)
             {
                 Log.OutsideScope(logger, interaction.Id, interaction.User.Id, interaction.GuildId ?? 0, interaction.ChannelId ?? 0);
-                await responder.RespondAsync(DiscordMessage.FromText("⚠️ " + refusal), ephemeral: true, cancellationToken).ConfigureAwait(false);
+                await responder.RespondAsync(DiscordMessage.FromText("⚠️ " + refusal), ephemeral: true, cancellationToken);
                 return;
             }
 
             if (interaction.Type == InteractionType.ApplicationCommand && interaction.Data.Name is null)
             {
                 Log.Malformed(logger, "command interaction without a command name");
-                await responder.RespondAsync(DiscordMessage.FromText("⚠️ OpsBot could not read this command."), ephemeral: true, cancellationToken).ConfigureAwait(false);
+                await responder.RespondAsync(DiscordMessage.FromText("⚠️ OpsBot could not read this command."), ephemeral: true, cancellationToken);
                 return;
             }
 
-            await interactions.ExecuteAsync(new InteractionContext(interaction, responder, cancellationToken), services).ConfigureAwait(false);
+            await interactions.ExecuteAsync(new InteractionContext(interaction, responder, cancellationToken), services);
         }
         catch (Exception ex)
         {
@@ -116,7 +116,7 @@ public sealed partial class DiscordInteractionHandler(
         var guildId = _options.GuildId ?? 0;
         try
         {
-            await rest.BulkOverwriteGuildCommandsAsync(applicationId, guildId, interactions.BuildCommandsJson(), cancellationToken).ConfigureAwait(false);
+            await rest.BulkOverwriteGuildCommandsAsync(applicationId, guildId, interactions.BuildCommandsJson(), cancellationToken);
             Interlocked.Exchange(ref _registration, 2);
             Log.Registered(logger, interactions.SlashCommands.Count, guildId, string.Join(", ", interactions.SlashCommands.Select(c => "/" + c.Name)));
         }

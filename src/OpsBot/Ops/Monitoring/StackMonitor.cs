@@ -35,7 +35,7 @@ public sealed partial class StackMonitor : BackgroundService
         {
             try
             {
-                await _status.RefreshAsync(stoppingToken).ConfigureAwait(false);
+                await _status.RefreshAsync(stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -43,14 +43,14 @@ public sealed partial class StackMonitor : BackgroundService
                 LogTickFailed(ex);
             }
         }
-        while (await WaitAsync(timer, stoppingToken).ConfigureAwait(false));
+        while (await WaitAsync(timer, stoppingToken));
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
     {
         try
         {
-            return await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false);
+            return await timer.WaitForNextTickAsync(stoppingToken);
         }
         catch (OperationCanceledException)
         {

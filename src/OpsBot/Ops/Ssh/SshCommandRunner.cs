@@ -11,21 +11,14 @@ namespace OpsBot.Ops.Ssh;
 /// SSH.NET with key authentication only and a pinned host key. One connection per command keeps
 /// failure handling simple: the gateway host is asked a handful of times per minute at most.
 /// </summary>
-public sealed partial class SshCommandRunner : ISshCommandRunner
+public sealed partial class SshCommandRunner(IOptionsMonitor<GatewayOpsOptions> options, TimeProvider time, ILogger<SshCommandRunner> logger) : ISshCommandRunner
 {
     // Extra time over connect + command timeouts before the outer guard gives up on SSH.NET itself.
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
 
-    private readonly IOptionsMonitor<GatewayOpsOptions> _options;
-    private readonly TimeProvider _time;
-    private readonly ILogger<SshCommandRunner> _logger;
-
-    public SshCommandRunner(IOptionsMonitor<GatewayOpsOptions> options, TimeProvider time, ILogger<SshCommandRunner> logger)
-    {
-        _options = options;
-        _time = time;
-        _logger = logger;
-    }
+    private readonly IOptionsMonitor<GatewayOpsOptions> _options = options;
+    private readonly TimeProvider _time = time;
+    private readonly ILogger<SshCommandRunner> _logger = logger;
 
     public async Task<SshCommandResult> RunAsync(RemoteCommand command, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -42,12 +35,12 @@ public sealed partial class SshCommandRunner : ISshCommandRunner
         SshCommandResult result;
         try
         {
-            result = await work.WaitAsync(options.ConnectTimeout + timeout + Grace, _time, cancellationToken).ConfigureAwait(false);
+            result = await work.WaitAsync(options.ConnectTimeout + timeout + Grace, _time, cancellationToken);
         }
         catch (TimeoutException)
         {
             // SSH.NET did not honour its own timeouts: tear the connection down and report, never hang the caller.
-            await abandon.CancelAsync().ConfigureAwait(false);
+            await abandon.CancelAsync();
             client?.Dispose();
             _ = work.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             result = SshCommandResult.Fail(SshOutcome.TimedOut, $"'{command.Display}' on {Target(options)} did not finish within {Seconds(timeout)}", _time.GetElapsedTime(started));
@@ -96,7 +89,7 @@ public sealed partial class SshCommandRunner : ISshCommandRunner
                 e.CanTrust = pinned.Length > 0 && HostKeyPin.Matches(pinned, seen);
             };
 
-            var connectFailure = await ConnectAsync(client, options, () => seen, started, cancellationToken).ConfigureAwait(false);
+            var connectFailure = await ConnectAsync(client, options, () => seen, started, cancellationToken);
             if (connectFailure is not null)
             {
                 return connectFailure;
@@ -108,7 +101,7 @@ public sealed partial class SshCommandRunner : ISshCommandRunner
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, commandTimeout.Token);
             try
             {
-                await sshCommand.ExecuteAsync(linked.Token).ConfigureAwait(false);
+                await sshCommand.ExecuteAsync(linked.Token);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is OperationCanceledException or SshOperationTimeoutException)
             {
@@ -132,7 +125,7 @@ public sealed partial class SshCommandRunner : ISshCommandRunner
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, connectTimeout.Token);
         try
         {
-            await client.ConnectAsync(linked.Token).ConfigureAwait(false);
+            await client.ConnectAsync(linked.Token);
             return null;
         }
         catch (Exception) when (seenFingerprint() is { } seen && !HostKeyPin.Matches(options.HostKeyFingerprint ?? "", seen))
