@@ -2,14 +2,15 @@ namespace OpsBot;
 
 /// <summary>
 /// Every event id the host logs with, one constant a message, grouped by capability (YARP keeps the same table in
-/// <c>Utilities/EventIds.cs</c>). The host owns 1000 and up; ProxyCore's <c>ProxyEventIds</c> keeps 1-999, so one log
-/// holds both without a clash. <c>LoggingEventIdTests</c> fails on a duplicate or a message without an id.
+/// <c>Utilities/EventIds.cs</c>). The host owns 10-19 (the proxy's listener) and 1000 and up; ProxyCore's
+/// <c>ProxyEventIds</c> keeps 20-999, so one log holds both without a clash. <c>LoggingEventIdTests</c> fails on a duplicate or a message without an id.
 /// </summary>
 internal static class OpsBotEventIds
 {
-    // 1000-1099: hosting (Hosting/)
-    public const int ProxyListenerListening = 1010;
-    public const int ProxyListenerRestarting = 1011;
+    // 10-19: the proxy's listener (Hosting/). Kept below ProxyCore's block: operators filter the journal on
+    // ProxyListener[10] "Proxy listening on ...", so the id predates this table and stays.
+    public const int ProxyListenerListening = 10;
+    public const int ProxyListenerRestarting = 11;
 
     // 1100-1199: components (Components/)
     public const int DisabledComponentsNoticeDisabled = 1150;

@@ -2,12 +2,12 @@ namespace OpsBot.ProxyCore;
 
 /// <summary>
 /// Every event id ProxyCore logs with, one constant a message (YARP keeps the same table in
-/// <c>Utilities/EventIds.cs</c>). ProxyCore owns 1-999; the host (<c>OpsBotEventIds</c>) starts at 1000, so one
-/// log can hold both without a clash. <c>LoggingEventIdTests</c> fails on a duplicate or a message without an id.
+/// <c>Utilities/EventIds.cs</c>). ProxyCore owns 20-999; the host (<c>OpsBotEventIds</c>) has 10-19 for the proxy's
+/// listener and 1000 and up, so one log can hold both without a clash. <c>LoggingEventIdTests</c> fails on a duplicate or a message without an id.
 /// </summary>
 internal static class ProxyEventIds
 {
-    // 1-99: request guards and client bodies (Proxy/ProxyGuards, Proxy/RequestBodies)
+    // 20-99: request guards and client bodies (Proxy/ProxyGuards, Proxy/RequestBodies)
     public const int ClientBodyErrorBadBody = 20;
     public const int ProxyGuardsRefused = 21;
     public const int ProxyGuardsUnhandled = 22;

@@ -85,8 +85,7 @@ public sealed partial class SmokeTestService : ISmokeTestService, IDisposable
 
         var prompt = kind == SmokeTestKind.TwoPlusTwo ? GatewayCommands.TwoPlusTwoPrompt : GatewayCommands.ListTmpPrompt;
         progress?.Report($"openclaw agent on {_gateway.Host}: '{prompt}'");
-        var run = await _ssh.RunAsync(_commands.Agent(kind, _gateway.SmokeTestTimeout), _gateway.SmokeTestTimeout + TimeSpan.FromSeconds(10), cancellationToken)
-            ;
+        var run = await _ssh.RunAsync(_commands.Agent(kind, _gateway.SmokeTestTimeout), _gateway.SmokeTestTimeout + TimeSpan.FromSeconds(10), cancellationToken);
         if (run.Outcome != SshOutcome.Completed)
         {
             return (false, "", run.Describe());
