@@ -7,6 +7,11 @@ using Renci.SshNet.Common;
 
 namespace OpsBot.Ops.Ssh;
 
+// The one exception to the no-ConfigureAwait rule (.editorconfig): SSH.NET's connect and authentication do not finish
+// when their continuations are posted to a SynchronizationContext (xunit's, in SshFaultTests), so this boundary
+// keeps ConfigureAwait(false).
+#pragma warning disable RS0030
+
 /// <summary>
 /// SSH.NET with key authentication only and a pinned host key. One connection per command keeps
 /// failure handling simple: the gateway host is asked a handful of times per minute at most.
@@ -35,12 +40,12 @@ public sealed partial class SshCommandRunner(IOptionsMonitor<GatewayOpsOptions> 
         SshCommandResult result;
         try
         {
-            result = await work.WaitAsync(options.ConnectTimeout + timeout + Grace, _time, cancellationToken);
+            result = await work.WaitAsync(options.ConnectTimeout + timeout + Grace, _time, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
             // SSH.NET did not honour its own timeouts: tear the connection down and report, never hang the caller.
-            await abandon.CancelAsync();
+            await abandon.CancelAsync().ConfigureAwait(false);
             client?.Dispose();
             _ = work.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             result = SshCommandResult.Fail(SshOutcome.TimedOut, $"'{command.Display}' on {Target(options)} did not finish within {Seconds(timeout)}", _time.GetElapsedTime(started));
@@ -89,7 +94,7 @@ public sealed partial class SshCommandRunner(IOptionsMonitor<GatewayOpsOptions> 
                 e.CanTrust = pinned.Length > 0 && HostKeyPin.Matches(pinned, seen);
             };
 
-            var connectFailure = await ConnectAsync(client, options, () => seen, started, cancellationToken);
+            var connectFailure = await ConnectAsync(client, options, () => seen, started, cancellationToken).ConfigureAwait(false);
             if (connectFailure is not null)
             {
                 return connectFailure;
@@ -101,7 +106,7 @@ public sealed partial class SshCommandRunner(IOptionsMonitor<GatewayOpsOptions> 
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, commandTimeout.Token);
             try
             {
-                await sshCommand.ExecuteAsync(linked.Token);
+                await sshCommand.ExecuteAsync(linked.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is OperationCanceledException or SshOperationTimeoutException)
             {
@@ -125,7 +130,7 @@ public sealed partial class SshCommandRunner(IOptionsMonitor<GatewayOpsOptions> 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, connectTimeout.Token);
         try
         {
-            await client.ConnectAsync(linked.Token);
+            await client.ConnectAsync(linked.Token).ConfigureAwait(false);
             return null;
         }
         catch (Exception) when (seenFingerprint() is { } seen && !HostKeyPin.Matches(options.HostKeyFingerprint ?? "", seen))
