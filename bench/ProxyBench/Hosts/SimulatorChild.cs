@@ -36,7 +36,7 @@ internal static class SimulatorChild
         {
             if (command == "last")
             {
-                var last = server.Requests.LastOrDefault();
+                var last = server.Requests is [.., var newest] ? newest : null;
                 Console.WriteLine(LastReceived + (last?.ReceivedAt.UtcTicks ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture));
                 continue;
             }

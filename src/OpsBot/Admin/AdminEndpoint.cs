@@ -304,12 +304,13 @@ public sealed partial class AdminEndpoint : IHostedService, IAsyncDisposable
         public void Report(string value) => writer.TryWrite(new SmokeStreamEvent(value, null));
     }
 
-    [LoggerMessage(EventId = 900, Level = LogLevel.Information, Message = "Admin endpoint listening on {Path} (the CLI asks the service here)")]
+    [LoggerMessage(EventId = OpsBotEventIds.AdminEndpointListening, Level = LogLevel.Information, Message = "Admin endpoint listening on {Path} (the CLI asks the service here)")]
     private static partial void LogListening(ILogger logger, string path);
 
-    [LoggerMessage(EventId = 901, Level = LogLevel.Error, Message = "Admin endpoint not started at {Path}: {Problem}. The proxy and the bot run as usual; `opsbot status|logs|history|smoke` will probe directly")]
+    [LoggerMessage(EventId = OpsBotEventIds.AdminEndpointNotListening, Level = LogLevel.Error,
+        Message = "Admin endpoint not started at {Path}: {Problem}. The proxy and the bot run as usual; `opsbot status|logs|history|smoke` will probe directly")]
     private static partial void LogNotListening(ILogger logger, string path, string problem);
 
-    [LoggerMessage(EventId = 902, Level = LogLevel.Information, Message = "Admin endpoint disabled (Admin:Enabled=false)")]
+    [LoggerMessage(EventId = OpsBotEventIds.AdminEndpointDisabled, Level = LogLevel.Information, Message = "Admin endpoint disabled (Admin:Enabled=false)")]
     private static partial void LogDisabled(ILogger logger);
 }

@@ -183,13 +183,14 @@ public sealed partial class AlertDispatcher : BackgroundService
         return delay;
     }
 
-    [LoggerMessage(EventId = 830, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = OpsBotEventIds.AlertDispatcherSendFailed, Level = LogLevel.Warning,
         Message = "Alert delivery failed ({Queued} queued): {ErrorType}: {Error}. Alerts stay queued and are retried in {RetryIn}, backing off up to {MaxDelay}; one line when delivery works again.")]
     private static partial void LogSendFailed(ILogger logger, int queued, TimeSpan retryIn, TimeSpan maxDelay, string errorType, string error);
 
-    [LoggerMessage(EventId = 832, Level = LogLevel.Debug, Message = "Alert delivery failed again (attempt {Failures}, {Queued} queued), retrying in {RetryIn}: {ErrorType}: {Error}")]
+    [LoggerMessage(EventId = OpsBotEventIds.AlertDispatcherSendFailedAgain, Level = LogLevel.Debug,
+        Message = "Alert delivery failed again (attempt {Failures}, {Queued} queued), retrying in {RetryIn}: {ErrorType}: {Error}")]
     private static partial void LogSendFailedAgain(ILogger logger, int failures, int queued, TimeSpan retryIn, string errorType, string error);
 
-    [LoggerMessage(EventId = 831, Level = LogLevel.Information, Message = "Alert delivery works again after {Outage} and {Failures} failed attempt(s)")]
+    [LoggerMessage(EventId = OpsBotEventIds.AlertDispatcherRecovered, Level = LogLevel.Information, Message = "Alert delivery works again after {Outage} and {Failures} failed attempt(s)")]
     private static partial void LogRecovered(ILogger logger, TimeSpan outage, int failures);
 }

@@ -8,7 +8,7 @@ namespace OpsBot.Alerts;
 /// so a restart while Discord is down loses nothing. Bounded: past <see cref="AlertDeliveryOptions.MaxQueued"/>
 /// the oldest is dropped and counted, and the count is posted when delivery resumes.
 /// </summary>
-public sealed partial class AlertOutbox
+public sealed partial class AlertOutbox : IDisposable
 {
     private readonly HistoryDatabase _database;
     private readonly AlertDeliveryOptions _options;
@@ -196,9 +196,12 @@ public sealed partial class AlertOutbox
         }, cancellationToken);
     }
 
-    [LoggerMessage(EventId = 820, Level = LogLevel.Information, Message = "Alert outbox: {Count} alert(s) from the previous run are waiting for delivery")]
+    [LoggerMessage(EventId = OpsBotEventIds.AlertOutboxLoaded, Level = LogLevel.Information, Message = "Alert outbox: {Count} alert(s) from the previous run are waiting for delivery")]
     private static partial void LogLoaded(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 821, Level = LogLevel.Warning, Message = "Alert outbox full ({Max}): dropped the {Count} oldest alert(s)")]
+    [LoggerMessage(EventId = OpsBotEventIds.AlertOutboxOverflow, Level = LogLevel.Warning, Message = "Alert outbox full ({Max}): dropped the {Count} oldest alert(s)")]
     private static partial void LogOverflow(ILogger logger, int count, int max);
+
+    /// <summary>Disposes <c>_signal</c>; the container calls this once the host has stopped.</summary>
+    public void Dispose() => _signal.Dispose();
 }

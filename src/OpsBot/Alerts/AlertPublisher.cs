@@ -2,18 +2,11 @@ using OpsBot.History;
 
 namespace OpsBot.Alerts;
 
-public sealed partial class AlertPublisher : IAlertPublisher
+public sealed partial class AlertPublisher(AlertOutbox outbox, AlertLogStore log, ILogger<AlertPublisher> logger) : IAlertPublisher
 {
-    private readonly AlertOutbox _outbox;
-    private readonly AlertLogStore _log;
-    private readonly ILogger<AlertPublisher> _logger;
-
-    public AlertPublisher(AlertOutbox outbox, AlertLogStore log, ILogger<AlertPublisher> logger)
-    {
-        _outbox = outbox;
-        _log = log;
-        _logger = logger;
-    }
+    private readonly AlertOutbox _outbox = outbox;
+    private readonly AlertLogStore _log = log;
+    private readonly ILogger<AlertPublisher> _logger = logger;
 
     public async Task PublishAsync(Alert alert, string? mutedBy, CancellationToken cancellationToken)
     {
@@ -32,6 +25,6 @@ public sealed partial class AlertPublisher : IAlertPublisher
         }
     }
 
-    [LoggerMessage(EventId = 810, Message = "alert {Kind} key={Key} severity={Severity} muted={MutedBy}: {Text}")]
+    [LoggerMessage(EventId = OpsBotEventIds.AlertPublisherAlert, Message = "alert {Kind} key={Key} severity={Severity} muted={MutedBy}: {Text}")]
     private static partial void LogAlert(ILogger logger, LogLevel level, AlertKind kind, string key, AlertSeverity severity, string mutedBy, string text);
 }

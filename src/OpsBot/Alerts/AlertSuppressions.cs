@@ -169,15 +169,15 @@ public sealed partial class AlertSuppressions : IAlertSilenceService, IMaintenan
 
     private sealed record Maintenance(long Id, StackService Service, string Reason, DateTimeOffset Since, DateTimeOffset ExpiresAt, DateTimeOffset? EndedAt = null);
 
-    [LoggerMessage(EventId = 800, Level = LogLevel.Information, Message = "Alerts for {Target} silenced for {Minutes} min by {RequestedBy}")]
+    [LoggerMessage(EventId = OpsBotEventIds.AlertSuppressionsSilenced, Level = LogLevel.Information, Message = "Alerts for {Target} silenced for {Minutes} min by {RequestedBy}")]
     private static partial void LogSilenced(ILogger logger, string target, int minutes, string requestedBy);
 
-    [LoggerMessage(EventId = 801, Level = LogLevel.Information, Message = "Alerts for {Target} unsilenced by {RequestedBy}")]
+    [LoggerMessage(EventId = OpsBotEventIds.AlertSuppressionsUnsilenced, Level = LogLevel.Information, Message = "Alerts for {Target} unsilenced by {RequestedBy}")]
     private static partial void LogUnsilenced(ILogger logger, string target, string requestedBy);
 
-    [LoggerMessage(EventId = 802, Level = LogLevel.Information, Message = "Maintenance of {Service} begins: {Reason}")]
+    [LoggerMessage(EventId = OpsBotEventIds.AlertSuppressionsMaintenanceBegun, Level = LogLevel.Information, Message = "Maintenance of {Service} begins: {Reason}")]
     private static partial void LogMaintenanceBegun(ILogger logger, StackService service, string reason);
 
-    [LoggerMessage(EventId = 803, Level = LogLevel.Information, Message = "Maintenance of {Service} ended ({Reason}); alerts resume after {Grace}")]
+    [LoggerMessage(EventId = OpsBotEventIds.AlertSuppressionsMaintenanceEnded, Level = LogLevel.Information, Message = "Maintenance of {Service} ended ({Reason}); alerts resume after {Grace}")]
     private static partial void LogMaintenanceEnded(ILogger logger, StackService service, string reason, TimeSpan grace);
 }

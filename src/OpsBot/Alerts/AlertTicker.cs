@@ -44,6 +44,6 @@ public sealed partial class AlertTicker : BackgroundService
         }
     }
 
-    [LoggerMessage(EventId = 890, Level = LogLevel.Error, Message = "Alert evaluator {Evaluator} failed")]
+    [LoggerMessage(EventId = OpsBotEventIds.AlertTickerFailed, Level = LogLevel.Error, Message = "Alert evaluator {Evaluator} failed")]
     private static partial void LogFailed(ILogger logger, string evaluator, Exception exception);
 }

@@ -28,6 +28,6 @@ public sealed partial class CompletionAlertWorker(
     // One bad event must not stop alerting for the rest of the run.
     protected override void OnHandleFailed(Exception exception) => LogFailed(logger, exception);
 
-    [LoggerMessage(EventId = 860, Level = LogLevel.Error, Message = "Alerting could not handle a completion event")]
+    [LoggerMessage(EventId = OpsBotEventIds.CompletionAlertWorkerFailed, Level = LogLevel.Error, Message = "Alerting could not handle a completion event")]
     private static partial void LogFailed(ILogger logger, Exception exception);
 }

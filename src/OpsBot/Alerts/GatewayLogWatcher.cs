@@ -61,12 +61,12 @@ public sealed partial class GatewayLogWatcher(
 
     protected override void OnReadRecovered() => LogReadRecovered(logger);
 
-    [LoggerMessage(EventId = 870, Level = LogLevel.Information, Message = "No gateway log source registered: no-reply alerts come from proxy events only")]
+    [LoggerMessage(EventId = OpsBotEventIds.GatewayLogWatcherNoSource, Level = LogLevel.Information, Message = "No gateway log source registered: no-reply alerts come from proxy events only")]
     private static partial void LogNoSource(ILogger logger);
 
-    [LoggerMessage(EventId = 871, Level = LogLevel.Warning, Message = "Cannot read the gateway log ({ErrorType}: {Error}); retrying every poll")]
+    [LoggerMessage(EventId = OpsBotEventIds.GatewayLogWatcherReadFailed, Level = LogLevel.Warning, Message = "Cannot read the gateway log ({ErrorType}: {Error}); retrying every poll")]
     private static partial void LogReadFailed(ILogger logger, string errorType, string error);
 
-    [LoggerMessage(EventId = 872, Level = LogLevel.Information, Message = "Gateway log readable again")]
+    [LoggerMessage(EventId = OpsBotEventIds.GatewayLogWatcherReadRecovered, Level = LogLevel.Information, Message = "Gateway log readable again")]
     private static partial void LogReadRecovered(ILogger logger);
 }

@@ -11,7 +11,7 @@ namespace OpsBot.Alerts;
 /// repeated states are ignored, a flapping check posts only problems that last, silences and
 /// maintenance hold posts back, and whatever is still wrong when they end is posted then.
 /// </summary>
-public sealed partial class HealthAlertTracker : IAlertEvaluator
+public sealed partial class HealthAlertTracker : IAlertEvaluator, IDisposable
 {
     private readonly IAlertPublisher _publisher;
     private readonly IIncidentStore _incidents;
@@ -312,13 +312,17 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator
         public int Occurrences { get; set; } = 1;
     }
 
-    [LoggerMessage(EventId = 851, Level = LogLevel.Information,
+    [LoggerMessage(EventId = OpsBotEventIds.HealthAlertTrackerRestored, Level = LogLevel.Information,
         Message = "Incident {IncidentId} ({Service} {Check} {State} since {Since}) was open when OpsBot stopped; it continues unless the first probe round sees otherwise")]
     private static partial void LogRestored(ILogger logger, long incidentId, StackService service, string check, HealthState state, DateTimeOffset since);
 
-    [LoggerMessage(EventId = 852, Level = LogLevel.Information, Message = "Incident {IncidentId} ({Service} {Check}) closed: its state is unknown after the restart")]
+    [LoggerMessage(EventId = OpsBotEventIds.HealthAlertTrackerRestoredClosed, Level = LogLevel.Information,
+        Message = "Incident {IncidentId} ({Service} {Check}) closed: its state is unknown after the restart")]
     private static partial void LogRestoredClosed(ILogger logger, long incidentId, StackService service, string check);
 
-    [LoggerMessage(EventId = 850, Level = LogLevel.Information, Message = "{Service} {Check} event throttled ({Count} not posted)")]
+    [LoggerMessage(EventId = OpsBotEventIds.HealthAlertTrackerEventThrottled, Level = LogLevel.Information, Message = "{Service} {Check} event throttled ({Count} not posted)")]
     private static partial void LogEventThrottled(ILogger logger, StackService service, string check, int count);
+
+    /// <summary>Disposes <c>_gate</c>; the container calls this once the host has stopped.</summary>
+    public void Dispose() => _gate.Dispose();
 }

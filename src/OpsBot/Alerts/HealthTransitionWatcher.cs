@@ -29,9 +29,9 @@ public sealed partial class HealthTransitionWatcher(
 
     protected override void OnReadFailed(Exception exception, bool firstOfStreak) => LogStreamFailed(logger, exception);
 
-    [LoggerMessage(EventId = 880, Level = LogLevel.Information, Message = "No health transition source registered: monitor alerts are off")]
+    [LoggerMessage(EventId = OpsBotEventIds.HealthTransitionWatcherNoSource, Level = LogLevel.Information, Message = "No health transition source registered: monitor alerts are off")]
     private static partial void LogNoSource(ILogger logger);
 
-    [LoggerMessage(EventId = 881, Level = LogLevel.Error, Message = "Health transition stream failed; resubscribing")]
+    [LoggerMessage(EventId = OpsBotEventIds.HealthTransitionWatcherStreamFailed, Level = LogLevel.Error, Message = "Health transition stream failed; resubscribing")]
     private static partial void LogStreamFailed(ILogger logger, Exception exception);
 }

@@ -16,6 +16,6 @@ public sealed partial class LogOnlyAlertSink : IAlertSink
         return Task.CompletedTask;
     }
 
-    [LoggerMessage(EventId = 895, Level = LogLevel.Debug, Message = "Alert {Key} {Kind} not posted anywhere: no alert sink is configured")]
+    [LoggerMessage(EventId = OpsBotEventIds.LogOnlyAlertSinkNotPosted, Level = LogLevel.Debug, Message = "Alert {Key} {Kind} not posted anywhere: no alert sink is configured")]
     private static partial void LogNotPosted(ILogger logger, string key, AlertKind kind);
 }

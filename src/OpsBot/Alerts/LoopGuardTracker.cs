@@ -9,7 +9,7 @@ namespace OpsBot.Alerts;
 /// one such abort is the guard doing its job, a spike means an agent (or the model) is stuck.
 /// Resolved when the count in the window drops below the threshold.
 /// </summary>
-public sealed class LoopGuardTracker : IAlertEvaluator
+public sealed class LoopGuardTracker : IAlertEvaluator, IDisposable
 {
     public const string Key = "loop-guard";
 
@@ -141,4 +141,7 @@ public sealed class LoopGuardTracker : IAlertEvaluator
         _total = 0;
         _peak = 0;
     }
+
+    /// <summary>Disposes <c>_gate</c>; the container calls this once the host has stopped.</summary>
+    public void Dispose() => _gate.Dispose();
 }

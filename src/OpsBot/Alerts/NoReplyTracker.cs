@@ -12,7 +12,7 @@ namespace OpsBot.Alerts;
 /// Thresholds compare the busier source, not the sum: one empty answer usually shows up twice
 /// (as the proxy's event and as the gateway's log line), and must not count as two failures.
 /// </remarks>
-public sealed partial class NoReplyTracker : IAlertEvaluator
+public sealed partial class NoReplyTracker : IAlertEvaluator, IDisposable
 {
     public const string Key = "no-reply";
 
@@ -258,6 +258,9 @@ public sealed partial class NoReplyTracker : IAlertEvaluator
         public string Sources() => string.Join(", ", _bySource.OrderBy(s => s.Key).Select(s => $"{(s.Key == NoReplySource.Proxy ? "proxy" : "gateway log")}: {s.Value}"));
     }
 
-    [LoggerMessage(EventId = 840, Level = LogLevel.Information, Message = "No-reply failure during maintenance not counted ({Source}: {Check})")]
+    [LoggerMessage(EventId = OpsBotEventIds.NoReplyTrackerIgnoredDuringMaintenance, Level = LogLevel.Information, Message = "No-reply failure during maintenance not counted ({Source}: {Check})")]
     private static partial void LogIgnoredDuringMaintenance(ILogger logger, NoReplySource source, string check);
+
+    /// <summary>Disposes <c>_gate</c>; the container calls this once the host has stopped.</summary>
+    public void Dispose() => _gate.Dispose();
 }

@@ -9,21 +9,13 @@ namespace OpsBot.Charts;
 /// at a time: drawing is CPU work of a few hundred milliseconds that must neither run on a caller's thread (the Discord
 /// gateway, the admin endpoint) nor take more than one of the cores the proxy serves from.
 /// </summary>
-internal sealed partial class ChartService : IChartService, IDisposable
+internal sealed partial class ChartService(IHistorySeriesService history, IOptions<ChartOptions> options, TimeProvider time, ILogger<ChartService> logger) : IChartService, IDisposable
 {
-    private readonly IHistorySeriesService _history;
-    private readonly IOptions<ChartOptions> _options;
-    private readonly TimeProvider _time;
-    private readonly ILogger<ChartService> _logger;
+    private readonly IHistorySeriesService _history = history;
+    private readonly IOptions<ChartOptions> _options = options;
+    private readonly TimeProvider _time = time;
+    private readonly ILogger<ChartService> _logger = logger;
     private readonly SemaphoreSlim _rendering = new(1, 1);
-
-    public ChartService(IHistorySeriesService history, IOptions<ChartOptions> options, TimeProvider time, ILogger<ChartService> logger)
-    {
-        _history = history;
-        _options = options;
-        _time = time;
-        _logger = logger;
-    }
 
     public async Task<ChartImage> RenderAsync(ChartRange range, ChartSize? size = null, DateTimeOffset? end = null, CancellationToken cancellationToken = default)
     {
@@ -54,6 +46,6 @@ internal sealed partial class ChartService : IChartService, IDisposable
 
     private static DateTimeOffset StartOfMinute(DateTimeOffset at) => new(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
 
-    [LoggerMessage(EventId = 1000, Level = LogLevel.Debug, Message = "Chart {Range} {Size} drawn: {Bytes} bytes in {Milliseconds:0} ms")]
+    [LoggerMessage(EventId = OpsBotEventIds.ChartServiceRendered, Level = LogLevel.Debug, Message = "Chart {Range} {Size} drawn: {Bytes} bytes in {Milliseconds:0} ms")]
     private static partial void LogRendered(ILogger logger, string range, string size, int bytes, double milliseconds);
 }

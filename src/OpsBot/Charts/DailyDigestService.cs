@@ -99,18 +99,18 @@ internal sealed partial class DailyDigestService : BackgroundService
         }
     }
 
-    [LoggerMessage(EventId = 1011, Level = LogLevel.Debug, Message = "Daily digest off (Alerts:Digest:Time is not set)")]
+    [LoggerMessage(EventId = OpsBotEventIds.DailyDigestServiceOff, Level = LogLevel.Debug, Message = "Daily digest off (Alerts:Digest:Time is not set)")]
     private static partial void LogOff(ILogger logger);
 
-    [LoggerMessage(EventId = 1012, Level = LogLevel.Information, Message = "Daily digest at {Schedule}; next at {Next:u}")]
+    [LoggerMessage(EventId = OpsBotEventIds.DailyDigestServiceScheduled, Level = LogLevel.Information, Message = "Daily digest at {Schedule}; next at {Next:u}")]
     private static partial void LogScheduled(ILogger logger, string schedule, DateTimeOffset next);
 
-    [LoggerMessage(EventId = 1013, Level = LogLevel.Information, Message = "Daily digest posted")]
+    [LoggerMessage(EventId = OpsBotEventIds.DailyDigestServicePosted, Level = LogLevel.Information, Message = "Daily digest posted")]
     private static partial void LogPosted(ILogger logger);
 
-    [LoggerMessage(EventId = 1014, Level = LogLevel.Warning, Message = "Daily digest not posted ({Error}: {Message}); the next one is due tomorrow")]
+    [LoggerMessage(EventId = OpsBotEventIds.DailyDigestServiceFailed, Level = LogLevel.Warning, Message = "Daily digest not posted ({Error}: {Message}); the next one is due tomorrow")]
     private static partial void LogFailed(ILogger logger, string error, string message);
 
-    [LoggerMessage(EventId = 1015, Level = LogLevel.Warning, Message = "Daily digest due at {Due:u} skipped: {Late} late (was the host suspended?)")]
+    [LoggerMessage(EventId = OpsBotEventIds.DailyDigestServiceSkipped, Level = LogLevel.Warning, Message = "Daily digest due at {Due:u} skipped: {Late} late (was the host suspended?)")]
     private static partial void LogSkipped(ILogger logger, DateTimeOffset due, TimeSpan late);
 }

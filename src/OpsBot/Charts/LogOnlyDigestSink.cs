@@ -9,6 +9,6 @@ public sealed partial class LogOnlyDigestSink(ILogger<LogOnlyDigestSink> logger)
         return Task.CompletedTask;
     }
 
-    [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "{Summary}")]
+    [LoggerMessage(EventId = OpsBotEventIds.LogOnlyDigestSinkDigest, Level = LogLevel.Information, Message = "{Summary}")]
     private static partial void LogDigest(ILogger logger, string summary);
 }

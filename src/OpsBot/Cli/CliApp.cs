@@ -196,7 +196,7 @@ public sealed class CliApp
 
     private async Task<int> SmokeAsync(Verb verb, string test, CancellationToken cancellationToken)
     {
-        SmokeTestNames.TryParse(test, out var kinds);
+        _ = SmokeTestNames.TryParse(test, out var kinds);
         var requestedBy = $"cli:{Environment.UserName}";
         SmokeReport report;
         using (var heartbeat = new Heartbeat(_console, _time, "starting the smoke tests"))

@@ -13,7 +13,7 @@ namespace OpsBot.Components;
 /// the host never sees the wrapped service, so that rule cannot reach the proxy. A service whose <c>ExecuteAsync</c> returns
 /// is done and not started again.
 /// </remarks>
-public sealed partial class ComponentSupervisor : IHostedService
+public sealed partial class ComponentSupervisor : IHostedService, IDisposable
 {
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan MaxRetry = TimeSpan.FromMinutes(5);
@@ -52,14 +52,14 @@ public sealed partial class ComponentSupervisor : IHostedService
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _stopping.CancelAsync();
         try
         {
             // The service's own stopping token is linked to ours: a running ExecuteAsync is being asked to end now.
-            await _run.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _run.WaitAsync(cancellationToken);
             if (_service is { } service)
             {
-                await service.StopAsync(cancellationToken).ConfigureAwait(false);
+                await service.StopAsync(cancellationToken);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -81,16 +81,16 @@ public sealed partial class ComponentSupervisor : IHostedService
             try
             {
                 _service ??= _create();
-                await _service.StartAsync(stopping).ConfigureAwait(false);
+                await _service.StartAsync(stopping);
                 var execution = _service is BackgroundService { ExecuteTask: { } task } ? task : Task.CompletedTask;
                 if (failures > 0)
                 {
                     // Started is not yet recovered: an ExecuteAsync that throws a moment later is the same run of failures.
                     using (var stable = CancellationTokenSource.CreateLinkedTokenSource(stopping))
                     {
-                        await Task.WhenAny(execution, Task.Delay(StableAfter, _time, stable.Token)).ConfigureAwait(false);
+                        await Task.WhenAny(execution, Task.Delay(StableAfter, _time, stable.Token));
                         // A run that ended early must not leave its stability timer behind (one per failed start).
-                        await stable.CancelAsync().ConfigureAwait(false);
+                        await stable.CancelAsync();
                     }
 
                     if (!execution.IsCompleted || execution.IsCompletedSuccessfully)
@@ -101,7 +101,7 @@ public sealed partial class ComponentSupervisor : IHostedService
                     }
                 }
 
-                await execution.ConfigureAwait(false);
+                await execution;
                 return;
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -128,7 +128,7 @@ public sealed partial class ComponentSupervisor : IHostedService
 
             try
             {
-                await Task.Delay(retryIn, _time, stopping).ConfigureAwait(false);
+                await Task.Delay(retryIn, _time, stopping);
             }
             catch (OperationCanceledException)
             {
@@ -144,16 +144,20 @@ public sealed partial class ComponentSupervisor : IHostedService
         return $"{root.GetType().Name}: {(message.Length > 300 ? string.Concat(message.AsSpan(0, 299), "…") : message)}";
     }
 
-    [LoggerMessage(EventId = 960, Level = LogLevel.Error,
+    [LoggerMessage(EventId = OpsBotEventIds.ComponentSupervisorFailed, Level = LogLevel.Error,
         Message = "Component {Component} failed ({Service}): {Reason}. The proxy and the other components keep running; retrying in {RetryIn}.")]
     private static partial void LogFailed(ILogger logger, string component, string service, string reason, TimeSpan retryIn, Exception exception);
 
-    [LoggerMessage(EventId = 961, Level = LogLevel.Debug, Message = "Component {Component} failed again ({Service}, {Failures} times in a row): {Reason}; retrying in {RetryIn}.")]
+    [LoggerMessage(EventId = OpsBotEventIds.ComponentSupervisorFailedAgain, Level = LogLevel.Debug,
+        Message = "Component {Component} failed again ({Service}, {Failures} times in a row): {Reason}; retrying in {RetryIn}.")]
     private static partial void LogFailedAgain(ILogger logger, string component, string service, int failures, string reason, TimeSpan retryIn);
 
-    [LoggerMessage(EventId = 962, Level = LogLevel.Information, Message = "Component {Component} ({Service}) runs again after {Failures} failed start(s).")]
+    [LoggerMessage(EventId = OpsBotEventIds.ComponentSupervisorRecovered, Level = LogLevel.Information, Message = "Component {Component} ({Service}) runs again after {Failures} failed start(s).")]
     private static partial void LogRecovered(ILogger logger, string component, string service, int failures);
 
-    [LoggerMessage(EventId = 963, Level = LogLevel.Warning, Message = "Component {Component} ({Service}) did not stop cleanly.")]
+    [LoggerMessage(EventId = OpsBotEventIds.ComponentSupervisorStopFailed, Level = LogLevel.Warning, Message = "Component {Component} ({Service}) did not stop cleanly.")]
     private static partial void LogStopFailed(ILogger logger, string component, string service, Exception exception);
+
+    /// <summary>Disposes <c>_stopping</c>; the container calls this once the host has stopped.</summary>
+    public void Dispose() => _stopping.Dispose();
 }

@@ -15,7 +15,7 @@ public sealed partial class DisabledComponentsNotice(ComponentStates states, ILo
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 950, Level = LogLevel.Error,
+    [LoggerMessage(EventId = OpsBotEventIds.DisabledComponentsNoticeDisabled, Level = LogLevel.Error,
         Message = "Component {Component} is disabled by its configuration: {Problems} The proxy and the other components run; fix the configuration (opsbot check-config) and restart OpsBot.")]
     private static partial void LogDisabled(ILogger logger, string component, string problems);
 }

@@ -16,7 +16,8 @@ public sealed partial class DiscordBotDisabledNotice(ILogger<DiscordBotDisabledN
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Discord bot disabled: no Discord:Token configured; proxy and monitors keep running.")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordBotDisabledNoticeDisabled, Level = LogLevel.Information,
+            Message = "Discord bot disabled: no Discord:Token configured; proxy and monitors keep running.")]
         public static partial void Disabled(ILogger logger);
     }
 }

@@ -118,13 +118,14 @@ public sealed partial class DiscordConnectivity
     private string Backlog() =>
         _backlogs.Length == 0 ? "" : ", " + string.Join(", ", _backlogs.Select(b => $"{b.Name}: {b.Count}"));
 
-    [LoggerMessage(EventId = 40, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = OpsBotEventIds.DiscordConnectivityUnreachable, Level = LogLevel.Warning,
         Message = "Discord unreachable ({Error}); retrying with backoff, one summary every {Interval} until it is back. Proxy, monitors and alerts (queued) keep running.")]
     private static partial void LogUnreachable(ILogger logger, string error, TimeSpan interval);
 
-    [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "Discord unreachable for {Duration}, {Attempts} attempts{Backlog}; last error: {Error}")]
+    [LoggerMessage(EventId = OpsBotEventIds.DiscordConnectivityStillUnreachable, Level = LogLevel.Warning,
+        Message = "Discord unreachable for {Duration}, {Attempts} attempts{Backlog}; last error: {Error}")]
     private static partial void LogStillUnreachable(ILogger logger, string duration, int attempts, string backlog, string error);
 
-    [LoggerMessage(EventId = 42, Level = LogLevel.Information, Message = "Discord reachable again after {Duration} ({Attempts} failed attempts)")]
+    [LoggerMessage(EventId = OpsBotEventIds.DiscordConnectivityReachableAgain, Level = LogLevel.Information, Message = "Discord reachable again after {Duration} ({Attempts} failed attempts)")]
     private static partial void LogReachableAgain(ILogger logger, string duration, int attempts);
 }

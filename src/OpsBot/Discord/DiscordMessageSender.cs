@@ -10,5 +10,5 @@ public sealed class DiscordMessageSender(IDiscordRestClient rest, IOptions<Disco
     public ulong? AlertChannelId => options.Value.AlertChannelId;
 
     public async Task<ulong?> SendAsync(ulong channelId, DiscordMessage message, CancellationToken cancellationToken) =>
-        await rest.CreateMessageAsync(channelId, message, cancellationToken).ConfigureAwait(false);
+        await rest.CreateMessageAsync(channelId, message, cancellationToken);
 }

@@ -27,10 +27,11 @@ public sealed partial class DiscordStartupCheck(IOptions<DiscordOptions> options
 
     private static partial class Log
     {
-        [LoggerMessage(2, LogLevel.Warning, "Neither Discord:AdminRoleIds nor Discord:AdminUserIds is set: nobody can use /restart or /smoke.")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordStartupCheckNoAdmins, Level = LogLevel.Warning,
+            Message = "Neither Discord:AdminRoleIds nor Discord:AdminUserIds is set: nobody can use /restart or /smoke.")]
         public static partial void NoAdmins(ILogger logger);
 
-        [LoggerMessage(3, LogLevel.Information, "Discord:AlertChannelId is not set; alerts will not be posted to Discord.")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordStartupCheckNoAlertChannel, Level = LogLevel.Information, Message = "Discord:AlertChannelId is not set; alerts will not be posted to Discord.")]
         public static partial void NoAlertChannel(ILogger logger);
     }
 }

@@ -340,34 +340,35 @@ public sealed partial class HistoryDatabase : IAsyncDisposable, IDisposable
         command.ExecuteNonQuery();
     }
 
-    [LoggerMessage(EventId = 700, Level = LogLevel.Error,
+    [LoggerMessage(EventId = OpsBotEventIds.HistoryDatabaseCorrupt, Level = LogLevel.Error,
         Message = "History database {Path} is {Problem}. History is disabled; the proxy and alerts keep running. Move the file away (mv {Path} {Path}.broken) and restart OpsBot to start a new history.")]
     private static partial void LogCorrupt(ILogger logger, string path, string problem);
 
-    [LoggerMessage(EventId = 701, Level = LogLevel.Error,
+    [LoggerMessage(EventId = OpsBotEventIds.HistoryDatabaseLocked, Level = LogLevel.Error,
         Message = "History database {Path} is locked by another process ({Problem}); history is paused and retried in {RetryAfter}. The proxy keeps serving.")]
     private static partial void LogLocked(ILogger logger, string path, string problem, TimeSpan retryAfter);
 
-    [LoggerMessage(EventId = 702, Level = LogLevel.Error,
+    [LoggerMessage(EventId = OpsBotEventIds.HistoryDatabaseUnavailable, Level = LogLevel.Error,
         Message = "History database {Path} cannot be opened ({Problem}); history is paused and retried in {RetryAfter}. The proxy keeps serving.")]
     private static partial void LogUnavailable(ILogger logger, string path, string problem, TimeSpan retryAfter);
 
-    [LoggerMessage(EventId = 703, Level = LogLevel.Error,
+    [LoggerMessage(EventId = OpsBotEventIds.HistoryDatabaseNewerSchema, Level = LogLevel.Error,
         Message = "History database {Path} has schema version {Version}, newer than this OpsBot knows ({Latest}). History is disabled to protect it; run the newer OpsBot or point History:DatabasePath elsewhere.")]
     private static partial void LogNewerSchema(ILogger logger, string path, int version, int latest);
 
-    [LoggerMessage(EventId = 708, Level = LogLevel.Debug, Message = "History database {Path} still cannot be used ({Problem})")]
+    [LoggerMessage(EventId = OpsBotEventIds.HistoryDatabaseStillUnavailable, Level = LogLevel.Debug, Message = "History database {Path} still cannot be used ({Problem})")]
     private static partial void LogStillUnavailable(ILogger logger, string path, string problem);
 
-    [LoggerMessage(EventId = 704, Level = LogLevel.Information, Message = "History database {Path} migrated to version {Version} ({Name})")]
+    [LoggerMessage(EventId = OpsBotEventIds.HistoryDatabaseMigrated, Level = LogLevel.Information, Message = "History database {Path} migrated to version {Version} ({Name})")]
     private static partial void LogMigrated(ILogger logger, string path, int version, string name);
 
-    [LoggerMessage(EventId = 705, Level = LogLevel.Information, Message = "History database {Path} is available again")]
+    [LoggerMessage(EventId = OpsBotEventIds.HistoryDatabaseRecovered, Level = LogLevel.Information, Message = "History database {Path} is available again")]
     private static partial void LogRecovered(ILogger logger, string path);
 
-    [LoggerMessage(EventId = 706, Level = LogLevel.Warning, Message = "History: {Operation} skipped, {Path} is locked ({Problem})")]
+    [LoggerMessage(EventId = OpsBotEventIds.HistoryDatabaseOperationLocked, Level = LogLevel.Warning, Message = "History: {Operation} skipped, {Path} is locked ({Problem})")]
     private static partial void LogOperationLocked(ILogger logger, string operation, string path, string problem);
 
-    [LoggerMessage(EventId = 707, Level = LogLevel.Error, Message = "History: {Operation} failed on {Path} ({Problem}); history is paused and retried in {RetryAfter}")]
+    [LoggerMessage(EventId = OpsBotEventIds.HistoryDatabaseOperationFailed, Level = LogLevel.Error,
+        Message = "History: {Operation} failed on {Path} ({Problem}); history is paused and retried in {RetryAfter}")]
     private static partial void LogOperationFailed(ILogger logger, string operation, string path, string problem, TimeSpan retryAfter);
 }

@@ -85,9 +85,9 @@ public sealed partial class HistoryInitializer : BackgroundService
         }, cancellationToken);
     }
 
-    [LoggerMessage(EventId = 710, Level = LogLevel.Information, Message = "History recorded in {Path}")]
+    [LoggerMessage(EventId = OpsBotEventIds.HistoryInitializerOpened, Level = LogLevel.Information, Message = "History recorded in {Path}")]
     private static partial void LogOpened(ILogger logger, string path);
 
-    [LoggerMessage(EventId = 711, Level = LogLevel.Information, Message = "History: closed {Count} incident(s) left open by the previous run")]
+    [LoggerMessage(EventId = OpsBotEventIds.HistoryInitializerClosedAbandoned, Level = LogLevel.Information, Message = "History: closed {Count} incident(s) left open by the previous run")]
     private static partial void LogClosedAbandoned(ILogger logger, int count);
 }

@@ -4,16 +4,10 @@ using OpsBot.Ops.Restarts;
 
 namespace OpsBot.History;
 
-public sealed class HistoryQueryService : IHistoryQueryService
+public sealed class HistoryQueryService(HistoryDatabase database, TimeProvider time) : IHistoryQueryService
 {
-    private readonly HistoryDatabase _database;
-    private readonly TimeProvider _time;
-
-    public HistoryQueryService(HistoryDatabase database, TimeProvider time)
-    {
-        _database = database;
-        _time = time;
-    }
+    private readonly HistoryDatabase _database = database;
+    private readonly TimeProvider _time = time;
 
     public HistoryHealth GetHealth() => _database.Health;
 

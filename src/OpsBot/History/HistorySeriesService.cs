@@ -7,19 +7,13 @@ namespace OpsBot.History;
 /// histograms merge (so percentiles are exact to <see cref="LatencyBuckets"/> resolution over any step), gauges keep
 /// count, sum and peak. A week at one point per two hours reads 10 080 minute rows; no per-request data is kept.
 /// </summary>
-public sealed class HistorySeriesService : IHistorySeriesService
+public sealed class HistorySeriesService(HistoryDatabase database, TimeProvider time) : IHistorySeriesService
 {
     /// <summary>More points than any chart draws: a bound on what a caller can make one query read and allocate.</summary>
     public const int MaxPoints = 10_000;
 
-    private readonly HistoryDatabase _database;
-    private readonly TimeProvider _time;
-
-    public HistorySeriesService(HistoryDatabase database, TimeProvider time)
-    {
-        _database = database;
-        _time = time;
-    }
+    private readonly HistoryDatabase _database = database;
+    private readonly TimeProvider _time = time;
 
     public async Task<HistorySeries> GetSeriesAsync(DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken cancellationToken)
     {

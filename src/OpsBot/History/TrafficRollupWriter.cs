@@ -63,6 +63,6 @@ public sealed partial class TrafficRollupWriter(
         }
     }
 
-    [LoggerMessage(EventId = 720, Level = LogLevel.Warning, Message = "Traffic roll-up: {Minutes} minute(s) not recorded, history is unavailable")]
+    [LoggerMessage(EventId = OpsBotEventIds.TrafficRollupWriterDropped, Level = LogLevel.Warning, Message = "Traffic roll-up: {Minutes} minute(s) not recorded, history is unavailable")]
     private static partial void LogDropped(ILogger logger, int minutes);
 }

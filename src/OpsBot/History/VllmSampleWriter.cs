@@ -6,20 +6,13 @@ namespace OpsBot.History;
 /// Turns the probe's <c>/metrics</c> samples into <see cref="VllmSample"/>s (generation throughput from the counter's
 /// rate between consecutive samples) and records each in its minute.
 /// </summary>
-public sealed partial class VllmSampleWriter : BackgroundService
+public sealed partial class VllmSampleWriter(VllmSampleObserver observer, VllmSampleStore store, ILogger<VllmSampleWriter> logger) : BackgroundService
 {
-    private readonly VllmSampleObserver _observer;
-    private readonly VllmSampleStore _store;
-    private readonly ILogger<VllmSampleWriter> _logger;
+    private readonly VllmSampleObserver _observer = observer;
+    private readonly VllmSampleStore _store = store;
+    private readonly ILogger<VllmSampleWriter> _logger = logger;
     private (DateTimeOffset At, double Total)? _previous;
     private bool _dropLogged;
-
-    public VllmSampleWriter(VllmSampleObserver observer, VllmSampleStore store, ILogger<VllmSampleWriter> logger)
-    {
-        _observer = observer;
-        _store = store;
-        _logger = logger;
-    }
 
     /// <summary>The sample to record for <paramref name="metrics"/>, given the previous counter reading. Not thread-safe (one reader).</summary>
     internal VllmSample ToSample(DateTimeOffset at, VllmMetrics metrics)
@@ -63,6 +56,6 @@ public sealed partial class VllmSampleWriter : BackgroundService
         }
     }
 
-    [LoggerMessage(EventId = 721, Level = LogLevel.Warning, Message = "vLLM samples are not recorded while history is unavailable")]
+    [LoggerMessage(EventId = OpsBotEventIds.VllmSampleWriterDropped, Level = LogLevel.Warning, Message = "vLLM samples are not recorded while history is unavailable")]
     private static partial void LogDropped(ILogger logger);
 }

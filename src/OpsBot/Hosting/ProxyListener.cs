@@ -11,25 +11,17 @@ namespace OpsBot.Hosting;
 /// listener (dropping stuck connections) while the bot, monitors and alerts keep running.
 /// Counters and observers live in the outer host and survive restarts.
 /// </summary>
-public sealed partial class ProxyListener : IHostedService, IProxyListener, IAsyncDisposable
+public sealed partial class ProxyListener(IOptionsMonitor<ProxyOptions> options, IConfiguration configuration, IServiceProvider outer, ILogger<ProxyListener> logger) : IHostedService, IProxyListener, IAsyncDisposable
 {
-    private readonly IOptionsMonitor<ProxyOptions> _options;
-    private readonly IConfiguration _configuration;
-    private readonly IServiceProvider _outer;
-    private readonly ILogger<ProxyListener> _logger;
+    private readonly IOptionsMonitor<ProxyOptions> _options = options;
+    private readonly IConfiguration _configuration = configuration;
+    private readonly IServiceProvider _outer = outer;
+    private readonly ILogger<ProxyListener> _logger = logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private WebApplication? _app;
     private CancellationTokenSource? _drain;
     private Task? _stopping;
     private CancellationTokenRegistration _onStopping;
-
-    public ProxyListener(IOptionsMonitor<ProxyOptions> options, IConfiguration configuration, IServiceProvider outer, ILogger<ProxyListener> logger)
-    {
-        _options = options;
-        _configuration = configuration;
-        _outer = outer;
-        _logger = logger;
-    }
 
     public bool IsRunning => _app is not null;
 
@@ -134,9 +126,9 @@ public sealed partial class ProxyListener : IHostedService, IProxyListener, IAsy
         drain.Dispose();
     }
 
-    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Proxy listening on {Address}, forwarding to vLLM at {VllmUrl}; API key {Authentication}")]
+    [LoggerMessage(EventId = OpsBotEventIds.ProxyListenerListening, Level = LogLevel.Information, Message = "Proxy listening on {Address}, forwarding to vLLM at {VllmUrl}; API key {Authentication}")]
     private static partial void LogListening(ILogger logger, Uri address, string vllmUrl, string authentication);
 
-    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Restarting the proxy listener")]
+    [LoggerMessage(EventId = OpsBotEventIds.ProxyListenerRestarting, Level = LogLevel.Warning, Message = "Restarting the proxy listener")]
     private static partial void LogRestarting(ILogger logger);
 }

@@ -19,7 +19,7 @@ internal sealed class UpstreamDrainHandler(CancellationToken drain) : Delegating
         {
             try
             {
-                response = await base.SendAsync(request, linked.Token).ConfigureAwait(false);
+                response = await base.SendAsync(request, linked.Token);
             }
             catch (OperationCanceledException) when (drain.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
@@ -60,14 +60,14 @@ internal sealed class UpstreamDrainHandler(CancellationToken drain) : Delegating
 
         protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
         {
-            await using var source = await CreateContentReadStreamAsync(cancellationToken).ConfigureAwait(false);
-            await source.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
+            await using var source = await CreateContentReadStreamAsync(cancellationToken);
+            await source.CopyToAsync(stream, cancellationToken);
         }
 
         protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
 
         protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
-            new DrainingStream(await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _drain);
+            new DrainingStream(await _inner.ReadAsStreamAsync(cancellationToken), _drain);
 
         protected override bool TryComputeLength(out long length)
         {
@@ -114,7 +114,7 @@ internal sealed class UpstreamDrainHandler(CancellationToken drain) : Delegating
         {
             try
             {
-                return await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+                return await _inner.ReadAsync(buffer, cancellationToken);
             }
             catch (Exception ex) when (_drain.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
@@ -160,9 +160,9 @@ internal sealed class UpstreamDrainHandler(CancellationToken drain) : Delegating
 
         public override async ValueTask DisposeAsync()
         {
-            await _registration.DisposeAsync().ConfigureAwait(false);
-            await _inner.DisposeAsync().ConfigureAwait(false);
-            await base.DisposeAsync().ConfigureAwait(false);
+            await _registration.DisposeAsync();
+            await _inner.DisposeAsync();
+            await base.DisposeAsync();
         }
     }
 }

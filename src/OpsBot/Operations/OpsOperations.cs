@@ -55,6 +55,6 @@ internal sealed partial class OpsOperations(
     public async Task<ChartImage?> GetChartAsync(ChartRange range, ChartSize? size, CancellationToken cancellationToken) =>
         charts is null ? null : await charts.RenderAsync(range, size, cancellationToken: cancellationToken);
 
-    [LoggerMessage(EventId = 111, Level = LogLevel.Warning, Message = "Reading the {Service} log failed.")]
+    [LoggerMessage(EventId = OpsBotEventIds.OpsOperationsTailFailed, Level = LogLevel.Warning, Message = "Reading the {Service} log failed.")]
     private static partial void LogTailFailed(ILogger logger, StackService service, Exception exception);
 }

@@ -41,6 +41,6 @@ internal sealed partial class SmokeRunner(TimeProvider time, ILogger<SmokeRunner
         return new SmokeReport(results, time.GetElapsedTime(started));
     }
 
-    [LoggerMessage(EventId = 110, Level = LogLevel.Error, Message = "Smoke test {Kind} threw.")]
+    [LoggerMessage(EventId = OpsBotEventIds.SmokeRunnerSmokeFailed, Level = LogLevel.Error, Message = "Smoke test {Kind} threw.")]
     private static partial void LogSmokeFailed(ILogger logger, SmokeTestKind kind, Exception exception);
 }

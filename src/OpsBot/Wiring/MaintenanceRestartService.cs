@@ -5,16 +5,10 @@ using OpsBot.Ops.Restarts;
 namespace OpsBot.Wiring;
 
 /// <summary>Opens an alert maintenance window for the service while it restarts, so a deliberate outage is not alerted.</summary>
-public sealed class MaintenanceRestartService : IRestartService
+public sealed class MaintenanceRestartService(RestartService inner, IMaintenanceWindow maintenance) : IRestartService
 {
-    private readonly RestartService _inner;
-    private readonly IMaintenanceWindow _maintenance;
-
-    public MaintenanceRestartService(RestartService inner, IMaintenanceWindow maintenance)
-    {
-        _inner = inner;
-        _maintenance = maintenance;
-    }
+    private readonly RestartService _inner = inner;
+    private readonly IMaintenanceWindow _maintenance = maintenance;
 
     public async Task<RestartResult> RestartAsync(StackService service, string requestedBy, IProgress<string>? progress, CancellationToken cancellationToken)
     {

@@ -32,11 +32,11 @@ public sealed partial class CompletionEventPublisher(IEnumerable<ICompletionObse
         }
     }
 
-    [LoggerMessage(EventId = 100, Level = LogLevel.Information,
+    [LoggerMessage(EventId = ProxyEventIds.CompletionLogged, Level = LogLevel.Information,
         Message = "completion model={Model} path={Path} stream={Streamed} tools={HasTools} status={UpstreamStatus} latency_ms={LatencyMs} prompt_tokens={PromptTokens} completion_tokens={CompletionTokens} tool_calls={ToolCalls} format={Format} content_len={ContentLength} empty={EmptyAnswer} error={Error}")]
     private static partial void Log(ILogger logger, string? model, CompletionPath path, bool streamed, bool hasTools, int? upstreamStatus,
         long latencyMs, int? promptTokens, int? completionTokens, int toolCalls, string? format, int contentLength, bool emptyAnswer, string? error);
 
-    [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "Completion observer {Observer} failed")]
+    [LoggerMessage(EventId = ProxyEventIds.CompletionEventPublisherObserverFailed, Level = LogLevel.Error, Message = "Completion observer {Observer} failed")]
     private static partial void LogObserverFailed(ILogger logger, string observer, Exception exception);
 }

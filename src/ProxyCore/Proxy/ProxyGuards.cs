@@ -72,9 +72,9 @@ internal static partial class ProxyGuards
             "invalid_request_error", asSse: false, context.RequestAborted);
     }
 
-    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Refused {Method} {Path} from {Remote}: {Reason}")]
+    [LoggerMessage(EventId = ProxyEventIds.ProxyGuardsRefused, Level = LogLevel.Warning, Message = "Refused {Method} {Path} from {Remote}: {Reason}")]
     private static partial void LogRefused(ILogger logger, string method, PathString path, string remote, string reason);
 
-    [LoggerMessage(EventId = 22, Level = LogLevel.Error, Message = "Unhandled failure on {Method} {Path}")]
+    [LoggerMessage(EventId = ProxyEventIds.ProxyGuardsUnhandled, Level = LogLevel.Error, Message = "Unhandled failure on {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, string method, PathString path, Exception exception);
 }

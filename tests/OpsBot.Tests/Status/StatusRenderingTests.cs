@@ -49,7 +49,7 @@ public sealed partial class StatusRenderingTests
         // The disabled component says why; the ones merely not configured are one quiet footer line.
         Assert.Equal("❌ **ops** disabled: Ops:Restart:Cooldown: '-5' must be positive.", fields["OpsBot components"]);
         Assert.Equal("off: vllm-container, charts", embed.FooterText);
-        Assert.All(embed.Fields.SelectMany(f => f.Value.Split('\n')).Where(l => !l.StartsWith("❌", StringComparison.Ordinal)),
+        Assert.All(embed.Fields.SelectMany(f => f.Value.Split('\n')).Where(l => !l.StartsWith('❌')),
             line => Assert.True(Visible(line) <= PhoneLine, $"{Visible(line)} > {PhoneLine}: {line}"));
     }
 

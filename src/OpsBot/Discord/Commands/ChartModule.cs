@@ -77,6 +77,6 @@ public sealed partial class ChartModule(ILogger<ChartModule> logger, IChartServi
         };
     }
 
-    [LoggerMessage(EventId = 78, Level = LogLevel.Warning, Message = "Drawing the {Range} chart for Discord failed")]
+    [LoggerMessage(EventId = OpsBotEventIds.ChartModuleChartFailed, Level = LogLevel.Warning, Message = "Drawing the {Range} chart for Discord failed")]
     private static partial void LogChartFailed(ILogger logger, string range, Exception exception);
 }

@@ -71,7 +71,7 @@ public sealed partial class ProgressMessage(Func<IReadOnlyList<string>, Cancella
 
             try
             {
-                await render(snapshot, cancellationToken).ConfigureAwait(false);
+                await render(snapshot, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -91,7 +91,7 @@ public sealed partial class ProgressMessage(Func<IReadOnlyList<string>, Cancella
 
     private static partial class Log
     {
-        [LoggerMessage(90, LogLevel.Debug, "Discord progress edit failed ({Error}); continuing.")]
+        [LoggerMessage(EventId = OpsBotEventIds.ProgressMessageRenderFailed, Level = LogLevel.Debug, Message = "Discord progress edit failed ({Error}); continuing.")]
         public static partial void RenderFailed(ILogger logger, string error);
     }
 }

@@ -77,7 +77,7 @@ public sealed partial class RestartConfirmations(TimeProvider time, IOptions<Dis
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await onExpired(timeout.Token).ConfigureAwait(false);
+            await onExpired(timeout.Token);
         }
         catch (Exception ex)
         {
@@ -87,7 +87,7 @@ public sealed partial class RestartConfirmations(TimeProvider time, IOptions<Dis
 
     private static partial class Log
     {
-        [LoggerMessage(100, LogLevel.Debug, "Editing an expired restart confirmation failed ({Error}).")]
+        [LoggerMessage(EventId = OpsBotEventIds.RestartConfirmationsExpiryEditFailed, Level = LogLevel.Debug, Message = "Editing an expired restart confirmation failed ({Error}).")]
         public static partial void ExpiryEditFailed(ILogger logger, string error);
     }
 }

@@ -153,16 +153,18 @@ public sealed partial class RestartModule(
 
     private static partial class Log
     {
-        [LoggerMessage(120, LogLevel.Warning, "Restart of {Service} confirmed by {UserName} ({UserId}) via Discord.")]
+        [LoggerMessage(EventId = OpsBotEventIds.RestartModuleRestarting, Level = LogLevel.Warning, Message = "Restart of {Service} confirmed by {UserName} ({UserId}) via Discord.")]
         public static partial void Restarting(ILogger logger, string service, string userName, ulong userId);
 
-        [LoggerMessage(121, LogLevel.Information, "Restart of {Service} finished: succeeded {Succeeded}, took {Seconds:0.0} s, healthy after {HealthySeconds} s.")]
+        [LoggerMessage(EventId = OpsBotEventIds.RestartModuleRestarted, Level = LogLevel.Information,
+            Message = "Restart of {Service} finished: succeeded {Succeeded}, took {Seconds:0.0} s, healthy after {HealthySeconds} s.")]
         public static partial void Restarted(ILogger logger, string service, bool succeeded, double seconds, double? healthySeconds);
 
-        [LoggerMessage(122, LogLevel.Error, "Restart of {Service} threw.")]
+        [LoggerMessage(EventId = OpsBotEventIds.RestartModuleRestartThrew, Level = LogLevel.Error, Message = "Restart of {Service} threw.")]
         public static partial void RestartThrew(ILogger logger, string service, Exception exception);
 
-        [LoggerMessage(123, LogLevel.Warning, "{UserName} ({UserId}) pressed the restart {Service} confirmation of user {RequesterId}; refused.")]
+        [LoggerMessage(EventId = OpsBotEventIds.RestartModuleWrongUser, Level = LogLevel.Warning,
+            Message = "{UserName} ({UserId}) pressed the restart {Service} confirmation of user {RequesterId}; refused.")]
         public static partial void WrongUser(ILogger logger, string service, string userName, ulong userId, ulong requesterId);
     }
 }

@@ -43,11 +43,11 @@ public sealed partial class DiscordGatewayClient(
             {
                 if (delay > TimeSpan.Zero)
                 {
-                    await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+                    await Task.Delay(delay, time, stoppingToken);
                 }
 
                 _state = GatewayState.Connecting;
-                if (_gateway is null && !await FetchGatewayAsync(stoppingToken).ConfigureAwait(false))
+                if (_gateway is null && !await FetchGatewayAsync(stoppingToken))
                 {
                     if (_state == GatewayState.Failed)
                     {
@@ -70,7 +70,7 @@ public sealed partial class DiscordGatewayClient(
                 {
                     _session.Reset();
                     resumeAttempts = 0;
-                    if (!await WaitForIdentifySlotAsync(stoppingToken).ConfigureAwait(false))
+                    if (!await WaitForIdentifySlotAsync(stoppingToken))
                     {
                         continue;
                     }
@@ -86,7 +86,7 @@ public sealed partial class DiscordGatewayClient(
                 GatewayDisconnect outcome;
                 try
                 {
-                    outcome = await connection.RunAsync(url, resume, stoppingToken).ConfigureAwait(false);
+                    outcome = await connection.RunAsync(url, resume, stoppingToken);
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
@@ -175,7 +175,7 @@ public sealed partial class DiscordGatewayClient(
     {
         try
         {
-            _gateway = await rest.GetGatewayBotAsync(cancellationToken).ConfigureAwait(false);
+            _gateway = await rest.GetGatewayBotAsync(cancellationToken);
             var limit = _gateway.SessionStartLimit;
             _identifiesLeft = limit.Remaining;
             _identifyBudgetResetsAt = time.GetUtcNow() + limit.ResetAfter;
@@ -206,7 +206,7 @@ public sealed partial class DiscordGatewayClient(
             if (wait > TimeSpan.Zero)
             {
                 Log.IdentifyBudgetExhausted(logger, wait.TotalSeconds);
-                await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(wait, time, cancellationToken);
             }
 
             // Fetch the renewed budget before identifying.
@@ -216,7 +216,7 @@ public sealed partial class DiscordGatewayClient(
 
         if (_lastIdentifyAt is { } last && now - last < _options.IdentifyInterval)
         {
-            await Task.Delay(_options.IdentifyInterval - (now - last), time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(_options.IdentifyInterval - (now - last), time, cancellationToken);
         }
 
         _identifiesLeft--;
@@ -248,25 +248,28 @@ public sealed partial class DiscordGatewayClient(
 
     private static partial class Log
     {
-        [LoggerMessage(30, LogLevel.Information, "Discord gateway URL is {Host}; {Remaining} of {Total} identifies left today.")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordGatewayClientGatewayFound, Level = LogLevel.Information,
+            Message = "Discord gateway URL is {Host}; {Remaining} of {Total} identifies left today.")]
         public static partial void GatewayFound(ILogger logger, string host, int remaining, int total);
 
-        [LoggerMessage(31, LogLevel.Debug, "Discord gateway lookup failed ({Error}: {Message}); retrying.")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordGatewayClientGatewayLookupFailed, Level = LogLevel.Debug, Message = "Discord gateway lookup failed ({Error}: {Message}); retrying.")]
         public static partial void GatewayLookupFailed(ILogger logger, string error, string message);
 
-        [LoggerMessage(32, LogLevel.Critical, "Discord gateway stopped for good: close code {CloseCode}, {Meaning}. Not reconnecting; fix the configuration and restart OpsBot.")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordGatewayClientFatalClose, Level = LogLevel.Critical,
+            Message = "Discord gateway stopped for good: close code {CloseCode}, {Meaning}. Not reconnecting; fix the configuration and restart OpsBot.")]
         public static partial void FatalClose(ILogger logger, int closeCode, string meaning);
 
-        [LoggerMessage(33, LogLevel.Information, "Discord gateway disconnected: {Reason}; will {Next} in {DelayMs:0} ms.")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordGatewayClientReconnecting, Level = LogLevel.Information, Message = "Discord gateway disconnected: {Reason}; will {Next} in {DelayMs:0} ms.")]
         public static partial void Reconnecting(ILogger logger, string reason, string next, double delayMs);
 
-        [LoggerMessage(36, LogLevel.Debug, "Discord gateway attempt failed: {Reason}; will {Next} in {DelayMs:0} ms.")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordGatewayClientRetryingConnect, Level = LogLevel.Debug, Message = "Discord gateway attempt failed: {Reason}; will {Next} in {DelayMs:0} ms.")]
         public static partial void RetryingConnect(ILogger logger, string reason, string next, double delayMs);
 
-        [LoggerMessage(35, LogLevel.Error, "Discord gateway connection failed unexpectedly; reconnecting.")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordGatewayClientConnectionCrashed, Level = LogLevel.Error, Message = "Discord gateway connection failed unexpectedly; reconnecting.")]
         public static partial void ConnectionCrashed(ILogger logger, Exception exception);
 
-        [LoggerMessage(34, LogLevel.Warning, "Discord identify budget used up; waiting {Seconds:0} s for it to reset.")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordGatewayClientIdentifyBudgetExhausted, Level = LogLevel.Warning,
+            Message = "Discord identify budget used up; waiting {Seconds:0} s for it to reset.")]
         public static partial void IdentifyBudgetExhausted(ILogger logger, double seconds);
     }
 }

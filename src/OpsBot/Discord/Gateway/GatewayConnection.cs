@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net.WebSockets;
 using System.Text.Json;
@@ -11,6 +12,7 @@ namespace OpsBot.Discord.Gateway;
 /// One gateway WebSocket from HELLO to its end. Heartbeat state is per connection on purpose: a flag carried over from
 /// the previous socket makes every new socket look like a zombie (a known reconnect-loop bug in other libraries).
 /// </summary>
+[SuppressMessage("Reliability", "CA1001", Justification = "Lives for one connection/interaction; its SemaphoreSlim never creates a wait handle, and a late send after the owner is done must not meet a disposed lock.")]
 internal sealed partial class GatewayConnection(
     DiscordOptions options,
     GatewaySession session,
@@ -52,7 +54,7 @@ internal sealed partial class GatewayConnection(
         {
             using var connectTimeout = new CancellationTokenSource(options.ConnectTimeout, time);
             using var connectToken = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, connectTimeout.Token);
-            await socket.ConnectAsync(BuildUri(gatewayUrl), connectToken.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(BuildUri(gatewayUrl), connectToken.Token);
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested && ex is WebSocketException or OperationCanceledException or HttpRequestException)
         {
@@ -72,7 +74,7 @@ internal sealed partial class GatewayConnection(
         Task heartbeat = Task.CompletedTask;
         try
         {
-            var outcome = await ReceiveLoopAsync(socket, resume, task => heartbeat = task, connection.Token).ConfigureAwait(false);
+            var outcome = await ReceiveLoopAsync(socket, resume, task => heartbeat = task, connection.Token);
             if (stoppingToken.IsCancellationRequested)
             {
                 return new GatewayDisconnect(ReconnectAction.Stop, "stopping", Established: _established);
@@ -81,7 +83,7 @@ internal sealed partial class GatewayConnection(
             if (outcome.Action is ReconnectAction.Resume or ReconnectAction.Identify or ReconnectAction.Fatal)
             {
                 // Any code other than 1000/1001 keeps the session resumable on Discord's side.
-                await CloseQuietlyAsync(socket, (WebSocketCloseStatus)4000, "reconnecting").ConfigureAwait(false);
+                await CloseQuietlyAsync(socket, (WebSocketCloseStatus)4000, "reconnecting");
             }
 
             return outcome with { Established = _established };
@@ -106,10 +108,10 @@ internal sealed partial class GatewayConnection(
         }
         finally
         {
-            await connection.CancelAsync().ConfigureAwait(false);
+            await connection.CancelAsync();
             try
             {
-                await heartbeat.ConfigureAwait(false);
+                await heartbeat;
             }
             catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
             {
@@ -127,12 +129,12 @@ internal sealed partial class GatewayConnection(
         {
             using var timeout = new CancellationTokenSource(CloseTimeout, time);
             // One sender at a time: a heartbeat may be on its way out.
-            await _sendLock.WaitAsync(timeout.Token).ConfigureAwait(false);
+            await _sendLock.WaitAsync(timeout.Token);
             try
             {
                 if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
                 {
-                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "shutting down", timeout.Token).ConfigureAwait(false);
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "shutting down", timeout.Token);
                     Log.Closing(logger);
                 }
             }
@@ -165,14 +167,14 @@ internal sealed partial class GatewayConnection(
         while (true)
         {
             var receiveToken = helloReceived ? cancellationToken : untilHello.Token;
-            if (!await ReceiveMessageAsync(socket, buffer, receiveToken).ConfigureAwait(false))
+            if (!await ReceiveMessageAsync(socket, buffer, receiveToken))
             {
                 var code = (int?)socket.CloseStatus;
                 var action = GatewayCloseCodes.Classify(code);
                 var reason = $"closed by Discord with {code?.ToString(CultureInfo.InvariantCulture) ?? "no code"} ({GatewayCloseCodes.Describe(code)})";
                 if (socket.State == WebSocketState.CloseReceived)
                 {
-                    await CloseQuietlyAsync(socket, (WebSocketCloseStatus)4000, "closing").ConfigureAwait(false);
+                    await CloseQuietlyAsync(socket, (WebSocketCloseStatus)4000, "closing");
                 }
 
                 return new GatewayDisconnect(action, reason, code);
@@ -202,12 +204,12 @@ internal sealed partial class GatewayConnection(
                     if (resume)
                     {
                         Log.Resuming(logger, session.Sequence);
-                        await SendAsync(socket, WriteResume, cancellationToken).ConfigureAwait(false);
+                        await SendAsync(socket, WriteResume, cancellationToken);
                     }
                     else
                     {
                         Log.Identifying(logger, options.Intents);
-                        await SendAsync(socket, WriteIdentify, cancellationToken).ConfigureAwait(false);
+                        await SendAsync(socket, WriteIdentify, cancellationToken);
                     }
 
                     break;
@@ -218,7 +220,7 @@ internal sealed partial class GatewayConnection(
 
                 case GatewayOpCode.Heartbeat:
                     // Discord asks for a beat now; answering with an ACK would be wrong.
-                    await SendAsync(socket, WriteHeartbeat, cancellationToken).ConfigureAwait(false);
+                    await SendAsync(socket, WriteHeartbeat, cancellationToken);
                     break;
 
                 case GatewayOpCode.Reconnect:
@@ -312,7 +314,7 @@ internal sealed partial class GatewayConnection(
         await Task.Yield();
 
         // Random first beat spreads reconnecting clients out, as Discord asks.
-        await Task.Delay(interval * Random.Shared.NextDouble(), time, cancellationToken).ConfigureAwait(false);
+        await Task.Delay(interval * Random.Shared.NextDouble(), time, cancellationToken);
         while (!cancellationToken.IsCancellationRequested)
         {
             if (Interlocked.Exchange(ref _ackReceived, 0) == 0)
@@ -324,8 +326,8 @@ internal sealed partial class GatewayConnection(
                 return;
             }
 
-            await SendAsync(socket, WriteHeartbeat, cancellationToken).ConfigureAwait(false);
-            await Task.Delay(interval, time, cancellationToken).ConfigureAwait(false);
+            await SendAsync(socket, WriteHeartbeat, cancellationToken);
+            await Task.Delay(interval, time, cancellationToken);
         }
     }
 
@@ -343,7 +345,7 @@ internal sealed partial class GatewayConnection(
         }
 
         // ClientWebSocket allows one sender at a time; heartbeats and identify/resume share this lock.
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _sendLock.WaitAsync(cancellationToken);
         try
         {
             var now = time.GetTimestamp();
@@ -354,11 +356,11 @@ internal sealed partial class GatewayConnection(
 
             if (_sendTimes.Count >= SendsPerMinute)
             {
-                await Task.Delay(SendWindow - time.GetElapsedTime(_sendTimes.Dequeue(), now), time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(SendWindow - time.GetElapsedTime(_sendTimes.Dequeue(), now), time, cancellationToken);
             }
 
             _sendTimes.Enqueue(time.GetTimestamp());
-            await socket.SendAsync(buffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+            await socket.SendAsync(buffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
         }
         finally
         {
@@ -420,7 +422,7 @@ internal sealed partial class GatewayConnection(
         buffer.ResetWrittenCount();
         while (true)
         {
-            var result = await socket.ReceiveAsync(buffer.GetMemory(16 * 1024), cancellationToken).ConfigureAwait(false);
+            var result = await socket.ReceiveAsync(buffer.GetMemory(16 * 1024), cancellationToken);
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 return false;
@@ -449,7 +451,7 @@ internal sealed partial class GatewayConnection(
         try
         {
             using var timeout = new CancellationTokenSource(CloseTimeout, time);
-            await socket.CloseOutputAsync(status, reason, timeout.Token).ConfigureAwait(false);
+            await socket.CloseOutputAsync(status, reason, timeout.Token);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -459,31 +461,32 @@ internal sealed partial class GatewayConnection(
 
     private static partial class Log
     {
-        [LoggerMessage(10, LogLevel.Information, "Discord gateway connected to {Host}; sending {Mode}.")]
+        [LoggerMessage(EventId = OpsBotEventIds.GatewayConnectionConnected, Level = LogLevel.Information, Message = "Discord gateway connected to {Host}; sending {Mode}.")]
         public static partial void Connected(ILogger logger, string host, string mode);
 
-        [LoggerMessage(11, LogLevel.Information, "Discord gateway: identifying with intents {Intents}.")]
+        [LoggerMessage(EventId = OpsBotEventIds.GatewayConnectionIdentifying, Level = LogLevel.Information, Message = "Discord gateway: identifying with intents {Intents}.")]
         public static partial void Identifying(ILogger logger, int intents);
 
-        [LoggerMessage(12, LogLevel.Information, "Discord gateway: resuming session at sequence {Sequence}.")]
+        [LoggerMessage(EventId = OpsBotEventIds.GatewayConnectionResuming, Level = LogLevel.Information, Message = "Discord gateway: resuming session at sequence {Sequence}.")]
         public static partial void Resuming(ILogger logger, long? sequence);
 
-        [LoggerMessage(13, LogLevel.Information, "Discord gateway ready as {UserName} ({UserId}), application {ApplicationId}.")]
+        [LoggerMessage(EventId = OpsBotEventIds.GatewayConnectionReady, Level = LogLevel.Information, Message = "Discord gateway ready as {UserName} ({UserId}), application {ApplicationId}.")]
         public static partial void Ready(ILogger logger, string userName, ulong userId, ulong applicationId);
 
-        [LoggerMessage(14, LogLevel.Information, "Discord gateway session resumed at sequence {Sequence}.")]
+        [LoggerMessage(EventId = OpsBotEventIds.GatewayConnectionResumed, Level = LogLevel.Information, Message = "Discord gateway session resumed at sequence {Sequence}.")]
         public static partial void Resumed(ILogger logger, long? sequence);
 
-        [LoggerMessage(15, LogLevel.Warning, "Discord gateway sent no heartbeat ACK within {IntervalMs} ms: zombie connection, reconnecting to resume.")]
+        [LoggerMessage(EventId = OpsBotEventIds.GatewayConnectionZombie, Level = LogLevel.Warning,
+            Message = "Discord gateway sent no heartbeat ACK within {IntervalMs} ms: zombie connection, reconnecting to resume.")]
         public static partial void Zombie(ILogger logger, double intervalMs);
 
-        [LoggerMessage(16, LogLevel.Warning, "Discord gateway sent a payload without an op code; ignored.")]
+        [LoggerMessage(EventId = OpsBotEventIds.GatewayConnectionMalformedPayload, Level = LogLevel.Warning, Message = "Discord gateway sent a payload without an op code; ignored.")]
         public static partial void MalformedPayload(ILogger logger);
 
-        [LoggerMessage(18, LogLevel.Information, "Discord gateway: closing the session (1000) for shutdown.")]
+        [LoggerMessage(EventId = OpsBotEventIds.GatewayConnectionClosing, Level = LogLevel.Information, Message = "Discord gateway: closing the session (1000) for shutdown.")]
         public static partial void Closing(ILogger logger);
 
-        [LoggerMessage(17, LogLevel.Error, "Discord event handler for {EventType} failed.")]
+        [LoggerMessage(EventId = OpsBotEventIds.GatewayConnectionHandlerFailed, Level = LogLevel.Error, Message = "Discord event handler for {EventType} failed.")]
         public static partial void HandlerFailed(ILogger logger, string eventType, Exception exception);
     }
 }

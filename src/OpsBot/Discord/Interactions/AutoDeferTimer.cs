@@ -32,7 +32,7 @@ internal sealed class AutoDeferTimer : IAsyncDisposable
             if (!_context.Responder.HasResponded)
             {
                 InteractionLog.AutoDeferred(_logger, _context.Interaction.Id, _after.TotalMilliseconds);
-                await _context.Responder.DeferAsync(ephemeral: false, _context.CancellationToken).ConfigureAwait(false);
+                await _context.Responder.DeferAsync(ephemeral: false, _context.CancellationToken);
             }
         }
         catch (Exception ex)

@@ -71,18 +71,18 @@ public sealed partial class DiscordInteractionHandler(
             if (Reject(interaction) is { } refusal)
             {
                 Log.OutsideScope(logger, interaction.Id, interaction.User.Id, interaction.GuildId ?? 0, interaction.ChannelId ?? 0);
-                await responder.RespondAsync(DiscordMessage.FromText("⚠️ " + refusal), ephemeral: true, cancellationToken).ConfigureAwait(false);
+                await responder.RespondAsync(DiscordMessage.FromText("⚠️ " + refusal), ephemeral: true, cancellationToken);
                 return;
             }
 
             if (interaction.Type == InteractionType.ApplicationCommand && interaction.Data.Name is null)
             {
                 Log.Malformed(logger, "command interaction without a command name");
-                await responder.RespondAsync(DiscordMessage.FromText("⚠️ OpsBot could not read this command."), ephemeral: true, cancellationToken).ConfigureAwait(false);
+                await responder.RespondAsync(DiscordMessage.FromText("⚠️ OpsBot could not read this command."), ephemeral: true, cancellationToken);
                 return;
             }
 
-            await interactions.ExecuteAsync(new InteractionContext(interaction, responder, cancellationToken), services).ConfigureAwait(false);
+            await interactions.ExecuteAsync(new InteractionContext(interaction, responder, cancellationToken), services);
         }
         catch (Exception ex)
         {
@@ -116,7 +116,7 @@ public sealed partial class DiscordInteractionHandler(
         var guildId = _options.GuildId ?? 0;
         try
         {
-            await rest.BulkOverwriteGuildCommandsAsync(applicationId, guildId, interactions.BuildCommandsJson(), cancellationToken).ConfigureAwait(false);
+            await rest.BulkOverwriteGuildCommandsAsync(applicationId, guildId, interactions.BuildCommandsJson(), cancellationToken);
             Interlocked.Exchange(ref _registration, 2);
             Log.Registered(logger, interactions.SlashCommands.Count, guildId, string.Join(", ", interactions.SlashCommands.Select(c => "/" + c.Name)));
         }
@@ -134,25 +134,29 @@ public sealed partial class DiscordInteractionHandler(
 
     private static partial class Log
     {
-        [LoggerMessage(70, LogLevel.Information, "Registered {Count} Discord commands in guild {GuildId}: {Commands}.")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordInteractionHandlerRegistered, Level = LogLevel.Information, Message = "Registered {Count} Discord commands in guild {GuildId}: {Commands}.")]
         public static partial void Registered(ILogger logger, int count, ulong guildId, string commands);
 
-        [LoggerMessage(71, LogLevel.Error, "Registering Discord commands in guild {GuildId} failed; retrying after the next READY.")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordInteractionHandlerRegistrationFailed, Level = LogLevel.Error,
+            Message = "Registering Discord commands in guild {GuildId} failed; retrying after the next READY.")]
         public static partial void RegistrationFailed(ILogger logger, ulong guildId, Exception exception);
 
-        [LoggerMessage(72, LogLevel.Warning, "Discord sent a malformed interaction ({Problem}); ignored.")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordInteractionHandlerMalformed, Level = LogLevel.Warning, Message = "Discord sent a malformed interaction ({Problem}); ignored.")]
         public static partial void Malformed(ILogger logger, string problem);
 
-        [LoggerMessage(73, LogLevel.Information, "Discord interaction {InteractionId} already handled (replayed event); skipped.")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordInteractionHandlerDuplicate, Level = LogLevel.Information,
+            Message = "Discord interaction {InteractionId} already handled (replayed event); skipped.")]
         public static partial void Duplicate(ILogger logger, ulong interactionId);
 
-        [LoggerMessage(74, LogLevel.Warning, "Discord interaction {InteractionId} from user {UserId} refused: guild {GuildId} / channel {ChannelId} is not configured for OpsBot.")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordInteractionHandlerOutsideScope, Level = LogLevel.Warning,
+            Message = "Discord interaction {InteractionId} from user {UserId} refused: guild {GuildId} / channel {ChannelId} is not configured for OpsBot.")]
         public static partial void OutsideScope(ILogger logger, ulong interactionId, ulong userId, ulong guildId, ulong channelId);
 
-        [LoggerMessage(75, LogLevel.Error, "Discord interaction {InteractionId} could not be handled.")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordInteractionHandlerHandlingFailed, Level = LogLevel.Error, Message = "Discord interaction {InteractionId} could not be handled.")]
         public static partial void HandlingFailed(ILogger logger, ulong interactionId, Exception exception);
 
-        [LoggerMessage(76, LogLevel.Warning, "Discord:ApplicationId is {Configured} but READY reports {Actual}; using {Actual}.")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordInteractionHandlerApplicationIdMismatch, Level = LogLevel.Warning,
+            Message = "Discord:ApplicationId is {Configured} but READY reports {Actual}; using {Actual}.")]
         public static partial void ApplicationIdMismatch(ILogger logger, ulong configured, ulong actual);
     }
 }

@@ -14,7 +14,7 @@ internal static class InteractionErrorReply
     {
         try
         {
-            await context.Responder.RespondAsync(DiscordMessage.FromText("⚠️ " + text), ephemeral: true, cancellationToken).ConfigureAwait(false);
+            await context.Responder.RespondAsync(DiscordMessage.FromText("⚠️ " + text), ephemeral: true, cancellationToken);
         }
         catch (Exception ex)
         {

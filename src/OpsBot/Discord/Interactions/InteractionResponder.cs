@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpsBot.Discord.Rest;
@@ -9,6 +10,7 @@ namespace OpsBot.Discord.Interactions;
 /// with 404 Unknown Webhook (10015: the token expired after 15 minutes or the message is gone) the token is never used
 /// again: later edits and follow-ups are dropped, and that is logged once.
 /// </summary>
+[SuppressMessage("Reliability", "CA1001", Justification = "Lives for one connection/interaction; its SemaphoreSlim never creates a wait handle, and a late send after the owner is done must not meet a disposed lock.")]
 public sealed partial class InteractionResponder(Interaction interaction, IDiscordRestClient rest, ILogger? logger = null) : IInteractionResponder
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -35,19 +37,19 @@ public sealed partial class InteractionResponder(Interaction interaction, IDisco
         await TryInitialAsync(
             new InteractionResponse(component ? InteractionCallbackType.DeferredUpdateMessage : InteractionCallbackType.DeferredChannelMessageWithSource, null, ephemeral && !component),
             component ? ResponseState.DeferredUpdate : ResponseState.DeferredMessage,
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
     }
 
     public async Task RespondAsync(DiscordMessage message, bool ephemeral, CancellationToken cancellationToken)
     {
-        var previous = await TryInitialAsync(new InteractionResponse(InteractionCallbackType.ChannelMessageWithSource, message, ephemeral), ResponseState.Responded, cancellationToken).ConfigureAwait(false);
+        var previous = await TryInitialAsync(new InteractionResponse(InteractionCallbackType.ChannelMessageWithSource, message, ephemeral), ResponseState.Responded, cancellationToken);
         switch (previous)
         {
             case ResponseState.DeferredMessage:
-                await WithTokenAsync(() => rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, message, cancellationToken)).ConfigureAwait(false);
+                await WithTokenAsync(() => rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, message, cancellationToken));
                 break;
             case ResponseState.DeferredUpdate or ResponseState.Responded:
-                await WithTokenAsync(() => rest.CreateFollowupMessageAsync(interaction.ApplicationId, interaction.Token, message, ephemeral, cancellationToken)).ConfigureAwait(false);
+                await WithTokenAsync(() => rest.CreateFollowupMessageAsync(interaction.ApplicationId, interaction.Token, message, ephemeral, cancellationToken));
                 break;
         }
     }
@@ -57,19 +59,19 @@ public sealed partial class InteractionResponder(Interaction interaction, IDisco
         var initial = interaction.IsComponent
             ? new InteractionResponse(InteractionCallbackType.UpdateMessage, message)
             : new InteractionResponse(InteractionCallbackType.ChannelMessageWithSource, message);
-        var previous = await TryInitialAsync(initial, ResponseState.Responded, cancellationToken).ConfigureAwait(false);
+        var previous = await TryInitialAsync(initial, ResponseState.Responded, cancellationToken);
         if (previous != ResponseState.Pending)
         {
-            await WithTokenAsync(() => rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, message, cancellationToken)).ConfigureAwait(false);
+            await WithTokenAsync(() => rest.EditOriginalResponseAsync(interaction.ApplicationId, interaction.Token, message, cancellationToken));
         }
     }
 
     public async Task FollowupAsync(DiscordMessage message, bool ephemeral, CancellationToken cancellationToken)
     {
-        var previous = await TryInitialAsync(new InteractionResponse(InteractionCallbackType.ChannelMessageWithSource, message, ephemeral), ResponseState.Responded, cancellationToken).ConfigureAwait(false);
+        var previous = await TryInitialAsync(new InteractionResponse(InteractionCallbackType.ChannelMessageWithSource, message, ephemeral), ResponseState.Responded, cancellationToken);
         if (previous != ResponseState.Pending)
         {
-            await WithTokenAsync(() => rest.CreateFollowupMessageAsync(interaction.ApplicationId, interaction.Token, message, ephemeral, cancellationToken)).ConfigureAwait(false);
+            await WithTokenAsync(() => rest.CreateFollowupMessageAsync(interaction.ApplicationId, interaction.Token, message, ephemeral, cancellationToken));
         }
     }
 
@@ -82,7 +84,7 @@ public sealed partial class InteractionResponder(Interaction interaction, IDisco
 
         try
         {
-            await call().ConfigureAwait(false);
+            await call();
         }
         catch (DiscordApiException ex) when (ex.Code == DiscordApiException.UnknownWebhook)
         {
@@ -98,14 +100,14 @@ public sealed partial class InteractionResponder(Interaction interaction, IDisco
         }
     }
 
-    [LoggerMessage(EventId = 77, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = OpsBotEventIds.InteractionResponderTokenGone, Level = LogLevel.Warning,
         Message = "Discord interaction {InteractionId}: its token is no longer valid (code {Code}); further replies to it are dropped.")]
     private static partial void LogTokenGone(ILogger logger, ulong interactionId, int code);
 
     /// <summary>Sends <paramref name="response"/> if nothing was sent yet; returns the state found (Pending = it was sent now).</summary>
     private async Task<ResponseState> TryInitialAsync(InteractionResponse response, ResponseState next, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _gate.WaitAsync(cancellationToken);
         try
         {
             var previous = (ResponseState)_state;
@@ -118,7 +120,7 @@ public sealed partial class InteractionResponder(Interaction interaction, IDisco
             Volatile.Write(ref _state, (int)next);
             try
             {
-                await rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, response, cancellationToken).ConfigureAwait(false);
+                await rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, response, cancellationToken);
             }
             catch (DiscordApiException ex) when (ex.Code == DiscordApiException.UnknownInteraction)
             {

@@ -54,10 +54,10 @@ public sealed class InteractionService(TimeProvider time, ILogger<InteractionSer
                 if (command is null || interaction.Data.Options.Any(o => o.Type is ApplicationCommandOptionType.SubCommand or ApplicationCommandOptionType.SubCommandGroup))
                 {
                     InteractionLog.UnknownCommand(logger, name ?? "(none)", interaction.User.Id);
-                    return await FailAsync(context, InteractionCommandError.UnknownCommand, $"Unknown command `/{name}`. OpsBot's command list may be out of date; try again in a minute.").ConfigureAwait(false);
+                    return await FailAsync(context, InteractionCommandError.UnknownCommand, $"Unknown command `/{name}`. OpsBot's command list may be out of date; try again in a minute.");
                 }
 
-                return await RunAsync(context, services, command, () => command.ParseArguments(interaction, context.CancellationToken)).ConfigureAwait(false);
+                return await RunAsync(context, services, command, () => command.ParseArguments(interaction, context.CancellationToken));
 
             case InteractionType.MessageComponent:
                 var customId = interaction.Data.CustomId ?? string.Empty;
@@ -65,12 +65,12 @@ public sealed class InteractionService(TimeProvider time, ILogger<InteractionSer
                 {
                     if (component.Match(customId) is { } captures)
                     {
-                        return await RunAsync(context, services, component, () => component.ParseArguments(captures, context.CancellationToken)).ConfigureAwait(false);
+                        return await RunAsync(context, services, component, () => component.ParseArguments(captures, context.CancellationToken));
                     }
                 }
 
                 InteractionLog.UnknownComponent(logger, Rest.DiscordLimits.Truncate(customId, Rest.DiscordLimits.CustomId), interaction.User.Id);
-                return await FailAsync(context, InteractionCommandError.UnknownCommand, "This button is no longer handled by OpsBot.").ConfigureAwait(false);
+                return await FailAsync(context, InteractionCommandError.UnknownCommand, "This button is no longer handled by OpsBot.");
 
             default:
                 // Autocomplete, modals and PINGs are not used by OpsBot's commands.
@@ -78,7 +78,7 @@ public sealed class InteractionService(TimeProvider time, ILogger<InteractionSer
                 const string unsupported = "OpsBot does not handle this kind of interaction.";
                 return interaction.Type is InteractionType.Ping or InteractionType.ApplicationCommandAutocomplete
                     ? ExecuteResult.FromError(InteractionCommandError.UnsupportedInteraction, unsupported)
-                    : await FailAsync(context, InteractionCommandError.UnsupportedInteraction, unsupported).ConfigureAwait(false);
+                    : await FailAsync(context, InteractionCommandError.UnsupportedInteraction, unsupported);
         }
     }
 
@@ -90,11 +90,11 @@ public sealed class InteractionService(TimeProvider time, ILogger<InteractionSer
         {
             foreach (var precondition in command.Preconditions)
             {
-                var result = await precondition.CheckAsync(context, services).ConfigureAwait(false);
+                var result = await precondition.CheckAsync(context, services);
                 if (!result.IsSuccess)
                 {
                     InteractionLog.Refused(logger, command.LogName, user.Username, user.Id, interaction.ChannelId ?? 0, result.Reason ?? "precondition failed");
-                    return await FailAsync(context, InteractionCommandError.UnmetPrecondition, result.Reason ?? "You are not allowed to do that.").ConfigureAwait(false);
+                    return await FailAsync(context, InteractionCommandError.UnmetPrecondition, result.Reason ?? "You are not allowed to do that.");
                 }
             }
 
@@ -102,7 +102,7 @@ public sealed class InteractionService(TimeProvider time, ILogger<InteractionSer
             if (parsed.Arguments is not { } arguments)
             {
                 InteractionLog.InvalidOptions(logger, command.LogName, user.Id, parsed.ErrorReason ?? "invalid options");
-                return await FailAsync(context, InteractionCommandError.ConvertFailed, parsed.ErrorReason ?? "Invalid options.").ConfigureAwait(false);
+                return await FailAsync(context, InteractionCommandError.ConvertFailed, parsed.ErrorReason ?? "Invalid options.");
             }
 
             InteractionLog.Executing(logger, command.LogName, user.Username, user.Id, interaction.ChannelId ?? 0);
@@ -113,13 +113,13 @@ public sealed class InteractionService(TimeProvider time, ILogger<InteractionSer
             await using (AutoDeferTimer.Start(context, AutoDeferAfter, time, logger))
             {
                 var task = (Task)command.Method.Invoke(module, BindingFlags.DoNotWrapExceptions, binder: null, arguments, culture: null)!;
-                await task.ConfigureAwait(false);
+                await task;
             }
 
             if (!context.Responder.HasResponded)
             {
                 InteractionLog.NoResponse(logger, command.LogName);
-                return await FailAsync(context, InteractionCommandError.NoResponse, "The command finished without a reply.").ConfigureAwait(false);
+                return await FailAsync(context, InteractionCommandError.NoResponse, "The command finished without a reply.");
             }
 
             return ExecuteResult.Success;
@@ -127,20 +127,20 @@ public sealed class InteractionService(TimeProvider time, ILogger<InteractionSer
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
         {
             const string cancelled = "OpsBot is shutting down; the command was cancelled.";
-            await InteractionErrorReply.SendAsync(context, cancelled, logger, CancellationToken.None).ConfigureAwait(false);
+            await InteractionErrorReply.SendAsync(context, cancelled, logger, CancellationToken.None);
             return ExecuteResult.FromError(InteractionCommandError.Cancelled, cancelled);
         }
         catch (Exception ex)
         {
             // The exception text may carry service output; users only get a pointer to the log.
             InteractionLog.HandlerFailed(logger, command.LogName, ex);
-            return await FailAsync(context, InteractionCommandError.Exception, $"Running {command.LogName} failed; details are in the OpsBot log.").ConfigureAwait(false);
+            return await FailAsync(context, InteractionCommandError.Exception, $"Running {command.LogName} failed; details are in the OpsBot log.");
         }
     }
 
     private async Task<ExecuteResult> FailAsync(InteractionContext context, InteractionCommandError error, string reason)
     {
-        await InteractionErrorReply.SendAsync(context, reason, logger).ConfigureAwait(false);
+        await InteractionErrorReply.SendAsync(context, reason, logger);
         return ExecuteResult.FromError(error, reason);
     }
 }

@@ -22,7 +22,7 @@ public sealed class DiscordRateLimiter(TimeProvider time)
     public async ValueTask<RateLimitLease> AcquireAsync(DiscordRoute route, CancellationToken cancellationToken)
     {
         var bucket = GetBucket(route);
-        await bucket.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await bucket.Gate.WaitAsync(cancellationToken);
         try
         {
             while (true)
@@ -43,7 +43,7 @@ public sealed class DiscordRateLimiter(TimeProvider time)
                     break;
                 }
 
-                await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(wait, time, cancellationToken);
             }
 
             bucket.Consume();

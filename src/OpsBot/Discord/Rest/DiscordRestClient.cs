@@ -52,7 +52,7 @@ public sealed partial class DiscordRestClient : IDiscordRestClient
 
     public async Task<GatewayBotInfo> GetGatewayBotAsync(CancellationToken cancellationToken)
     {
-        using var document = await SendAsync(DiscordRoute.GatewayBot(), null, cancellationToken).ConfigureAwait(false)
+        using var document = await SendAsync(DiscordRoute.GatewayBot(), null, cancellationToken)
             ?? throw new InvalidDataException("GET /gateway/bot returned no body.");
         var root = document.RootElement;
         var url = new Uri(root.GetProperty("url").GetString() ?? throw new InvalidDataException("GET /gateway/bot returned no url."));
@@ -70,26 +70,26 @@ public sealed partial class DiscordRestClient : IDiscordRestClient
     public async Task BulkOverwriteGuildCommandsAsync(ulong applicationId, ulong guildId, string commandsJson, CancellationToken cancellationToken)
     {
         var body = Encoding.UTF8.GetBytes(commandsJson);
-        using var _ = await SendAsync(DiscordRoute.BulkOverwriteGuildCommands(applicationId, guildId), () => JsonBody(body), cancellationToken).ConfigureAwait(false);
+        using var _ = await SendAsync(DiscordRoute.BulkOverwriteGuildCommands(applicationId, guildId), () => JsonBody(body), cancellationToken);
     }
 
     public async Task CreateInteractionResponseAsync(ulong interactionId, string interactionToken, InteractionResponse response, CancellationToken cancellationToken)
     {
         var json = Serialize(writer => DiscordPayloadWriter.WriteInteractionResponse(writer, response));
         var attachments = response.Message?.Attachments ?? [];
-        using var _ = await SendAsync(DiscordRoute.InteractionCallback(interactionId, interactionToken), () => Body(json, attachments), cancellationToken).ConfigureAwait(false);
+        using var _ = await SendAsync(DiscordRoute.InteractionCallback(interactionId, interactionToken), () => Body(json, attachments), cancellationToken);
     }
 
     public async Task EditOriginalResponseAsync(ulong applicationId, string interactionToken, DiscordMessage message, CancellationToken cancellationToken)
     {
         var json = Serialize(writer => DiscordPayloadWriter.WriteMessage(writer, message, ephemeral: false, replace: true));
-        using var _ = await SendAsync(DiscordRoute.EditOriginalResponse(applicationId, interactionToken), () => Body(json, message.Attachments), cancellationToken).ConfigureAwait(false);
+        using var _ = await SendAsync(DiscordRoute.EditOriginalResponse(applicationId, interactionToken), () => Body(json, message.Attachments), cancellationToken);
     }
 
     public async Task<ulong> CreateFollowupMessageAsync(ulong applicationId, string interactionToken, DiscordMessage message, bool ephemeral, CancellationToken cancellationToken)
     {
         var json = Serialize(writer => DiscordPayloadWriter.WriteMessage(writer, message, ephemeral, replace: false));
-        using var document = await SendAsync(DiscordRoute.CreateFollowup(applicationId, interactionToken), () => Body(json, message.Attachments), cancellationToken).ConfigureAwait(false);
+        using var document = await SendAsync(DiscordRoute.CreateFollowup(applicationId, interactionToken), () => Body(json, message.Attachments), cancellationToken);
         return MessageId(document);
     }
 
@@ -97,7 +97,7 @@ public sealed partial class DiscordRestClient : IDiscordRestClient
     {
         var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
         var json = Serialize(writer => DiscordPayloadWriter.WriteMessage(writer, message, ephemeral: false, replace: false, nonce));
-        using var document = await SendAsync(DiscordRoute.CreateMessage(channelId), () => Body(json, message.Attachments), cancellationToken).ConfigureAwait(false);
+        using var document = await SendAsync(DiscordRoute.CreateMessage(channelId), () => Body(json, message.Attachments), cancellationToken);
         return MessageId(document);
     }
 
@@ -112,7 +112,7 @@ public sealed partial class DiscordRestClient : IDiscordRestClient
         var uri = new Uri(_baseUrl + route.Path, UriKind.Absolute);
         for (var attempt = 0; ; attempt++)
         {
-            using var lease = await _rateLimiter.AcquireAsync(route, cancellationToken).ConfigureAwait(false);
+            using var lease = await _rateLimiter.AcquireAsync(route, cancellationToken);
             using var request = new HttpRequestMessage(route.Method, uri) { Content = content?.Invoke() };
             request.Headers.Authorization = _authorization;
             request.Headers.TryAddWithoutValidation("User-Agent", _userAgent);
@@ -120,7 +120,7 @@ public sealed partial class DiscordRestClient : IDiscordRestClient
             HttpResponseMessage response;
             try
             {
-                response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+                response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
@@ -131,7 +131,7 @@ public sealed partial class DiscordRestClient : IDiscordRestClient
                 }
 
                 Log.TransportError(_logger, route.RouteKey, ex.GetType().Name, attempt + 1);
-                await Task.Delay(ServerErrorBackoff * (attempt + 1), _time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(ServerErrorBackoff * (attempt + 1), _time, cancellationToken);
                 continue;
             }
 
@@ -149,7 +149,7 @@ public sealed partial class DiscordRestClient : IDiscordRestClient
 
                 var headers = RateLimitHeaders.Parse(response.Headers);
                 _rateLimiter.Update(route, lease, headers);
-                var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+                var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
 
                 if (response.StatusCode == HttpStatusCode.TooManyRequests)
                 {
@@ -167,7 +167,7 @@ public sealed partial class DiscordRestClient : IDiscordRestClient
                 if ((int)response.StatusCode >= 500 && attempt < _maxRetries)
                 {
                     Log.ServerError(_logger, route.RouteKey, (int)response.StatusCode, attempt + 1);
-                    await Task.Delay(ServerErrorBackoff * (attempt + 1), _time, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(ServerErrorBackoff * (attempt + 1), _time, cancellationToken);
                     continue;
                 }
 
@@ -309,22 +309,25 @@ public sealed partial class DiscordRestClient : IDiscordRestClient
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning, "Discord rate limit on {Route}: waiting {RetryAfterSeconds:0.###} s (global: {Global}, scope: {Scope}).")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordRestClientRateLimited, Level = LogLevel.Warning,
+            Message = "Discord rate limit on {Route}: waiting {RetryAfterSeconds:0.###} s (global: {Global}, scope: {Scope}).")]
         public static partial void RateLimited(ILogger logger, string route, double retryAfterSeconds, bool global, string scope);
 
-        [LoggerMessage(2, LogLevel.Debug, "Discord {Route} answered HTTP {Status}; retry {Attempt}.")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordRestClientServerError, Level = LogLevel.Debug, Message = "Discord {Route} answered HTTP {Status}; retry {Attempt}.")]
         public static partial void ServerError(ILogger logger, string route, int status, int attempt);
 
-        [LoggerMessage(3, LogLevel.Debug, "Discord {Route} failed with {Error}; retry {Attempt}.")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordRestClientTransportError, Level = LogLevel.Debug, Message = "Discord {Route} failed with {Error}; retry {Attempt}.")]
         public static partial void TransportError(ILogger logger, string route, string error, int attempt);
 
-        [LoggerMessage(4, LogLevel.Critical, "Discord rejected the bot token (HTTP 401) on {Route}; no further REST calls until OpsBot restarts with a valid Discord:Token.")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordRestClientUnauthorized, Level = LogLevel.Critical,
+            Message = "Discord rejected the bot token (HTTP 401) on {Route}; no further REST calls until OpsBot restarts with a valid Discord:Token.")]
         public static partial void Unauthorized(ILogger logger, string route);
 
-        [LoggerMessage(6, LogLevel.Debug, "Discord {Route} failed: HTTP {Status}: {DiscordMessage}")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordRestClientServerFailed, Level = LogLevel.Debug, Message = "Discord {Route} failed: HTTP {Status}: {DiscordMessage}")]
         public static partial void ServerFailed(ILogger logger, string route, int status, string discordMessage);
 
-        [LoggerMessage(5, LogLevel.Warning, "Discord {Route} failed: HTTP {Status}, code {Code}: {DiscordMessage} {ErrorBody}")]
+        [LoggerMessage(EventId = OpsBotEventIds.DiscordRestClientRequestFailed, Level = LogLevel.Warning,
+            Message = "Discord {Route} failed: HTTP {Status}, code {Code}: {DiscordMessage} {ErrorBody}")]
         public static partial void RequestFailed(ILogger logger, string route, int status, int code, string discordMessage, string errorBody);
     }
 }

@@ -43,7 +43,7 @@ public sealed partial class DockerContainerEngine : IContainerEngine, IDisposabl
 
         try
         {
-            var inspect = await _client.Value.Containers.InspectContainerAsync(Name, cancellationToken).ConfigureAwait(false);
+            var inspect = await _client.Value.Containers.InspectContainerAsync(Name, cancellationToken);
             var state = inspect.State;
             return new ContainerObservation(
                 ContainerProbeOutcome.Found,
@@ -75,7 +75,7 @@ public sealed partial class DockerContainerEngine : IContainerEngine, IDisposabl
         try
         {
             var parameters = new ContainerRestartParameters { WaitBeforeKillSeconds = (uint)_vllm.StopTimeoutSeconds };
-            await _client.Value.Containers.RestartContainerAsync(Name, parameters, cancellationToken).ConfigureAwait(false);
+            await _client.Value.Containers.RestartContainerAsync(Name, parameters, cancellationToken);
             LogRestarted(Name);
             return null;
         }
@@ -99,7 +99,7 @@ public sealed partial class DockerContainerEngine : IContainerEngine, IDisposabl
 
         try
         {
-            var inspect = await _client.Value.Containers.InspectContainerAsync(Name, cancellationToken).ConfigureAwait(false);
+            var inspect = await _client.Value.Containers.InspectContainerAsync(Name, cancellationToken);
             var tty = inspect.Config?.Tty ?? false;
             var parameters = new ContainerLogsParameters
             {
@@ -108,14 +108,14 @@ public sealed partial class DockerContainerEngine : IContainerEngine, IDisposabl
                 Follow = false,
                 Tail = lines.ToString(CultureInfo.InvariantCulture),
             };
-            using var stream = await _client.Value.Containers.GetContainerLogsAsync(Name, tty, parameters, cancellationToken).ConfigureAwait(false);
+            using var stream = await _client.Value.Containers.GetContainerLogsAsync(Name, tty, parameters, cancellationToken);
             var assembler = new DockerLogLineAssembler();
             var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
             try
             {
                 while (true)
                 {
-                    var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false);
+                    var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken);
                     if (read.EOF || read.Count == 0)
                     {
                         break;
@@ -195,6 +195,6 @@ public sealed partial class DockerContainerEngine : IContainerEngine, IDisposabl
         return text.Length > 300 ? text[..300] + "…" : text;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Docker restarted container {Container}")]
+    [LoggerMessage(EventId = OpsBotEventIds.DockerContainerEngineRestarted, Level = LogLevel.Information, Message = "Docker restarted container {Container}")]
     private partial void LogRestarted(string container);
 }

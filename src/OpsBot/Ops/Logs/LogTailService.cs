@@ -34,8 +34,8 @@ public sealed class LogTailService : ILogTailService, IGatewayLogFileTail
         var count = Math.Clamp(lines, 1, MaxLines);
         var tail = service switch
         {
-            StackService.Vllm => await _containers.TailAsync(count, cancellationToken).ConfigureAwait(false),
-            StackService.Gateway => await RunAsync(_commands.Journal(count), count, cancellationToken).ConfigureAwait(false),
+            StackService.Vllm => await _containers.TailAsync(count, cancellationToken),
+            StackService.Gateway => await RunAsync(_commands.Journal(count), count, cancellationToken),
             StackService.Proxy => new LogTail(StackService.Proxy, count, _proxyLog.Tail(count)),
             _ => throw new ArgumentOutOfRangeException(nameof(service), service, null),
         };
@@ -45,12 +45,12 @@ public sealed class LogTailService : ILogTailService, IGatewayLogFileTail
     public async Task<LogTail> TailDetailedAsync(int lines, CancellationToken cancellationToken)
     {
         var count = Math.Clamp(lines, 1, MaxLines);
-        return Redact((await RunAsync(_commands.DetailedLog(count), count, cancellationToken).ConfigureAwait(false)) with { RequestedLines = lines });
+        return Redact((await RunAsync(_commands.DetailedLog(count), count, cancellationToken)) with { RequestedLines = lines });
     }
 
     private async Task<LogTail> RunAsync(RemoteCommand command, int count, CancellationToken cancellationToken)
     {
-        var result = await _ssh.RunAsync(command, _gateway.CommandTimeout, cancellationToken).ConfigureAwait(false);
+        var result = await _ssh.RunAsync(command, _gateway.CommandTimeout, cancellationToken);
         var lines = SplitLines(result.StandardOutput, count);
         return result.Succeeded
             ? new LogTail(StackService.Gateway, count, lines)

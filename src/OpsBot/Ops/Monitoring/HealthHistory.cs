@@ -70,7 +70,7 @@ public sealed class HealthHistory : IHealthHistory
     {
         try
         {
-            await foreach (var transition in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var transition in channel.Reader.ReadAllAsync(cancellationToken))
             {
                 yield return transition;
             }

@@ -35,7 +35,7 @@ public sealed partial class StackMonitor : BackgroundService
         {
             try
             {
-                await _status.RefreshAsync(stoppingToken).ConfigureAwait(false);
+                await _status.RefreshAsync(stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -43,14 +43,14 @@ public sealed partial class StackMonitor : BackgroundService
                 LogTickFailed(ex);
             }
         }
-        while (await WaitAsync(timer, stoppingToken).ConfigureAwait(false));
+        while (await WaitAsync(timer, stoppingToken));
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
     {
         try
         {
-            return await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false);
+            return await timer.WaitForNextTickAsync(stoppingToken);
         }
         catch (OperationCanceledException)
         {
@@ -58,12 +58,12 @@ public sealed partial class StackMonitor : BackgroundService
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stack monitor disabled (Ops:Monitor:Enabled=false)")]
+    [LoggerMessage(EventId = OpsBotEventIds.StackMonitorDisabled, Level = LogLevel.Information, Message = "Stack monitor disabled (Ops:Monitor:Enabled=false)")]
     private partial void LogDisabled();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stack monitor probing every {Interval}")]
+    [LoggerMessage(EventId = OpsBotEventIds.StackMonitorStarted, Level = LogLevel.Information, Message = "Stack monitor probing every {Interval}")]
     private partial void LogStarted(TimeSpan interval);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Stack monitor tick failed")]
+    [LoggerMessage(EventId = OpsBotEventIds.StackMonitorTickFailed, Level = LogLevel.Error, Message = "Stack monitor tick failed")]
     private partial void LogTickFailed(Exception exception);
 }

@@ -23,7 +23,7 @@ public sealed partial class StackProber
 
     public async Task<StackStatus> ProbeAsync(CancellationToken cancellationToken)
     {
-        var results = await Task.WhenAll(_probes.Select(p => ProbeOneAsync(p, cancellationToken))).ConfigureAwait(false);
+        var results = await Task.WhenAll(_probes.Select(p => ProbeOneAsync(p, cancellationToken)));
         return new StackStatus(_time.GetUtcNow(), results);
     }
 
@@ -32,11 +32,11 @@ public sealed partial class StackProber
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
-            return await probe.ProbeAsync(budget.Token).WaitAsync(_options.ProbeTimeout, _time, cancellationToken).ConfigureAwait(false);
+            return await probe.ProbeAsync(budget.Token).WaitAsync(_options.ProbeTimeout, _time, cancellationToken);
         }
         catch (TimeoutException)
         {
-            await budget.CancelAsync().ConfigureAwait(false);
+            await budget.CancelAsync();
             return StackHealthRules.ProbeFailed(probe.Service, $"probe timed out after {_options.ProbeTimeout.TotalSeconds:0.#} s");
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -46,6 +46,6 @@ public sealed partial class StackProber
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Probe of {Service} threw")]
+    [LoggerMessage(EventId = OpsBotEventIds.StackProberProbeFailed, Level = LogLevel.Warning, Message = "Probe of {Service} threw")]
     private partial void LogProbeFailed(Exception exception, StackService service);
 }

@@ -9,7 +9,7 @@ namespace OpsBot.Ops.Monitoring;
 /// Holds the latest snapshot. /status answers from it; with no snapshot yet, or one older than two
 /// monitor intervals (monitor disabled or stuck), it probes on the spot.
 /// </summary>
-public sealed partial class StatusService : IStatusService
+public sealed partial class StatusService : IStatusService, IDisposable
 {
     private readonly StackProber _prober;
     private readonly HealthHistory _history;
@@ -42,7 +42,7 @@ public sealed partial class StatusService : IStatusService
             return current;
         }
 
-        await _probeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _probeGate.WaitAsync(cancellationToken);
         try
         {
             // Another caller may have refreshed while this one waited.
@@ -51,7 +51,7 @@ public sealed partial class StatusService : IStatusService
                 return fresh;
             }
 
-            return await RefreshCoreAsync(cancellationToken).ConfigureAwait(false);
+            return await RefreshCoreAsync(cancellationToken);
         }
         finally
         {
@@ -62,10 +62,10 @@ public sealed partial class StatusService : IStatusService
     /// <summary>Probes now, stores the snapshot and publishes transitions (called by the monitor each tick).</summary>
     public async Task<StackStatus> RefreshAsync(CancellationToken cancellationToken)
     {
-        await _probeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _probeGate.WaitAsync(cancellationToken);
         try
         {
-            return await RefreshCoreAsync(cancellationToken).ConfigureAwait(false);
+            return await RefreshCoreAsync(cancellationToken);
         }
         finally
         {
@@ -75,7 +75,7 @@ public sealed partial class StatusService : IStatusService
 
     private async Task<StackStatus> RefreshCoreAsync(CancellationToken cancellationToken)
     {
-        var probed = await _prober.ProbeAsync(cancellationToken).ConfigureAwait(false);
+        var probed = await _prober.ProbeAsync(cancellationToken);
         var status = probed with { Services = probed.Services.Select(Redact).ToArray() };
         _current = status;
         foreach (var transition in _tracker.Observe(status))
@@ -95,6 +95,9 @@ public sealed partial class StatusService : IStatusService
 
     private bool IsStale(StackStatus status) => _time.GetUtcNow() - status.TakenAt > _options.Interval * 2;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Service}: {From} -> {To} ({Summary})")]
+    [LoggerMessage(EventId = OpsBotEventIds.StatusServiceTransition, Level = LogLevel.Information, Message = "{Service}: {From} -> {To} ({Summary})")]
     private partial void LogTransition(StackService service, string from, HealthState to, string summary);
+
+    /// <summary>Disposes <c>_probeGate</c>; the container calls this once the host has stopped.</summary>
+    public void Dispose() => _probeGate.Dispose();
 }

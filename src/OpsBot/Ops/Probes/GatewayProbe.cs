@@ -26,7 +26,7 @@ public sealed class GatewayProbe : IServiceProbe
     public StackService Service => StackService.Gateway;
 
     public async Task<ServiceStatus> ProbeAsync(CancellationToken cancellationToken) =>
-        StackHealthRules.EvaluateGateway(await ObserveAsync(cancellationToken).ConfigureAwait(false));
+        StackHealthRules.EvaluateGateway(await ObserveAsync(cancellationToken));
 
     public async Task<GatewayObservation> ObserveAsync(CancellationToken cancellationToken)
     {
@@ -37,9 +37,9 @@ public sealed class GatewayProbe : IServiceProbe
 
         var ssh = _ssh.RunAsync(_commands.StatusBundle(), _options.CommandTimeout, cancellationToken);
         var port = _tcp.ProbeAsync(_options.EffectiveProbeHost, _options.GatewayPort, _options.ConnectTimeout, cancellationToken);
-        await Task.WhenAll(ssh, port).ConfigureAwait(false);
-        var result = await ssh.ConfigureAwait(false);
-        var (open, portError) = await port.ConfigureAwait(false);
+        await Task.WhenAll(ssh, port);
+        var result = await ssh;
+        var (open, portError) = await port;
 
         if (result.Outcome != SshOutcome.Completed)
         {
@@ -63,7 +63,7 @@ public sealed class GatewayProbe : IServiceProbe
     /// <summary>The restart wait condition: <c>is-active</c> says active and the port accepts connections.</summary>
     public async Task<(bool Ready, string Detail)> IsReadyAsync(CancellationToken cancellationToken)
     {
-        var active = await _ssh.RunAsync(_commands.IsActive(), _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+        var active = await _ssh.RunAsync(_commands.IsActive(), _options.CommandTimeout, cancellationToken);
         var state = active.StandardOutput.Trim();
         if (active.Outcome != SshOutcome.Completed)
         {
@@ -75,7 +75,7 @@ public sealed class GatewayProbe : IServiceProbe
             return (false, $"unit is {(state.Length == 0 ? "unknown" : state)}");
         }
 
-        var (open, error) = await _tcp.ProbeAsync(_options.EffectiveProbeHost, _options.GatewayPort, _options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        var (open, error) = await _tcp.ProbeAsync(_options.EffectiveProbeHost, _options.GatewayPort, _options.ConnectTimeout, cancellationToken);
         return open ? (true, "active, port open") : (false, $"active, port {_options.GatewayPort} {error ?? "closed"}");
     }
 }

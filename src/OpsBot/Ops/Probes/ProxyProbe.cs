@@ -3,16 +3,10 @@ using OpsBot.ProxyCore.Events;
 namespace OpsBot.Ops.Probes;
 
 /// <summary>The in-process proxy: its listener and its own counters, no network needed.</summary>
-public sealed class ProxyProbe : IServiceProbe
+public sealed class ProxyProbe(IProxyListener listener, IProxyStatistics statistics) : IServiceProbe
 {
-    private readonly IProxyListener _listener;
-    private readonly IProxyStatistics _statistics;
-
-    public ProxyProbe(IProxyListener listener, IProxyStatistics statistics)
-    {
-        _listener = listener;
-        _statistics = statistics;
-    }
+    private readonly IProxyListener _listener = listener;
+    private readonly IProxyStatistics _statistics = statistics;
 
     public StackService Service => StackService.Proxy;
 

@@ -15,7 +15,7 @@ public sealed class TcpPortProbe : ITcpPortProbe
         using var client = new TcpClient();
         try
         {
-            await client.ConnectAsync(host, port, linked.Token).ConfigureAwait(false);
+            await client.ConnectAsync(host, port, linked.Token);
             return (true, null);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

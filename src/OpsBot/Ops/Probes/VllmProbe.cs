@@ -28,7 +28,7 @@ public sealed class VllmProbe : IServiceProbe
 
     public async Task<ServiceStatus> ProbeAsync(CancellationToken cancellationToken)
     {
-        var observation = await ObserveAsync(cancellationToken).ConfigureAwait(false);
+        var observation = await ObserveAsync(cancellationToken);
         return StackHealthRules.EvaluateVllm(observation);
     }
 
@@ -38,10 +38,10 @@ public sealed class VllmProbe : IServiceProbe
         var models = GetAsync("v1/models", authorize: true, cancellationToken);
         var metrics = GetAsync("metrics", authorize: false, cancellationToken);
         var container = _containers.InspectAsync(cancellationToken);
-        await Task.WhenAll(health, models, metrics, container).ConfigureAwait(false);
+        await Task.WhenAll(health, models, metrics, container);
 
-        var (modelsCheck, modelsBody) = await models.ConfigureAwait(false);
-        var (metricsCheck, metricsBody) = await metrics.ConfigureAwait(false);
+        var (modelsCheck, modelsBody) = await models;
+        var (metricsCheck, metricsBody) = await metrics;
         var gauges = metricsCheck.Ok ? VllmMetricsParser.Parse(metricsBody) : null;
         if (gauges is not null)
         {
@@ -53,24 +53,24 @@ public sealed class VllmProbe : IServiceProbe
         }
 
         return new VllmObservation(
-            (await health.ConfigureAwait(false)).Check,
+            (await health).Check,
             modelsCheck,
             modelsCheck.Ok ? ParseModelIds(modelsBody) : [],
             metricsCheck,
             gauges,
-            await container.ConfigureAwait(false));
+            await container);
     }
 
     /// <summary>True when both /health and /v1/models answer 2xx: the restart wait condition.</summary>
     public async Task<bool> IsReadyAsync(CancellationToken cancellationToken)
     {
-        var (health, _) = await GetAsync("health", authorize: false, cancellationToken).ConfigureAwait(false);
+        var (health, _) = await GetAsync("health", authorize: false, cancellationToken);
         if (!health.Ok)
         {
             return false;
         }
 
-        var (models, body) = await GetAsync("v1/models", authorize: true, cancellationToken).ConfigureAwait(false);
+        var (models, body) = await GetAsync("v1/models", authorize: true, cancellationToken);
         return models.Ok && ParseModelIds(body).Count > 0;
     }
 
@@ -107,8 +107,8 @@ public sealed class VllmProbe : IServiceProbe
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
             }
 
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
             return (new EndpointCheck((int)response.StatusCode, null, _time.GetElapsedTime(started)), body);
         }
         catch (HttpRequestException ex)

@@ -27,7 +27,7 @@ public sealed class GatewayRestarter(ISshCommandRunner ssh, GatewayProbe probe, 
         }
 
         progress?.Report($"restarting {_gateway.UnitName} on {_gateway.Host}");
-        var restart = await ssh.RunAsync(_commands.Restart(), _gateway.CommandTimeout, cancellationToken).ConfigureAwait(false);
+        var restart = await ssh.RunAsync(_commands.Restart(), _gateway.CommandTimeout, cancellationToken);
         if (!restart.Succeeded)
         {
             return $"systemctl --user restart {_gateway.UnitName} failed: {restart.Describe()}";

@@ -42,7 +42,7 @@ public sealed partial class InMemoryRestartAuditLog : IRestartAuditLog
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information,
+    [LoggerMessage(EventId = OpsBotEventIds.InMemoryRestartAuditLogEntry, Level = LogLevel.Information,
         Message = "Restart audit: {Service} by {RequestedBy} at {RequestedAt:o} {Outcome} in {ElapsedSeconds:0.0} s (healthy after {HealthySeconds} s): {Message}")]
     private partial void LogEntry(StackService service, string requestedBy, DateTimeOffset requestedAt, string outcome, double elapsedSeconds, double? healthySeconds, string message);
 }

@@ -25,7 +25,7 @@ public sealed partial class ProxyRestarter(
         progress?.Report("restarting the proxy listener");
         try
         {
-            await listener.RestartAsync(cancellationToken).ConfigureAwait(false);
+            await listener.RestartAsync(cancellationToken);
             return null;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -42,7 +42,7 @@ public sealed partial class ProxyRestarter(
             var client = httpClients.CreateClient(OpsHttpClients.Proxy);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-            using var response = await client.GetAsync(new Uri(_proxy.ResolveBaseUrl(listener), "health"), linked.Token).ConfigureAwait(false);
+            using var response = await client.GetAsync(new Uri(_proxy.ResolveBaseUrl(listener), "health"), linked.Token);
             return response.IsSuccessStatusCode ? (true, "ok") : (false, $"/health answered {(int)response.StatusCode}");
         }
         catch (HttpRequestException ex)
@@ -55,6 +55,6 @@ public sealed partial class ProxyRestarter(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Proxy listener restart threw")]
+    [LoggerMessage(EventId = OpsBotEventIds.ProxyRestarterProxyRestartFailed, Level = LogLevel.Error, Message = "Proxy listener restart threw")]
     private partial void LogProxyRestartFailed(Exception exception);
 }

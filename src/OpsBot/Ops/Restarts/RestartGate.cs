@@ -6,19 +6,13 @@ namespace OpsBot.Ops.Restarts;
 /// One restart per service at a time, and a cooldown after each, so double-clicks or a restart
 /// loop from alerting cannot keep a service from ever finishing its start.
 /// </summary>
-public sealed class RestartGate
+public sealed class RestartGate(TimeSpan cooldown, TimeProvider time)
 {
     private readonly Lock _gate = new();
     private readonly HashSet<StackService> _running = [];
     private readonly Dictionary<StackService, DateTimeOffset> _finishedAt = [];
-    private readonly TimeSpan _cooldown;
-    private readonly TimeProvider _time;
-
-    public RestartGate(TimeSpan cooldown, TimeProvider time)
-    {
-        _cooldown = cooldown;
-        _time = time;
-    }
+    private readonly TimeSpan _cooldown = cooldown;
+    private readonly TimeProvider _time = time;
 
     public bool TryEnter(StackService service, [NotNullWhen(false)] out string? refusal)
     {

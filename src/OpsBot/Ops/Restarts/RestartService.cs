@@ -36,9 +36,9 @@ public sealed class RestartService(
             try
             {
                 var restarter = _restarters.TryGetValue(service, out var found) ? found : throw new ArgumentOutOfRangeException(nameof(service), service, null);
-                var outcome = await restarter.RestartAsync(progress, cancellationToken).ConfigureAwait(false) is { } failure
+                var outcome = await restarter.RestartAsync(progress, cancellationToken) is { } failure
                     ? (Message: failure, TimeToHealthy: null)
-                    : await WaitUntilReadyAsync(restarter, progress, started, cancellationToken).ConfigureAwait(false);
+                    : await WaitUntilReadyAsync(restarter, progress, started, cancellationToken);
                 result = new RestartResult(service, outcome.TimeToHealthy is not null, redactor.Redact(outcome.Message), time.GetElapsedTime(started), outcome.TimeToHealthy);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -54,7 +54,7 @@ public sealed class RestartService(
         // The audit record must survive the caller's cancellation.
         await audit.RecordAsync(
             new RestartAuditEntry(service, requestedBy, requestedAt, requestedAt + result.Elapsed, result.Succeeded, result.Message, result.TimeToHealthy),
-            CancellationToken.None).ConfigureAwait(false);
+            CancellationToken.None);
         progress?.Report(result.Message);
         return result;
     }
@@ -68,7 +68,7 @@ public sealed class RestartService(
         string? lastDetail = null;
         while (true)
         {
-            var (ready, detail) = await restarter.CheckReadyAsync(cancellationToken).ConfigureAwait(false);
+            var (ready, detail) = await restarter.CheckReadyAsync(cancellationToken);
             if (ready)
             {
                 var healthyAfter = time.GetElapsedTime(started);
@@ -86,7 +86,7 @@ public sealed class RestartService(
                 return ($"{what} not healthy within {timeout.TotalSeconds:0.#} s after restart (last: {detail})", null);
             }
 
-            await Task.Delay(restarter.ReadyPollInterval, time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(restarter.ReadyPollInterval, time, cancellationToken);
         }
     }
 }

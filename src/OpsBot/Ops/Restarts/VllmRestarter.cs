@@ -26,7 +26,7 @@ public sealed class VllmRestarter(IContainerEngine containers, VllmProbe probe, 
         }
 
         progress?.Report($"restarting container {_vllm.ContainerName}");
-        if (await containers.RestartAsync(cancellationToken).ConfigureAwait(false) is { } error)
+        if (await containers.RestartAsync(cancellationToken) is { } error)
         {
             return $"container restart failed: {error}";
         }
@@ -36,5 +36,5 @@ public sealed class VllmRestarter(IContainerEngine containers, VllmProbe probe, 
     }
 
     public async Task<(bool Ready, string Detail)> CheckReadyAsync(CancellationToken cancellationToken) =>
-        await probe.IsReadyAsync(cancellationToken).ConfigureAwait(false) ? (true, "ready") : (false, "loading");
+        await probe.IsReadyAsync(cancellationToken) ? (true, "ready") : (false, "loading");
 }

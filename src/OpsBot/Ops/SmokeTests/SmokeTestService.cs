@@ -14,7 +14,7 @@ namespace OpsBot.Ops.SmokeTests;
 /// The seed's OpenClaw smoke tests over SSH and a direct streaming request through the proxy.
 /// Runs one at a time: the OpenClaw agent "main" has one session and parallel turns would mix.
 /// </summary>
-public sealed partial class SmokeTestService : ISmokeTestService
+public sealed partial class SmokeTestService : ISmokeTestService, IDisposable
 {
     private const int MaxReplyLength = 1500;
 
@@ -55,14 +55,14 @@ public sealed partial class SmokeTestService : ISmokeTestService
 
     public async Task<SmokeTestResult> RunAsync(SmokeTestKind kind, IProgress<string>? progress, CancellationToken cancellationToken)
     {
-        await _oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _oneAtATime.WaitAsync(cancellationToken);
         var started = _time.GetTimestamp();
         try
         {
             var (passed, reply, failure) = kind switch
             {
-                SmokeTestKind.TwoPlusTwo or SmokeTestKind.ListTmp => await RunAgentAsync(kind, progress, cancellationToken).ConfigureAwait(false),
-                SmokeTestKind.ProxyDirect => await RunProxyDirectAsync(progress, cancellationToken).ConfigureAwait(false),
+                SmokeTestKind.TwoPlusTwo or SmokeTestKind.ListTmp => await RunAgentAsync(kind, progress, cancellationToken),
+                SmokeTestKind.ProxyDirect => await RunProxyDirectAsync(progress, cancellationToken),
                 _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
             };
             var result = new SmokeTestResult(
@@ -85,8 +85,7 @@ public sealed partial class SmokeTestService : ISmokeTestService
 
         var prompt = kind == SmokeTestKind.TwoPlusTwo ? GatewayCommands.TwoPlusTwoPrompt : GatewayCommands.ListTmpPrompt;
         progress?.Report($"openclaw agent on {_gateway.Host}: '{prompt}'");
-        var run = await _ssh.RunAsync(_commands.Agent(kind, _gateway.SmokeTestTimeout), _gateway.SmokeTestTimeout + TimeSpan.FromSeconds(10), cancellationToken)
-            .ConfigureAwait(false);
+        var run = await _ssh.RunAsync(_commands.Agent(kind, _gateway.SmokeTestTimeout), _gateway.SmokeTestTimeout + TimeSpan.FromSeconds(10), cancellationToken);
         if (run.Outcome != SshOutcome.Completed)
         {
             return (false, "", run.Describe());
@@ -101,7 +100,7 @@ public sealed partial class SmokeTestService : ISmokeTestService
         IReadOnlyCollection<string>? entries = null;
         if (kind == SmokeTestKind.ListTmp)
         {
-            var ls = await _ssh.RunAsync(_commands.ListTmp(), _gateway.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            var ls = await _ssh.RunAsync(_commands.ListTmp(), _gateway.CommandTimeout, cancellationToken);
             entries = ls.Succeeded ? ls.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null;
         }
 
@@ -128,7 +127,7 @@ public sealed partial class SmokeTestService : ISmokeTestService
         var baseUrl = _proxy.ResolveBaseUrl(_proxyListener);
         try
         {
-            var model = string.IsNullOrWhiteSpace(_proxy.SmokeModel) ? await FirstModelAsync(client, baseUrl, linked.Token).ConfigureAwait(false) : _proxy.SmokeModel;
+            var model = string.IsNullOrWhiteSpace(_proxy.SmokeModel) ? await FirstModelAsync(client, baseUrl, linked.Token) : _proxy.SmokeModel;
             if (model is null)
             {
                 return (false, "", $"the proxy at {baseUrl} lists no model on /v1/models (set Ops:Proxy:SmokeModel)");
@@ -139,15 +138,15 @@ public sealed partial class SmokeTestService : ISmokeTestService
             {
                 Content = JsonContent.Create(BuildRequest(model)),
             };
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
             if (!response.IsSuccessStatusCode)
             {
-                var body = await response.Content.ReadAsStringAsync(linked.Token).ConfigureAwait(false);
+                var body = await response.Content.ReadAsStringAsync(linked.Token);
                 return (false, body.Trim(), $"the proxy answered {(int)response.StatusCode}");
             }
 
-            await using var stream = await response.Content.ReadAsStreamAsync(linked.Token).ConfigureAwait(false);
-            var summary = await SseChatStreamReader.ReadAsync(stream, linked.Token).ConfigureAwait(false);
+            await using var stream = await response.Content.ReadAsStreamAsync(linked.Token);
+            var summary = await SseChatStreamReader.ReadAsync(stream, linked.Token);
             var failure = summary switch
             {
                 { Error: { } error } => $"stream error: {error}",
@@ -170,13 +169,13 @@ public sealed partial class SmokeTestService : ISmokeTestService
 
     private static async Task<string?> FirstModelAsync(HttpClient client, Uri baseUrl, CancellationToken cancellationToken)
     {
-        using var response = await client.GetAsync(new Uri(baseUrl, "v1/models"), cancellationToken).ConfigureAwait(false);
+        using var response = await client.GetAsync(new Uri(baseUrl, "v1/models"), cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             return null;
         }
 
-        return VllmProbe.ParseModelIds(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+        return VllmProbe.ParseModelIds(await response.Content.ReadAsStringAsync(cancellationToken)) is [var first, ..] ? first : null;
     }
 
     internal static JsonObject BuildRequest(string model) => new()
@@ -204,6 +203,9 @@ public sealed partial class SmokeTestService : ISmokeTestService
 
     private static string Truncate(string text) => text.Length > MaxReplyLength ? text[..MaxReplyLength] + "…" : text;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Smoke test {Kind}: passed={Passed} in {ElapsedSeconds:0.0} s {Failure}")]
+    [LoggerMessage(EventId = OpsBotEventIds.SmokeTestServiceResult, Level = LogLevel.Information, Message = "Smoke test {Kind}: passed={Passed} in {ElapsedSeconds:0.0} s {Failure}")]
     private partial void LogResult(SmokeTestKind kind, bool passed, double elapsedSeconds, string? failure);
+
+    /// <summary>Disposes <c>_oneAtATime</c>; the container calls this once the host has stopped.</summary>
+    public void Dispose() => _oneAtATime.Dispose();
 }

@@ -20,7 +20,7 @@ public static class SseChatStreamReader
         string? error = null;
         var sawDone = false;
 
-        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
         {
             if (!line.StartsWith("data:", StringComparison.Ordinal))
             {

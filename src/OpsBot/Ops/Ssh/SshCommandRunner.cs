@@ -7,25 +7,23 @@ using Renci.SshNet.Common;
 
 namespace OpsBot.Ops.Ssh;
 
+// The one exception to the no-ConfigureAwait rule (.editorconfig): SSH.NET's connect and authentication do not finish
+// when their continuations are posted to a SynchronizationContext (xunit's, in SshFaultTests), so this boundary
+// keeps ConfigureAwait(false).
+#pragma warning disable RS0030
+
 /// <summary>
 /// SSH.NET with key authentication only and a pinned host key. One connection per command keeps
 /// failure handling simple: the gateway host is asked a handful of times per minute at most.
 /// </summary>
-public sealed partial class SshCommandRunner : ISshCommandRunner
+public sealed partial class SshCommandRunner(IOptionsMonitor<GatewayOpsOptions> options, TimeProvider time, ILogger<SshCommandRunner> logger) : ISshCommandRunner
 {
     // Extra time over connect + command timeouts before the outer guard gives up on SSH.NET itself.
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
 
-    private readonly IOptionsMonitor<GatewayOpsOptions> _options;
-    private readonly TimeProvider _time;
-    private readonly ILogger<SshCommandRunner> _logger;
-
-    public SshCommandRunner(IOptionsMonitor<GatewayOpsOptions> options, TimeProvider time, ILogger<SshCommandRunner> logger)
-    {
-        _options = options;
-        _time = time;
-        _logger = logger;
-    }
+    private readonly IOptionsMonitor<GatewayOpsOptions> _options = options;
+    private readonly TimeProvider _time = time;
+    private readonly ILogger<SshCommandRunner> _logger = logger;
 
     public async Task<SshCommandResult> RunAsync(RemoteCommand command, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -188,9 +186,9 @@ public sealed partial class SshCommandRunner : ISshCommandRunner
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "ssh '{Command}' exited {ExitStatus} after {ElapsedMs:0} ms")]
+    [LoggerMessage(EventId = OpsBotEventIds.SshCommandRunnerCompleted, Level = LogLevel.Debug, Message = "ssh '{Command}' exited {ExitStatus} after {ElapsedMs:0} ms")]
     private partial void LogCompleted(string command, int? exitStatus, double elapsedMs);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "ssh '{Command}' {Outcome}: {Error}")]
+    [LoggerMessage(EventId = OpsBotEventIds.SshCommandRunnerFailed, Level = LogLevel.Warning, Message = "ssh '{Command}' {Outcome}: {Error}")]
     private partial void LogFailed(string command, SshOutcome outcome, string? error);
 }

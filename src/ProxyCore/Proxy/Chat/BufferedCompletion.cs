@@ -191,6 +191,6 @@ internal sealed partial class BufferedCompletion(
         return left > TimeSpan.Zero ? left : TimeSpan.FromTicks(1);
     }
 
-    [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "Recovered {Count} tool call(s) left as {Format} text in content")]
+    [LoggerMessage(EventId = ProxyEventIds.BufferedCompletionExtracted, Level = LogLevel.Information, Message = "Recovered {Count} tool call(s) left as {Format} text in content")]
     private static partial void LogExtracted(ILogger logger, int count, ToolCallFormat format);
 }

@@ -55,6 +55,6 @@ internal sealed partial class ChatResponseWriter(UpstreamRequestFactory requests
         recorder.Failed(CompletionPath.UpstreamUnavailable, message, answered: true, upstreamStatus);
     }
 
-    [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "Chat completion failed with {Status}: {Reason}")]
+    [LoggerMessage(EventId = ProxyEventIds.ChatResponseWriterUpstreamFailed, Level = LogLevel.Warning, Message = "Chat completion failed with {Status}: {Reason}")]
     private static partial void LogUpstreamFailed(ILogger logger, int status, string reason);
 }

@@ -85,6 +85,7 @@ internal sealed partial class LoopGuard(ChatResponseWriter responses, IOptions<P
         return JsonDocument.Parse(buffer.WrittenMemory);
     }
 
-    [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Loop guard ended the turn ({Verdict}: {ToolResults} tool results, {Repeats} identical calls in a row); answered without vLLM")]
+    [LoggerMessage(EventId = ProxyEventIds.LoopGuardEndedTurn, Level = LogLevel.Warning,
+        Message = "Loop guard ended the turn ({Verdict}: {ToolResults} tool results, {Repeats} identical calls in a row); answered without vLLM")]
     private static partial void LogLoopGuard(ILogger logger, LoopGuardVerdict verdict, int toolResults, int repeats);
 }

@@ -306,9 +306,10 @@ internal sealed partial class StreamingToolCompletion(
         await state.Emitter.RoleAsync(0, cancellationToken);
     }
 
-    [LoggerMessage(EventId = 310, Level = LogLevel.Information, Message = "Recovered {Count} tool call(s) left as {Format} text in a streamed answer")]
+    [LoggerMessage(EventId = ProxyEventIds.StreamingToolCompletionExtracted, Level = LogLevel.Information, Message = "Recovered {Count} tool call(s) left as {Format} text in a streamed answer")]
     private static partial void LogExtracted(ILogger logger, int count, ToolCallFormat format);
 
-    [LoggerMessage(EventId = 303, Level = LogLevel.Warning, Message = "Streamed answer unusable ({Reason}); asking vLLM again without streaming (text already sent: {PreambleSent})")]
+    [LoggerMessage(EventId = ProxyEventIds.StreamingToolCompletionFallback, Level = LogLevel.Warning,
+        Message = "Streamed answer unusable ({Reason}); asking vLLM again without streaming (text already sent: {PreambleSent})")]
     private static partial void LogFallback(ILogger logger, string reason, bool preambleSent);
 }

@@ -43,6 +43,6 @@ internal static partial class ClientBodyError
         }
     }
 
-    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Refused {Method} {Path}: the request body could not be read ({Status}: {Reason})")]
+    [LoggerMessage(EventId = ProxyEventIds.ClientBodyErrorBadBody, Level = LogLevel.Warning, Message = "Refused {Method} {Path}: the request body could not be read ({Status}: {Reason})")]
     private static partial void LogBadBody(ILogger logger, string method, PathString path, int status, string reason);
 }

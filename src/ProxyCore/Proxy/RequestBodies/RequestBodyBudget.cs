@@ -140,7 +140,7 @@ internal sealed class RequestBodyBudget
     {
         await using (cancellationToken.Register(static state => ((Waiter)state!).Cancel(), waiter))
         {
-            return await waiter.Granted.Task.ConfigureAwait(false);
+            return await waiter.Granted.Task;
         }
     }
 

@@ -122,6 +122,6 @@ internal sealed partial class PassthroughForwarder
         }
     }
 
-    [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "Upstream request {Path} failed with {Status}: {Reason}")]
+    [LoggerMessage(EventId = ProxyEventIds.PassthroughForwarderUpstreamFailed, Level = LogLevel.Warning, Message = "Upstream request {Path} failed with {Status}: {Reason}")]
     private static partial void LogUpstreamFailed(ILogger logger, PathString path, int status, string reason);
 }

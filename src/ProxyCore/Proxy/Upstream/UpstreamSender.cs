@@ -143,7 +143,7 @@ internal sealed partial class UpstreamSender
         exception.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
         || exception.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.ConnectionReset or SocketError.HostUnreachable };
 
-    [LoggerMessage(EventId = 400, Level = LogLevel.Warning, Message = "vLLM is down or restarting; holding the request for up to {Seconds} s")]
+    [LoggerMessage(EventId = ProxyEventIds.UpstreamSenderWaiting, Level = LogLevel.Warning, Message = "vLLM is down or restarting; holding the request for up to {Seconds} s")]
     private static partial void LogWaiting(ILogger logger, double seconds);
 
     /// <summary>One request's place in the wait: when it started, whether it may be sent again, whether it is queued.</summary>
