@@ -273,6 +273,23 @@ public sealed class CliAppTests : IDisposable
     }
 
     [Fact]
+    public async Task Check_config_names_a_repeated_gateway_name_by_its_key_and_exits_2()
+    {
+        var gateways = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Ops:Gateways:0:Name"] = "edge", ["Ops:Gateways:0:Host"] = "gw-a.lan",
+            ["Ops:Gateways:1:Name"] = "edge", ["Ops:Gateways:1:Host"] = "gw-b.lan",
+        }).Build();
+        await using var services = Services(configure: s => s.AddOps(gateways));
+
+        var (exit, output) = await RunAsync(services, "check-config");
+
+        Assert.Equal(CliApp.ExitConfigProblems, exit);
+        Assert.Contains("Ops:Gateways:1:Name 'edge' is already the name of Ops:Gateways:0", Unwrapped(output));
+        Assert.Contains("Ops:Gateways:1:User is required when Ops:Gateways:1:Host is set", Unwrapped(output));
+    }
+
+    [Fact]
     public async Task Check_config_says_what_is_off_and_masks_secrets_but_not_file_paths()
     {
         const string KeyPath = "/home/ops/.ssh/opsbot_gateway_ed25519";
