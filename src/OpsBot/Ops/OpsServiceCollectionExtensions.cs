@@ -126,12 +126,27 @@ public static class OpsServiceCollectionExtensions
         services.TryAddSingleton<ILogTailService>(sp => sp.GetRequiredService<LogTailService>());
         services.TryAddSingleton<IGatewayLogFileTail>(sp => sp.GetRequiredService<LogTailService>());
 
+        services.AddTargetParts(gatewayTargets, vllmTargets);
+
         services.TryAddSingleton<IRestartAuditLog, InMemoryRestartAuditLog>();
         if (states.IsEnabled(ComponentNames.Ops))
         {
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceRestarter, GatewayRestarter>());
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceRestarter, VllmRestarter>());
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceRestarter, ProxyRestarter>());
+            // The first gateway and vLLM are the singletons above; every further target gets its own restarter.
+            foreach (var name in gatewayTargets.Skip(1).Select(t => t.Options.Name))
+            {
+                services.AddSingleton<IServiceRestarter>(sp => new GatewayRestarter(
+                    sp.GetRequiredKeyedService<ISshCommandRunner>(name), sp.GetRequiredKeyedService<GatewayProbe>(name), Options.Create(Target(sp.GetRequiredService<OpsTargets>().Gateways, name))));
+            }
+
+            foreach (var name in vllmTargets.Skip(1).Select(t => t.Options.Name))
+            {
+                services.AddSingleton<IServiceRestarter>(sp => new VllmRestarter(
+                    sp.GetRequiredKeyedService<IContainerEngine>(name), sp.GetRequiredKeyedService<VllmProbe>(name), Options.Create(Target(sp.GetRequiredService<OpsTargets>().Vllm, name))));
+            }
+
             services.TryAddSingleton<IRestartService, RestartService>();
             services.TryAddSingleton<ISmokeTestService, SmokeTestService>();
         }
@@ -144,6 +159,42 @@ public static class OpsServiceCollectionExtensions
 
         return services;
     }
+
+    /// <summary>
+    /// Per target, keyed by its name, the parts that talk to it: its SSH runner and gateway probe, its container engine and
+    /// vLLM probe. The first target's are the unkeyed singletons (which tests may substitute); the others are built here.
+    /// </summary>
+    private static void AddTargetParts(this IServiceCollection services, IReadOnlyList<BoundTarget<GatewayOpsOptions>> gateways, IReadOnlyList<BoundTarget<VllmOpsOptions>> vllm)
+    {
+        foreach (var (target, index) in gateways.Select((t, i) => (t.Options, i)))
+        {
+            var name = target.Name;
+            services.TryAddKeyedSingleton<ISshCommandRunner>(name, (sp, _) => index == 0
+                ? sp.GetRequiredService<ISshCommandRunner>()
+                : SshCommandRunner.For(Target(sp.GetRequiredService<OpsTargets>().Gateways, name), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SshCommandRunner>>()));
+            services.TryAddKeyedSingleton<GatewayProbe>(name, (sp, _) => index == 0
+                ? sp.GetRequiredService<GatewayProbe>()
+                : new GatewayProbe(sp.GetRequiredKeyedService<ISshCommandRunner>(name), sp.GetRequiredService<ITcpPortProbe>(), sp.GetRequiredService<SecretRedactor>(),
+                    Options.Create(Target(sp.GetRequiredService<OpsTargets>().Gateways, name))));
+        }
+
+        foreach (var (target, index) in vllm.Select((t, i) => (t.Options, i)))
+        {
+            var name = target.Name;
+            services.TryAddKeyedSingleton<IContainerEngine>(name, (sp, _) => index == 0
+                ? sp.GetRequiredService<IContainerEngine>()
+                : new DockerContainerEngine(Options.Create(Target(sp.GetRequiredService<OpsTargets>().Vllm, name)), sp.GetRequiredService<IOptions<DockerOpsOptions>>(),
+                    sp.GetRequiredService<ILogger<DockerContainerEngine>>()));
+            // Only the first vLLM feeds the metrics history (charts, digest); the others are probed for their state.
+            services.TryAddKeyedSingleton<VllmProbe>(name, (sp, _) => index == 0
+                ? sp.GetRequiredService<VllmProbe>()
+                : new VllmProbe(sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredKeyedService<IContainerEngine>(name),
+                    Options.Create(Target(sp.GetRequiredService<OpsTargets>().Vllm, name)), sp.GetRequiredService<TimeProvider>()));
+        }
+    }
+
+    private static T Target<T>(IReadOnlyList<T> targets, string name)
+        where T : IOpsTarget => targets.First(t => t.Name == name);
 
     /// <summary>
     /// Like <see cref="ComponentServiceCollectionExtensions.AddComponentOptions"/> for a section of named targets

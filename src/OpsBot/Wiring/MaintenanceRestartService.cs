@@ -16,11 +16,11 @@ public sealed class MaintenanceRestartService : IRestartService
         _maintenance = maintenance;
     }
 
-    public async Task<RestartResult> RestartAsync(StackService service, string requestedBy, IProgress<string>? progress, CancellationToken cancellationToken)
+    public async Task<RestartResult> RestartAsync(StackService service, string? target, string requestedBy, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         using (_maintenance.Begin(service, $"restart by {requestedBy}"))
         {
-            return await _inner.RestartAsync(service, requestedBy, progress, cancellationToken);
+            return await _inner.RestartAsync(service, target, requestedBy, progress, cancellationToken);
         }
     }
 }
