@@ -60,8 +60,8 @@ public sealed class AdminClient : IDisposable
     public Task<AdminAnswer<StatusReport>> GetStatusAsync(CancellationToken cancellationToken) =>
         GetAsync(AdminRoutes.Status, AdminJson.Default.StatusReport, cancellationToken);
 
-    public Task<AdminAnswer<LogTail>> GetLogsAsync(StackService service, int lines, CancellationToken cancellationToken) =>
-        GetAsync(AdminRoutes.LogsFor(service, lines), AdminJson.Default.LogTail, cancellationToken);
+    public Task<AdminAnswer<LogTail>> GetLogsAsync(StackService service, int lines, string? target, CancellationToken cancellationToken) =>
+        GetAsync(AdminRoutes.LogsFor(service, lines, target), AdminJson.Default.LogTail, cancellationToken);
 
     public Task<AdminAnswer<HistoryReport>> GetHistoryAsync(HistoryQuery query, CancellationToken cancellationToken) =>
         GetAsync(AdminRoutes.HistoryFor(query), AdminJson.Default.HistoryReport, cancellationToken);

@@ -191,7 +191,7 @@ public sealed partial class AdminEndpoint : IHostedService, IAsyncDisposable
         app.MapGet(AdminRoutes.Status, async (CancellationToken aborted) =>
             Results.Json(await operations.GetStatusAsync(inService: true, aborted), AdminJson.Default.StatusReport));
 
-        app.MapGet(AdminRoutes.Logs, async (string service, int? lines, CancellationToken aborted) =>
+        app.MapGet(AdminRoutes.Logs, async (string service, int? lines, string? target, CancellationToken aborted) =>
         {
             if (!EnumNames<StackService>.TryParse(service, out var stackService))
             {
@@ -204,7 +204,7 @@ public sealed partial class AdminEndpoint : IHostedService, IAsyncDisposable
                 return Error(OpsLimits.LinesOutOfRange(count));
             }
 
-            return Results.Json(await operations.GetLogsAsync(stackService, count, aborted), AdminJson.Default.LogTail);
+            return Results.Json(await operations.GetLogsAsync(stackService, count, target, aborted), AdminJson.Default.LogTail);
         });
 
         app.MapGet(AdminRoutes.History, async (string? kind, int? hours, int? limit, CancellationToken aborted) =>

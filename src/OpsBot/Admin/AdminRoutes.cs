@@ -20,8 +20,9 @@ public static class AdminRoutes
     /// <summary>On a chart's answer: <c>true</c> or <c>false</c>, whether history could be read.</summary>
     public const string HistoryAvailableHeader = "X-OpsBot-History-Available";
 
-    public static string LogsFor(StackService service, int lines) =>
-        string.Create(CultureInfo.InvariantCulture, $"/admin/logs/{ServiceWord(service)}?lines={lines}");
+    public static string LogsFor(StackService service, int lines, string? target = null) =>
+        string.Create(CultureInfo.InvariantCulture, $"/admin/logs/{ServiceWord(service)}?lines={lines}")
+        + (string.IsNullOrEmpty(target) ? "" : $"&target={Uri.EscapeDataString(target)}");
 
     public static string HistoryFor(HistoryQuery query) =>
         string.Create(CultureInfo.InvariantCulture, $"{History}?kind={query.Kind}&hours={(int)query.Window.TotalHours}&limit={query.Limit}");

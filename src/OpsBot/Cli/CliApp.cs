@@ -101,7 +101,8 @@ public sealed class CliApp
 
         if (command == definition.Logs)
         {
-            return await LogsAsync(Verb.For(this, commandLine), definition.LogsServiceOf(result), result.GetValue(definition.LogsLines), cancellationToken);
+            return await LogsAsync(
+                Verb.For(this, commandLine), definition.LogsServiceOf(result), result.GetValue(definition.LogsLines), result.GetValue(definition.LogsTarget), cancellationToken);
         }
 
         if (command == definition.Smoke)
@@ -163,17 +164,17 @@ public sealed class CliApp
         return report.Overall == HealthState.Healthy ? ExitOk : ExitFailed;
     }
 
-    private async Task<int> LogsAsync(Verb verb, StackService service, int lines, CancellationToken cancellationToken)
+    private async Task<int> LogsAsync(Verb verb, StackService service, int lines, string? target, CancellationToken cancellationToken)
     {
         LogTail tail;
         using (var heartbeat = new Heartbeat(_console, _time, $"reading the {AdminRoutes.ServiceWord(service)} log"))
         {
             tail = await verb.FromServiceAsync(
-                admin => admin.GetLogsAsync(service, lines, cancellationToken),
+                admin => admin.GetLogsAsync(service, lines, target, cancellationToken),
                 () => service == StackService.Proxy
                     // The proxy's lines live in the service's memory; this process has none to show.
                     ? Task.FromResult(new LogTail(service, lines, [], "the proxy log is kept in the running service's memory, and no service answered"))
-                    : verb.Operations.GetLogsAsync(service, lines, cancellationToken));
+                    : verb.Operations.GetLogsAsync(service, lines, target, cancellationToken));
         }
 
         _console.WriteResult(_renderer.LogsHeader(tail) + "\n");

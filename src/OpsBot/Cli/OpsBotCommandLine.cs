@@ -129,7 +129,11 @@ public sealed partial class OpsBotCommandLine
         };
 
         Status = new Command("status", "Stack status, uptime and last incidents (exit 1 unless healthy)");
-        Logs = new Command("logs", "The last lines of a service's log") { LogsService, LogsLines };
+        LogsTarget = new Option<string?>("--target", "-t")
+        {
+            Description = "Which gateway or vLLM, by its name in Ops:Gateways or Ops:Vllm (default: the first)",
+        };
+        Logs = new Command("logs", "The last lines of a service's log") { LogsService, LogsLines, LogsTarget };
         Smoke = new Command("smoke", "Run smoke tests with progress (exit 1 on failure)") { SmokeTest };
         History = new Command("history", "Incidents, alerts, restarts, smoke tests and traffic from the history database")
         {
@@ -175,6 +179,8 @@ public sealed partial class OpsBotCommandLine
     public StackService LogsServiceOf(ParseResult result) => EnumNames<StackService>.TryParse(result.GetValue(LogsService), out var service) ? service : StackService.Proxy;
 
     public Option<int> LogsLines { get; }
+
+    public Option<string?> LogsTarget { get; }
 
     public Command Smoke { get; }
 

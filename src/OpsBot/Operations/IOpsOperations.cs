@@ -26,7 +26,8 @@ public interface IOpsOperations
     IReadOnlyList<ComponentStatus>? GetComponents();
 
     /// <summary>The last <paramref name="lines"/> (clamped to 1–<see cref="OpsLimits.MaxLogLines"/>) of a service log; a failure is in <see cref="LogTail.Error"/>.</summary>
-    Task<LogTail> GetLogsAsync(StackService service, int lines, CancellationToken cancellationToken);
+    /// <param name="target">One of the service's configured targets (<c>Ops:Gateways:N:Name</c>); null: the first.</param>
+    Task<LogTail> GetLogsAsync(StackService service, int lines, string? target, CancellationToken cancellationToken);
 
     /// <summary>Runs the tests one after another, reporting progress in <paramref name="wording"/> (default <see cref="SmokeProgressWording.Plain"/>), and records each result in history.</summary>
     Task<SmokeReport> RunSmokeAsync(IReadOnlyList<SmokeTestKind> kinds, string requestedBy, IProgress<string>? progress, CancellationToken cancellationToken, SmokeProgressWording? wording = null);

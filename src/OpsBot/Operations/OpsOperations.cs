@@ -27,7 +27,7 @@ internal sealed partial class OpsOperations(
 
     public IReadOnlyList<ComponentStatus>? GetComponents() => status.GetComponents();
 
-    public async Task<LogTail> GetLogsAsync(StackService service, int lines, CancellationToken cancellationToken)
+    public async Task<LogTail> GetLogsAsync(StackService service, int lines, string? target, CancellationToken cancellationToken)
     {
         lines = Math.Clamp(lines, 1, OpsLimits.MaxLogLines);
         if (logs is null)
@@ -37,7 +37,7 @@ internal sealed partial class OpsOperations(
 
         try
         {
-            return await logs.TailAsync(service, lines, cancellationToken);
+            return await logs.TailAsync(service, target, lines, cancellationToken);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {

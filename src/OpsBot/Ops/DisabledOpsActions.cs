@@ -5,7 +5,7 @@ public sealed class DisabledOpsActions(string reason) : IRestartService, ISmokeT
 {
     public string Message { get; } = $"restarts and smoke tests are disabled: {reason} (run `opsbot check-config`)";
 
-    public Task<RestartResult> RestartAsync(StackService service, string requestedBy, IProgress<string>? progress, CancellationToken cancellationToken) =>
+    public Task<RestartResult> RestartAsync(StackService service, string? target, string requestedBy, IProgress<string>? progress, CancellationToken cancellationToken) =>
         Task.FromResult(new RestartResult(service, false, Message, TimeSpan.Zero, null));
 
     public Task<SmokeTestResult> RunAsync(SmokeTestKind kind, IProgress<string>? progress, CancellationToken cancellationToken) =>

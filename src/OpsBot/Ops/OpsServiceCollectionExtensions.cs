@@ -33,29 +33,47 @@ public static class OpsServiceCollectionExtensions
 
         // Each section is checked here, once: an invalid one disables its component (its options stay at the defaults,
         // which mean "not configured") and the rest of Ops runs. Nothing in Ops can stop the proxy from starting.
-        var vllmProblems = services.AddComponentOptions(configuration, VllmOpsOptions.SectionName, new VllmOpsOptionsValidator(), ComponentNames.VllmContainer, out VllmOpsOptions vllm);
+        var (vllmTargets, vllmProblems) = services.AddTargetOptions(
+            configuration, VllmOpsOptions.SectionName, VllmOpsOptions.ListSectionName, p => new VllmOpsOptionsValidator(p), null, ComponentNames.VllmContainer);
         var dockerProblems = services.AddComponentOptions(configuration, DockerOpsOptions.SectionName, new DockerOpsOptionsValidator(), ComponentNames.VllmContainer, out DockerOpsOptions _);
         if (dockerProblems.Count > 0)
         {
             // The container part must not run on half of its settings (a good name with a bad Docker endpoint).
             services.Configure<VllmOpsOptions>(o => o.ContainerName = null);
+            foreach (var target in vllmTargets)
+            {
+                target.Options.ContainerName = null;
+            }
         }
-        else if (vllmProblems.Count == 0 && !vllm.ContainerConfigured)
+        else if (vllmProblems.Count == 0 && !vllmTargets.Any(t => t.Options.ContainerConfigured))
         {
             states.SwitchOff(ComponentNames.VllmContainer, $"no {VllmOpsOptions.SectionName}:ContainerName configured");
         }
 
-        // One source of truth for vLLM's address: unless Ops:Vllm:BaseUrl says otherwise, the monitor probes where the proxy forwards.
-        if (vllmProblems.Count > 0 || string.IsNullOrWhiteSpace(configuration[$"{VllmOpsOptions.SectionName}:{nameof(VllmOpsOptions.BaseUrl)}"]))
+        // One source of truth for vLLM's address: unless a target's BaseUrl says otherwise, the monitor probes where the proxy forwards.
+        var defaultedUrls = vllmTargets.Select(t => vllmProblems.Count > 0 || string.IsNullOrWhiteSpace(configuration[$"{t.Path}:{nameof(VllmOpsOptions.BaseUrl)}"])).ToList();
+        if (defaultedUrls[0])
         {
             services.AddOptions<VllmOpsOptions>().Configure<IOptions<ProxyOptions>>((o, proxy) => o.BaseUrl = ProxyVllmUrl(proxy) ?? o.BaseUrl);
         }
 
-        var gatewayProblems = services.AddComponentOptions(configuration, GatewayOpsOptions.SectionName, new GatewayOpsOptionsValidator(), ComponentNames.GatewaySsh, out GatewayOpsOptions gateway);
-        if (gatewayProblems.Count == 0 && !gateway.IsConfigured)
+        var (gatewayTargets, gatewayProblems) = services.AddTargetOptions(
+            configuration, GatewayOpsOptions.SectionName, GatewayOpsOptions.ListSectionName, p => new GatewayOpsOptionsValidator(p), nameof(GatewayOpsOptions.Host), ComponentNames.GatewaySsh);
+        if (gatewayProblems.Count == 0 && !gatewayTargets[0].Options.IsConfigured)
         {
             states.SwitchOff(ComponentNames.GatewaySsh, $"no {GatewayOpsOptions.SectionName}:Host configured");
         }
+
+        services.TryAddSingleton(sp =>
+        {
+            var proxyUrl = sp.GetService<IOptions<ProxyOptions>>() is { } proxy ? ProxyVllmUrl(proxy) : null;
+            foreach (var (target, defaulted) in vllmTargets.Zip(defaultedUrls))
+            {
+                target.Options.BaseUrl = defaulted && proxyUrl is not null ? proxyUrl : target.Options.BaseUrl;
+            }
+
+            return new OpsTargets([.. gatewayTargets.Select(t => t.Options)], [.. vllmTargets.Select(t => t.Options)]);
+        });
 
         services.AddComponentOptions(configuration, ProxyOpsOptions.SectionName, new ProxyOpsOptionsValidator(), ComponentNames.Ops, out ProxyOpsOptions _);
         services.AddComponentOptions(configuration, RestartOptions.SectionName, new RestartOptionsValidator(), ComponentNames.Ops, out RestartOptions _);
@@ -108,12 +126,27 @@ public static class OpsServiceCollectionExtensions
         services.TryAddSingleton<ILogTailService>(sp => sp.GetRequiredService<LogTailService>());
         services.TryAddSingleton<IGatewayLogFileTail>(sp => sp.GetRequiredService<LogTailService>());
 
+        services.AddTargetParts(gatewayTargets, vllmTargets);
+
         services.TryAddSingleton<IRestartAuditLog, InMemoryRestartAuditLog>();
         if (states.IsEnabled(ComponentNames.Ops))
         {
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceRestarter, GatewayRestarter>());
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceRestarter, VllmRestarter>());
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceRestarter, ProxyRestarter>());
+            // The first gateway and vLLM are the singletons above; every further target gets its own restarter.
+            foreach (var name in gatewayTargets.Skip(1).Select(t => t.Options.Name))
+            {
+                services.AddSingleton<IServiceRestarter>(sp => new GatewayRestarter(
+                    sp.GetRequiredKeyedService<ISshCommandRunner>(name), sp.GetRequiredKeyedService<GatewayProbe>(name), Options.Create(Target(sp.GetRequiredService<OpsTargets>().Gateways, name))));
+            }
+
+            foreach (var name in vllmTargets.Skip(1).Select(t => t.Options.Name))
+            {
+                services.AddSingleton<IServiceRestarter>(sp => new VllmRestarter(
+                    sp.GetRequiredKeyedService<IContainerEngine>(name), sp.GetRequiredKeyedService<VllmProbe>(name), Options.Create(Target(sp.GetRequiredService<OpsTargets>().Vllm, name))));
+            }
+
             services.TryAddSingleton<IRestartService, RestartService>();
             services.TryAddSingleton<ISmokeTestService, SmokeTestService>();
         }
@@ -125,6 +158,67 @@ public static class OpsServiceCollectionExtensions
         }
 
         return services;
+    }
+
+    /// <summary>
+    /// Per target, keyed by its name, the parts that talk to it: its SSH runner and gateway probe, its container engine and
+    /// vLLM probe. The first target's are the unkeyed singletons (which tests may substitute); the others are built here.
+    /// </summary>
+    private static void AddTargetParts(this IServiceCollection services, IReadOnlyList<BoundTarget<GatewayOpsOptions>> gateways, IReadOnlyList<BoundTarget<VllmOpsOptions>> vllm)
+    {
+        foreach (var (target, index) in gateways.Select((t, i) => (t.Options, i)))
+        {
+            var name = target.Name;
+            services.TryAddKeyedSingleton<ISshCommandRunner>(name, (sp, _) => index == 0
+                ? sp.GetRequiredService<ISshCommandRunner>()
+                : SshCommandRunner.For(Target(sp.GetRequiredService<OpsTargets>().Gateways, name), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SshCommandRunner>>()));
+            services.TryAddKeyedSingleton<GatewayProbe>(name, (sp, _) => index == 0
+                ? sp.GetRequiredService<GatewayProbe>()
+                : new GatewayProbe(sp.GetRequiredKeyedService<ISshCommandRunner>(name), sp.GetRequiredService<ITcpPortProbe>(), sp.GetRequiredService<SecretRedactor>(),
+                    Options.Create(Target(sp.GetRequiredService<OpsTargets>().Gateways, name))));
+        }
+
+        foreach (var (target, index) in vllm.Select((t, i) => (t.Options, i)))
+        {
+            var name = target.Name;
+            services.TryAddKeyedSingleton<IContainerEngine>(name, (sp, _) => index == 0
+                ? sp.GetRequiredService<IContainerEngine>()
+                : new DockerContainerEngine(Options.Create(Target(sp.GetRequiredService<OpsTargets>().Vllm, name)), sp.GetRequiredService<IOptions<DockerOpsOptions>>(),
+                    sp.GetRequiredService<ILogger<DockerContainerEngine>>()));
+            // Only the first vLLM feeds the metrics history (charts, digest); the others are probed for their state.
+            services.TryAddKeyedSingleton<VllmProbe>(name, (sp, _) => index == 0
+                ? sp.GetRequiredService<VllmProbe>()
+                : new VllmProbe(sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredKeyedService<IContainerEngine>(name),
+                    Options.Create(Target(sp.GetRequiredService<OpsTargets>().Vllm, name)), sp.GetRequiredService<TimeProvider>()));
+        }
+    }
+
+    private static T Target<T>(IReadOnlyList<T> targets, string name)
+        where T : IOpsTarget => targets.First(t => t.Name == name);
+
+    /// <summary>
+    /// Like <see cref="ComponentServiceCollectionExtensions.AddComponentOptions"/> for a section of named targets
+    /// (<see cref="OpsTargetBinder"/>): problems disable <paramref name="component"/>; the first target is what
+    /// <c>IOptions&lt;T&gt;</c> resolves to, so single-target code works unchanged.
+    /// </summary>
+    private static (IReadOnlyList<BoundTarget<T>> Targets, IReadOnlyList<string> Problems) AddTargetOptions<T>(
+        this IServiceCollection services, IConfiguration configuration, string flatSection, string listSection,
+        Func<string, IValidateOptions<T>> validator, string? requiredKey, string component)
+        where T : class, IOpsTarget, new()
+    {
+        var (targets, problems) = OpsTargetBinder.Bind(configuration, flatSection, listSection, validator, requiredKey);
+        var redactor = new SecretRedactor(KnownSecrets(configuration));
+        problems = [.. problems.Select(redactor.Redact)];
+        services.GetComponentStates().Disable(component, problems);
+        var options = services.AddOptions<T>();
+        if (problems.Count == 0)
+        {
+            var first = targets[0];
+            options.Bind(configuration.GetSection(first.Path));
+            options.Configure(o => o.Name = first.Options.Name);
+        }
+
+        return (targets, problems);
     }
 
     private static Uri? ProxyVllmUrl(IOptions<ProxyOptions> proxy)
@@ -162,7 +256,9 @@ public static class OpsServiceCollectionExtensions
             var parent = key.LastIndexOf(':') is var last and > 0 ? key[(key.LastIndexOf(':', last - 1) + 1)..last] : "";
             var isSecretKey = SecretKeySuffixes.Any(s => leaf.EndsWith(s, StringComparison.OrdinalIgnoreCase))
                 || (int.TryParse(leaf, out _) && SecretKeySuffixes.Any(s => parent.TrimEnd('s', 'S').EndsWith(s, StringComparison.OrdinalIgnoreCase)));
-            var isOpenClawEnvironment = key.StartsWith($"{GatewayOpsOptions.SectionName}:{nameof(GatewayOpsOptions.OpenClawEnvironment)}:", StringComparison.OrdinalIgnoreCase);
+            // Ops:Gateway:OpenClawEnvironment:X, or Ops:Gateways:1:OpenClawEnvironment:X in the list form.
+            var isOpenClawEnvironment = key.StartsWith(GatewayOpsOptions.SectionName, StringComparison.OrdinalIgnoreCase)
+                && key.Contains($":{nameof(GatewayOpsOptions.OpenClawEnvironment)}:", StringComparison.OrdinalIgnoreCase);
             if (isSecretKey || isOpenClawEnvironment)
             {
                 yield return value;

@@ -10,11 +10,11 @@ public sealed class MaintenanceRestartService(RestartService inner, IMaintenance
     private readonly RestartService _inner = inner;
     private readonly IMaintenanceWindow _maintenance = maintenance;
 
-    public async Task<RestartResult> RestartAsync(StackService service, string requestedBy, IProgress<string>? progress, CancellationToken cancellationToken)
+    public async Task<RestartResult> RestartAsync(StackService service, string? target, string requestedBy, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         using (_maintenance.Begin(service, $"restart by {requestedBy}"))
         {
-            return await _inner.RestartAsync(service, requestedBy, progress, cancellationToken);
+            return await _inner.RestartAsync(service, target, requestedBy, progress, cancellationToken);
         }
     }
 }

@@ -110,6 +110,41 @@ public sealed class GatewayOverSshTests : IClassFixture<SshServerFixture>, IAsyn
     }
 
     [Fact]
+    public async Task Of_two_gateways_on_the_sshd_a_targeted_restart_and_log_tail_touch_only_the_one_named()
+    {
+        // The flat settings as two list entries, told apart by their units (both reach this sshd).
+        var settings = new Dictionary<string, string?>();
+        foreach (var (key, value) in OpsServices.GatewaySettings(_ssh, GatewayPort))
+        {
+            if (key.StartsWith("Ops:Gateway:", StringComparison.Ordinal))
+            {
+                settings["Ops:Gateways:0:" + key["Ops:Gateway:".Length..]] = value;
+                settings["Ops:Gateways:1:" + key["Ops:Gateway:".Length..]] = value;
+            }
+            else
+            {
+                settings[key] = value;
+            }
+        }
+
+        (settings["Ops:Gateways:0:Name"], settings["Ops:Gateways:0:UnitName"]) = ("alpha", "openclaw-alpha.service");
+        (settings["Ops:Gateways:1:Name"], settings["Ops:Gateways:1:UnitName"]) = ("beta", "openclaw-beta.service");
+        _ssh.SetJournal("Nov 25 10:00:02 gw node[4242]: [agent] idle");
+        await using var ops = new OpsServices(settings);
+
+        var result = await ops.Get<IRestartService>().RestartAsync(StackService.Gateway, "beta", "alice#0001", null, CancellationToken.None);
+        var restartCalls = _ssh.Calls();
+        var tail = await ops.Get<ILogTailService>().TailAsync(StackService.Gateway, "alpha", 3, CancellationToken.None);
+
+        Assert.True(result.Succeeded, result.Message);
+        Assert.StartsWith("gateway beta healthy again after", result.Message);
+        Assert.Equal("systemctl [--user] [restart] [openclaw-beta.service]", restartCalls[0]);
+        Assert.All(restartCalls, call => Assert.Contains("[openclaw-beta.service]", call));
+        Assert.Equal(["Nov 25 10:00:02 gw node[4242]: [agent] idle"], tail.Lines);
+        Assert.Equal("journalctl [--user] [-u] [openclaw-alpha.service] [-n] [3] [--no-pager]", _ssh.Calls()[^1]);
+    }
+
+    [Fact]
     public async Task Gateway_restart_failure_reports_the_systemctl_error()
     {
         _ssh.SetState("systemctl-mode", "fail-restart");

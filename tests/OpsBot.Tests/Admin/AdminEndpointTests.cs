@@ -88,7 +88,7 @@ public sealed class AdminEndpointTests : IAsyncLifetime
     private async Task<(int Exit, string Output, string Error)> CliAsync(params string[] args)
     {
         var cliLogs = Substitute.For<ILogTailService>();
-        cliLogs.TailAsync(default, default, default).ReturnsForAnyArgs(call => new LogTail(call.Arg<StackService>(), call.Arg<int>(), ["a line the CLI found itself"]));
+        cliLogs.TailAsync(default, default, default, default).ReturnsForAnyArgs(call => new LogTail(call.Arg<StackService>(), call.Arg<int>(), ["a line the CLI found itself"]));
         await using var cli = CliSide(SocketPath, _dir.File("cli.db"), cliLogs);
         var output = new StringWriter();
         var error = new StringWriter();
@@ -108,7 +108,7 @@ public sealed class AdminEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Logs_shows_the_service_lines_not_the_cli_process_own()
     {
-        _serviceLogs.TailAsync(StackService.Proxy, 5, Arg.Any<CancellationToken>())
+        _serviceLogs.TailAsync(StackService.Proxy, null, 5, Arg.Any<CancellationToken>())
             .Returns(new LogTail(StackService.Proxy, 5, ["12:00:01 info Proxy.ChatForwarder: completion model=m", "12:00:02 info Proxy.ChatForwarder: completion model=n"]));
 
         var (exit, output, error) = await CliAsync("logs", "proxy", "-n", "5");

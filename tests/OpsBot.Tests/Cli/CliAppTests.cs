@@ -160,10 +160,12 @@ public sealed class CliAppTests : IDisposable
     [InlineData(new[] { "logs", "gateway", "-n", "20" }, StackService.Gateway, 20)]
     [InlineData(new[] { "logs", "-n20", "vllm" }, StackService.Vllm, 20)]
     [InlineData(new[] { "logs", "gateway" }, StackService.Gateway, 50)]
-    public async Task Logs_asks_for_the_service_and_line_count_given(string[] args, StackService service, int lines)
+    [InlineData(new[] { "logs", "gateway", "--target", "beta" }, StackService.Gateway, 50, "beta")]
+    [InlineData(new[] { "logs", "vllm", "-t", "gpu-b", "-n", "5" }, StackService.Vllm, 5, "gpu-b")]
+    public async Task Logs_asks_for_the_service_line_count_and_target_given(string[] args, StackService service, int lines, string? target = null)
     {
         await using var services = Services();
-        _logs.TailAsync(service, lines, Arg.Any<CancellationToken>()).Returns(new LogTail(service, lines, ["line one", "line two"]));
+        _logs.TailAsync(service, target, lines, Arg.Any<CancellationToken>()).Returns(new LogTail(service, lines, ["line one", "line two"]));
 
         var (exit, output) = await RunAsync(services, args);
 
@@ -192,7 +194,7 @@ public sealed class CliAppTests : IDisposable
         Assert.Empty(output);
         Assert.StartsWith("opsbot: ", error);
         Assert.Contains("Try 'opsbot", error);
-        await _logs.DidNotReceiveWithAnyArgs().TailAsync(default, default, default);
+        await _logs.DidNotReceiveWithAnyArgs().TailAsync(default, default, default, default);
     }
 
     [Fact]
@@ -270,6 +272,23 @@ public sealed class CliAppTests : IDisposable
         Assert.Equal(0, exit);
         Assert.StartsWith("configuration OK", output);
         Assert.Contains(_dir.File("opsbot.db"), output);
+    }
+
+    [Fact]
+    public async Task Check_config_names_a_repeated_gateway_name_by_its_key_and_exits_2()
+    {
+        var gateways = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Ops:Gateways:0:Name"] = "edge", ["Ops:Gateways:0:Host"] = "gw-a.lan",
+            ["Ops:Gateways:1:Name"] = "edge", ["Ops:Gateways:1:Host"] = "gw-b.lan",
+        }).Build();
+        await using var services = Services(configure: s => s.AddOps(gateways));
+
+        var (exit, output) = await RunAsync(services, "check-config");
+
+        Assert.Equal(CliApp.ExitConfigProblems, exit);
+        Assert.Contains("Ops:Gateways:1:Name 'edge' is already the name of Ops:Gateways:0", Unwrapped(output));
+        Assert.Contains("Ops:Gateways:1:User is required when Ops:Gateways:1:Host is set", Unwrapped(output));
     }
 
     [Fact]

@@ -139,7 +139,7 @@ public sealed class DiscordCommandTests
     {
         await using var bot = await BotHarness.StartAsync();
         var lines = Enumerable.Range(1, 200).Select(i => $"2025-06-01 12:00:{i % 60:00} INFO vllm.engine: step {i} tokens/s=1532").ToList();
-        bot.LogTail.TailAsync(StackService.Vllm, 200, Arg.Any<CancellationToken>()).Returns(new LogTail(StackService.Vllm, 200, lines));
+        bot.LogTail.TailAsync(StackService.Vllm, null, 200, Arg.Any<CancellationToken>()).Returns(new LogTail(StackService.Vllm, 200, lines));
 
         var interaction = await bot.Discord.DispatchInteractionAsync(bot.Discord.Interactions.SlashCommand("logs", [("service", "vllm"), ("lines", 200)]));
 
@@ -161,7 +161,7 @@ public sealed class DiscordCommandTests
     public async Task Short_log_tail_is_inline_with_code_fences_in_the_log_neutralised()
     {
         await using var bot = await BotHarness.StartAsync();
-        bot.LogTail.TailAsync(StackService.Proxy, 50, Arg.Any<CancellationToken>())
+        bot.LogTail.TailAsync(StackService.Proxy, null, 50, Arg.Any<CancellationToken>())
             .Returns(new LogTail(StackService.Proxy, 50, ["line one", "evil ```\n@everyone``` break-out"]));
 
         await bot.Discord.DispatchInteractionAsync(bot.Discord.Interactions.SlashCommand("logs", [("service", "proxy")]));
@@ -188,7 +188,7 @@ public sealed class DiscordCommandTests
         Assert.Equal(4, callback.Json!["type"]!.GetValue<int>());
         Assert.Equal(64, callback.Json["data"]!["flags"]!.GetValue<int>());
         Assert.Contains($"Option `lines` must be between 1 and 500 (got {lines})", callback.Json["data"]!["content"]!.GetValue<string>());
-        await bot.LogTail.DidNotReceiveWithAnyArgs().TailAsync(default, default, default);
+        await bot.LogTail.DidNotReceiveWithAnyArgs().TailAsync(default, default, default, default);
     }
 
     [Fact]

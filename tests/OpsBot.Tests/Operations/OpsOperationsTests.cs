@@ -59,7 +59,7 @@ public sealed class OpsOperationsTests
         var operations = services.GetRequiredService<IOpsOperations>();
 
         Assert.Equal("the smoke test service is unavailable: it is not part of this build", (await operations.RunSmokeAsync(SmokeTestNames.All, "cli", null, CancellationToken.None)).Error);
-        Assert.Equal("the log service is unavailable: it is not part of this build", (await operations.GetLogsAsync(StackService.Vllm, 10, CancellationToken.None)).Error);
+        Assert.Equal("the log service is unavailable: it is not part of this build", (await operations.GetLogsAsync(StackService.Vllm, 10, null, CancellationToken.None)).Error);
         Assert.Equal("the status service is unavailable: it is not part of this build", (await operations.GetStatusAsync(inService: true, CancellationToken.None)).StackError);
         Assert.Null(await operations.GetHistoryAsync(new HistoryQuery(HistoryKind.All, TimeSpan.FromHours(1)), CancellationToken.None));
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => operations.GetStackStatusAsync(CancellationToken.None));
@@ -70,10 +70,10 @@ public sealed class OpsOperationsTests
     public async Task Log_lines_are_clamped_to_the_one_limit_and_a_failing_tail_becomes_its_error()
     {
         var logs = Substitute.For<ILogTailService>();
-        logs.TailAsync(StackService.Gateway, OpsLimits.MaxLogLines, Arg.Any<CancellationToken>()).ThrowsAsync(new InvalidOperationException("ssh: connection refused"));
+        logs.TailAsync(StackService.Gateway, null, OpsLimits.MaxLogLines, Arg.Any<CancellationToken>()).ThrowsAsync(new InvalidOperationException("ssh: connection refused"));
         using var services = Services(s => s.AddSingleton(logs));
 
-        var tail = await services.GetRequiredService<IOpsOperations>().GetLogsAsync(StackService.Gateway, OpsLimits.MaxLogLines + 100, CancellationToken.None);
+        var tail = await services.GetRequiredService<IOpsOperations>().GetLogsAsync(StackService.Gateway, OpsLimits.MaxLogLines + 100, null, CancellationToken.None);
 
         Assert.Equal("ssh: connection refused", tail.Error);
         Assert.Equal(OpsLimits.MaxLogLines, tail.RequestedLines);

@@ -124,7 +124,7 @@ public sealed class RestartServiceTests : IDisposable
         Assert.Equal((false, "proxy listener restart failed: address already in use"), (result.Succeeded, result.Message));
     }
 
-    private sealed class InlineProgress(List<string> sink) : IProgress<string>
+    internal sealed class InlineProgress(List<string> sink) : IProgress<string>
     {
         public void Report(string value) => sink.Add(value);
     }

@@ -19,7 +19,7 @@ public sealed class LogsModule(IOpsOperations operations) : InteractionModuleBas
         int lines = OpsLimits.DefaultLogLines)
     {
         await DeferAsync();
-        var tail = await operations.GetLogsAsync(service, lines, CancellationToken);
+        var tail = await operations.GetLogsAsync(service, lines, null, CancellationToken);
         await ModifyOriginalAsync(BuildMessage(EnumNames<StackService>.NameOf(service), lines, tail));
     }
 

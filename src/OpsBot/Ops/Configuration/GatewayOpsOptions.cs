@@ -4,9 +4,15 @@ namespace OpsBot.Ops.Configuration;
 /// The OpenClaw gateway host reached over SSH (section <c>Ops:Gateway</c>). Without <see cref="Host"/>
 /// the gateway part is unconfigured and its probes report Unknown instead of failing.
 /// </summary>
-public sealed class GatewayOpsOptions
+public sealed class GatewayOpsOptions : IOpsTarget
 {
     public const string SectionName = "Ops:Gateway";
+
+    /// <summary>The list form: <c>Ops:Gateways:0:Name</c>, <c>Ops:Gateways:0:Host</c>, … (one entry per gateway host).</summary>
+    public const string ListSectionName = "Ops:Gateways";
+
+    /// <summary>How commands and alerts name this gateway (<c>/restart service:gateway target:…</c>); <c>default</c> for the flat form.</summary>
+    public string Name { get; set; } = OpsTargets.DefaultName;
 
     public string? Host { get; set; }
 

@@ -6,39 +6,38 @@ namespace OpsBot.Ops.Configuration;
 /// Checks the gateway settings only when a host is configured, so OpsBot starts with zero config,
 /// but a half-configured gateway (no key, no pinned fingerprint) stops the start with a clear message.
 /// </summary>
-public sealed class GatewayOpsOptionsValidator : IValidateOptions<GatewayOpsOptions>
+/// <param name="section">The entry's key in messages: <c>Ops:Gateway</c>, or <c>Ops:Gateways:1</c> in the list form.</param>
+public sealed class GatewayOpsOptionsValidator(string section = GatewayOpsOptions.SectionName) : IValidateOptions<GatewayOpsOptions>
 {
-    private const string S = GatewayOpsOptions.SectionName;
-
     public ValidateOptionsResult Validate(string? name, GatewayOpsOptions o)
     {
         var failures = new List<string>();
 
         if (!OpsPatterns.UnitName().IsMatch(o.UnitName ?? ""))
         {
-            failures.Add($"{S}:UnitName '{o.UnitName}' must be a systemd service name like openclaw-gateway.service.");
+            failures.Add($"{section}:UnitName '{o.UnitName}' must be a systemd service name like openclaw-gateway.service.");
         }
 
         if (o.GatewayPort is < 1 or > 65535)
         {
-            failures.Add($"{S}:GatewayPort must be 1-65535 (got {o.GatewayPort}).");
+            failures.Add($"{section}:GatewayPort must be 1-65535 (got {o.GatewayPort}).");
         }
 
         if (!OpsPatterns.CommandPath().IsMatch(o.OpenClawCommand ?? ""))
         {
-            failures.Add($"{S}:OpenClawCommand '{o.OpenClawCommand}' must be a plain command name or path (letters, digits, _ . + - /).");
+            failures.Add($"{section}:OpenClawCommand '{o.OpenClawCommand}' must be a plain command name or path (letters, digits, _ . + - /).");
         }
 
         if (!OpsPatterns.AbsoluteDirectory().IsMatch(o.LogDirectory ?? ""))
         {
-            failures.Add($"{S}:LogDirectory '{o.LogDirectory}' must be an absolute path (letters, digits, _ . + - /).");
+            failures.Add($"{section}:LogDirectory '{o.LogDirectory}' must be an absolute path (letters, digits, _ . + - /).");
         }
 
         foreach (var key in o.OpenClawEnvironment.Keys)
         {
             if (!OpsPatterns.EnvironmentName().IsMatch(key))
             {
-                failures.Add($"{S}:OpenClawEnvironment key '{key}' must be an upper-case environment variable name.");
+                failures.Add($"{section}:OpenClawEnvironment key '{key}' must be an upper-case environment variable name.");
             }
         }
 
@@ -51,7 +50,7 @@ public sealed class GatewayOpsOptionsValidator : IValidateOptions<GatewayOpsOpti
         {
             if (value <= TimeSpan.Zero)
             {
-                failures.Add($"{S}:{label} must be positive.");
+                failures.Add($"{section}:{label} must be positive.");
             }
         }
 
@@ -63,45 +62,45 @@ public sealed class GatewayOpsOptionsValidator : IValidateOptions<GatewayOpsOpti
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static void ValidateConnection(GatewayOpsOptions o, List<string> failures)
+    private void ValidateConnection(GatewayOpsOptions o, List<string> failures)
     {
         if (!OpsPatterns.HostName().IsMatch(o.Host!))
         {
-            failures.Add($"{S}:Host '{o.Host}' is not a valid host name or IP address.");
+            failures.Add($"{section}:Host '{o.Host}' is not a valid host name or IP address.");
         }
 
         if (!string.IsNullOrWhiteSpace(o.GatewayProbeHost) && !OpsPatterns.HostName().IsMatch(o.GatewayProbeHost))
         {
-            failures.Add($"{S}:GatewayProbeHost '{o.GatewayProbeHost}' is not a valid host name or IP address.");
+            failures.Add($"{section}:GatewayProbeHost '{o.GatewayProbeHost}' is not a valid host name or IP address.");
         }
 
         if (o.SshPort is < 1 or > 65535)
         {
-            failures.Add($"{S}:SshPort must be 1-65535 (got {o.SshPort}).");
+            failures.Add($"{section}:SshPort must be 1-65535 (got {o.SshPort}).");
         }
 
         if (string.IsNullOrWhiteSpace(o.User) || !OpsPatterns.UserName().IsMatch(o.User))
         {
-            failures.Add($"{S}:User is required when {S}:Host is set and must be a plain Unix user name (got '{o.User}').");
+            failures.Add($"{section}:User is required when {section}:Host is set and must be a plain Unix user name (got '{o.User}').");
         }
 
         if (string.IsNullOrWhiteSpace(o.PrivateKeyPath))
         {
-            failures.Add($"{S}:PrivateKeyPath is required when {S}:Host is set (key authentication only).");
+            failures.Add($"{section}:PrivateKeyPath is required when {section}:Host is set (key authentication only).");
         }
         else if (!File.Exists(o.PrivateKeyPath))
         {
-            failures.Add($"{S}:PrivateKeyPath '{o.PrivateKeyPath}' does not exist.");
+            failures.Add($"{section}:PrivateKeyPath '{o.PrivateKeyPath}' does not exist.");
         }
 
         if (string.IsNullOrWhiteSpace(o.HostKeyFingerprint))
         {
-            failures.Add($"{S}:HostKeyFingerprint is required when {S}:Host is set: pin the gateway's host key as printed by "
+            failures.Add($"{section}:HostKeyFingerprint is required when {section}:Host is set: pin the gateway's host key as printed by "
                 + "'ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub' (SHA256:...).");
         }
         else if (!OpsPatterns.Sha256Fingerprint().IsMatch(o.HostKeyFingerprint.TrimEnd('=')))
         {
-            failures.Add($"{S}:HostKeyFingerprint must look like SHA256:<43 base64 characters> as printed by ssh-keygen -lf (got '{o.HostKeyFingerprint}').");
+            failures.Add($"{section}:HostKeyFingerprint must look like SHA256:<43 base64 characters> as printed by ssh-keygen -lf (got '{o.HostKeyFingerprint}').");
         }
     }
 }

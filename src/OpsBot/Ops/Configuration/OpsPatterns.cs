@@ -14,6 +14,10 @@ public static partial class OpsPatterns
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")]
     public static partial Regex ContainerName();
 
+    /// <summary>A gateway's or vLLM's name in <c>Ops:Gateways</c>/<c>Ops:Vllm</c>: typed as a Discord option and a CLI argument.</summary>
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9_-]{0,31}$")]
+    public static partial Regex TargetName();
+
     [GeneratedRegex(@"^[a-z_][a-z0-9_.-]{0,31}$")]
     public static partial Regex UserName();
 

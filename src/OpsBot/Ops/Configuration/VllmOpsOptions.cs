@@ -1,9 +1,15 @@
 namespace OpsBot.Ops.Configuration;
 
 /// <summary>Where vLLM answers and, optionally, which Docker container runs it (section <c>Ops:Vllm</c>).</summary>
-public sealed class VllmOpsOptions
+public sealed class VllmOpsOptions : IOpsTarget
 {
     public const string SectionName = "Ops:Vllm";
+
+    /// <summary>The list form lives in the same section: <c>Ops:Vllm:0:Name</c>, <c>Ops:Vllm:0:ContainerName</c>, ….</summary>
+    public const string ListSectionName = SectionName;
+
+    /// <summary>How commands and alerts name this vLLM (<c>/restart service:vllm target:…</c>); <c>default</c> for the flat form.</summary>
+    public string Name { get; set; } = OpsTargets.DefaultName;
 
     public Uri BaseUrl { get; set; } = new("http://127.0.0.1:8000");
 

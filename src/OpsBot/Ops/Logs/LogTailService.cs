@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpsBot.Ops.Configuration;
 using OpsBot.Ops.Docker;
@@ -17,9 +18,12 @@ public sealed class LogTailService : ILogTailService, IGatewayLogFileTail
     private readonly SecretRedactor _redactor;
     private readonly GatewayOpsOptions _gateway;
     private readonly GatewayCommands _commands;
+    private readonly OpsTargets? _targets;
+    private readonly IServiceProvider? _services;
 
     public LogTailService(
-        IContainerEngine containers, ISshCommandRunner ssh, ProxyLogBuffer proxyLog, SecretRedactor redactor, IOptions<GatewayOpsOptions> gateway)
+        IContainerEngine containers, ISshCommandRunner ssh, ProxyLogBuffer proxyLog, SecretRedactor redactor, IOptions<GatewayOpsOptions> gateway,
+        OpsTargets? targets = null, IServiceProvider? services = null)
     {
         _containers = containers;
         _ssh = ssh;
@@ -27,15 +31,30 @@ public sealed class LogTailService : ILogTailService, IGatewayLogFileTail
         _redactor = redactor;
         _gateway = gateway.Value;
         _commands = new GatewayCommands(_gateway);
+        _targets = targets;
+        _services = services;
     }
 
-    public async Task<LogTail> TailAsync(StackService service, int lines, CancellationToken cancellationToken)
+    public async Task<LogTail> TailAsync(StackService service, string? target, int lines, CancellationToken cancellationToken)
     {
         var count = Math.Clamp(lines, 1, MaxLines);
+        string? name = null;
+        if (service is StackService.Gateway or StackService.Vllm && _targets is not null)
+        {
+            name = _targets.Resolve(service, target, out var unknown);
+            if (unknown is not null)
+            {
+                return new LogTail(service, count, [], unknown);
+            }
+        }
+
+        // The first target (or the only one) is this service's own parts; any other is its keyed runner or engine.
+        var first = name is null || name == _targets!.Names(service)[0];
         var tail = service switch
         {
-            StackService.Vllm => await _containers.TailAsync(count, cancellationToken),
-            StackService.Gateway => await RunAsync(_commands.Journal(count), count, cancellationToken),
+            StackService.Vllm => await (first ? _containers : _services!.GetRequiredKeyedService<IContainerEngine>(name)).TailAsync(count, cancellationToken),
+            StackService.Gateway when first => await RunAsync(_ssh, _gateway, _commands.Journal(count), count, cancellationToken),
+            StackService.Gateway => await RunOnTargetAsync(name!, count, cancellationToken),
             StackService.Proxy => new LogTail(StackService.Proxy, count, _proxyLog.Tail(count)),
             _ => throw new ArgumentOutOfRangeException(nameof(service), service, null),
         };
@@ -45,12 +64,18 @@ public sealed class LogTailService : ILogTailService, IGatewayLogFileTail
     public async Task<LogTail> TailDetailedAsync(int lines, CancellationToken cancellationToken)
     {
         var count = Math.Clamp(lines, 1, MaxLines);
-        return Redact((await RunAsync(_commands.DetailedLog(count), count, cancellationToken)) with { RequestedLines = lines });
+        return Redact((await RunAsync(_ssh, _gateway, _commands.DetailedLog(count), count, cancellationToken)) with { RequestedLines = lines });
     }
 
-    private async Task<LogTail> RunAsync(RemoteCommand command, int count, CancellationToken cancellationToken)
+    private Task<LogTail> RunOnTargetAsync(string name, int count, CancellationToken cancellationToken)
     {
-        var result = await _ssh.RunAsync(command, _gateway.CommandTimeout, cancellationToken);
+        var options = _targets!.Gateways.First(g => g.Name == name);
+        return RunAsync(_services!.GetRequiredKeyedService<ISshCommandRunner>(name), options, new GatewayCommands(options).Journal(count), count, cancellationToken);
+    }
+
+    private static async Task<LogTail> RunAsync(ISshCommandRunner ssh, GatewayOpsOptions gateway, RemoteCommand command, int count, CancellationToken cancellationToken)
+    {
+        var result = await ssh.RunAsync(command, gateway.CommandTimeout, cancellationToken);
         var lines = SplitLines(result.StandardOutput, count);
         return result.Succeeded
             ? new LogTail(StackService.Gateway, count, lines)

@@ -13,6 +13,8 @@ public sealed class GatewayRestarter(ISshCommandRunner ssh, GatewayProbe probe, 
 
     public StackService Service => StackService.Gateway;
 
+    public string? Target => _gateway.Name;
+
     public string Name => "gateway";
 
     public TimeSpan ReadyTimeout => _gateway.RestartReadyTimeout;

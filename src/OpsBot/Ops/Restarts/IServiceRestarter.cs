@@ -9,6 +9,9 @@ public interface IServiceRestarter
 {
     StackService Service { get; }
 
+    /// <summary>Which of the service's configured targets this restarts (<c>Ops:Gateways:N:Name</c>); null for a service with one instance.</summary>
+    string? Target => null;
+
     /// <summary>How the service is named in progress and result messages (<c>gateway</c>, <c>vLLM</c>, <c>proxy</c>).</summary>
     string Name { get; }
 

@@ -3,18 +3,23 @@ using System.Diagnostics.CodeAnalysis;
 namespace OpsBot.Ops.Restarts;
 
 /// <summary>
-/// One restart per service at a time, and a cooldown after each, so double-clicks or a restart
+/// One restart per service (per target, where there are several) at a time, and a cooldown after each, so double-clicks or a restart
 /// loop from alerting cannot keep a service from ever finishing its start.
 /// </summary>
 public sealed class RestartGate(TimeSpan cooldown, TimeProvider time)
 {
     private readonly Lock _gate = new();
-    private readonly HashSet<StackService> _running = [];
-    private readonly Dictionary<StackService, DateTimeOffset> _finishedAt = [];
+    private readonly HashSet<string> _running = [];
+    private readonly Dictionary<string, DateTimeOffset> _finishedAt = [];
     private readonly TimeSpan _cooldown = cooldown;
     private readonly TimeProvider _time = time;
 
-    public bool TryEnter(StackService service, [NotNullWhen(false)] out string? refusal)
+    public bool TryEnter(StackService service, [NotNullWhen(false)] out string? refusal) => TryEnter(service.ToString(), out refusal);
+
+    public void Exit(StackService service) => Exit(service.ToString());
+
+    /// <param name="service">What is restarted, as messages name it: <c>Gateway</c>, or <c>Gateway beta</c> for one of several targets.</param>
+    public bool TryEnter(string service, [NotNullWhen(false)] out string? refusal)
     {
         lock (_gate)
         {
@@ -40,7 +45,7 @@ public sealed class RestartGate(TimeSpan cooldown, TimeProvider time)
         }
     }
 
-    public void Exit(StackService service)
+    public void Exit(string service)
     {
         lock (_gate)
         {

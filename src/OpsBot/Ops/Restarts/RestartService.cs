@@ -19,15 +19,28 @@ public sealed class RestartService(
     IOptions<RestartOptions> options,
     TimeProvider time) : IRestartService
 {
-    private readonly Dictionary<StackService, IServiceRestarter> _restarters = restarters.ToDictionary(r => r.Service);
+    // Per service, its targets in configuration order: the first is the one a restart without a target means.
+    private readonly Dictionary<StackService, List<IServiceRestarter>> _restarters = restarters.GroupBy(r => r.Service).ToDictionary(g => g.Key, g => g.ToList());
     private readonly RestartGate _gate = new(options.Value.Cooldown, time);
 
-    public async Task<RestartResult> RestartAsync(StackService service, string requestedBy, IProgress<string>? progress, CancellationToken cancellationToken)
+    public async Task<RestartResult> RestartAsync(
+        StackService service, string? target, string requestedBy, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var requestedAt = time.GetUtcNow();
         var started = time.GetTimestamp();
+        var targets = _restarters.TryGetValue(service, out var found) ? found : throw new ArgumentOutOfRangeException(nameof(service), service, null);
+        var restarter = string.IsNullOrWhiteSpace(target)
+            ? targets[0]
+            : targets.FirstOrDefault(r => string.Equals(r.Target, target.Trim(), StringComparison.OrdinalIgnoreCase));
+        // With several targets every message and the audit name the one restarted ("gateway beta healthy again …").
+        var several = targets.Count > 1;
+        var gateKey = several && restarter is not null ? $"{service} {restarter.Target}" : service.ToString();
         RestartResult result;
-        if (!_gate.TryEnter(service, out var refusal))
+        if (restarter is null)
+        {
+            result = new RestartResult(service, false, $"refused: no {targets[0].Name} target '{target}'; configured: {string.Join(", ", targets.Select(r => r.Target))}", TimeSpan.Zero, null);
+        }
+        else if (!_gate.TryEnter(gateKey, out var refusal))
         {
             result = new RestartResult(service, false, $"refused: {refusal}", TimeSpan.Zero, null);
         }
@@ -35,10 +48,10 @@ public sealed class RestartService(
         {
             try
             {
-                var restarter = _restarters.TryGetValue(service, out var found) ? found : throw new ArgumentOutOfRangeException(nameof(service), service, null);
+                var what = several ? $"{restarter.Name} {restarter.Target}" : restarter.Name;
                 var outcome = await restarter.RestartAsync(progress, cancellationToken) is { } failure
-                    ? (Message: failure, TimeToHealthy: null)
-                    : await WaitUntilReadyAsync(restarter, progress, started, cancellationToken);
+                    ? (Message: several ? $"{what}: {failure}" : failure, TimeToHealthy: null)
+                    : await WaitUntilReadyAsync(restarter, what, progress, started, cancellationToken);
                 result = new RestartResult(service, outcome.TimeToHealthy is not null, redactor.Redact(outcome.Message), time.GetElapsedTime(started), outcome.TimeToHealthy);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -47,7 +60,7 @@ public sealed class RestartService(
             }
             finally
             {
-                _gate.Exit(service);
+                _gate.Exit(gateKey);
             }
         }
 
@@ -61,9 +74,9 @@ public sealed class RestartService(
 
     /// <summary>Polls until ready or the timeout; progress only when the detail changes, so Discord is not flooded.</summary>
     private async Task<(string Message, TimeSpan? TimeToHealthy)> WaitUntilReadyAsync(
-        IServiceRestarter restarter, IProgress<string>? progress, long started, CancellationToken cancellationToken)
+        IServiceRestarter restarter, string what, IProgress<string>? progress, long started, CancellationToken cancellationToken)
     {
-        var (what, timeout) = (restarter.Name, restarter.ReadyTimeout);
+        var timeout = restarter.ReadyTimeout;
         var waitStarted = time.GetTimestamp();
         string? lastDetail = null;
         while (true)

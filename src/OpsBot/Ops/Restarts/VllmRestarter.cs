@@ -12,6 +12,8 @@ public sealed class VllmRestarter(IContainerEngine containers, VllmProbe probe, 
 
     public StackService Service => StackService.Vllm;
 
+    public string? Target => _vllm.Name;
+
     public string Name => "vLLM";
 
     public TimeSpan ReadyTimeout => _vllm.RestartReadyTimeout;

@@ -16,18 +16,33 @@ namespace OpsBot.Ops.Ssh;
 /// SSH.NET with key authentication only and a pinned host key. One connection per command keeps
 /// failure handling simple: the gateway host is asked a handful of times per minute at most.
 /// </summary>
-public sealed partial class SshCommandRunner(IOptionsMonitor<GatewayOpsOptions> options, TimeProvider time, ILogger<SshCommandRunner> logger) : ISshCommandRunner
+public sealed partial class SshCommandRunner : ISshCommandRunner
 {
     // Extra time over connect + command timeouts before the outer guard gives up on SSH.NET itself.
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
 
-    private readonly IOptionsMonitor<GatewayOpsOptions> _options = options;
-    private readonly TimeProvider _time = time;
-    private readonly ILogger<SshCommandRunner> _logger = logger;
+    private readonly Func<GatewayOpsOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<SshCommandRunner> _logger;
+
+    public SshCommandRunner(IOptionsMonitor<GatewayOpsOptions> options, TimeProvider time, ILogger<SshCommandRunner> logger)
+        : this(() => options.CurrentValue, time, logger)
+    {
+    }
+
+    private SshCommandRunner(Func<GatewayOpsOptions> options, TimeProvider time, ILogger<SshCommandRunner> logger)
+    {
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>A runner for one entry of <c>Ops:Gateways</c> (the first one's is the registered singleton).</summary>
+    public static SshCommandRunner For(GatewayOpsOptions target, TimeProvider time, ILogger<SshCommandRunner> logger) => new(() => target, time, logger);
 
     public async Task<SshCommandResult> RunAsync(RemoteCommand command, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var options = _options.CurrentValue;
+        var options = _options();
         if (!options.IsConfigured)
         {
             return SshCommandResult.Fail(SshOutcome.NotConfigured, "gateway SSH not configured (set Ops:Gateway:Host)", TimeSpan.Zero);
