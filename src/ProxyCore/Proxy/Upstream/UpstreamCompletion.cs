@@ -36,7 +36,15 @@ internal sealed record UpstreamCompletion(JsonElement Root, IReadOnlyList<Choice
         return new UpstreamCompletion(root, outcomes, prompt, completion);
     }
 
-    public bool IsEmpty => Choices.All(c => c.IsEmpty);
+    /// <summary>
+    /// The "No reply from agent" answer: nothing to show (no content, no tool calls) and no tokens generated, or none
+    /// reported. An immediate end-of-sequence counts 1 token: a model that chose to say nothing, not this failure.
+    /// </summary>
+    public bool IsEmpty => CompletionTokens is null or 0 && Choices.All(c => c.IsEmpty);
+
+    /// <summary>This answer with every choice's text replaced by <paramref name="content"/> (finish "stop"), its usage kept.</summary>
+    public UpstreamCompletion WithContent(string content) =>
+        this with { Choices = [.. Choices.Select(c => c with { Content = content, ToolCalls = [], FinishReason = "stop", Format = null })] };
 
     public int ToolCallCount => Choices.Sum(c => c.ToolCalls.Count);
 
