@@ -26,9 +26,9 @@ namespace OpsBot.ProxyCore.Proxy.Chat;
 ///        (6-A) stream, no tools: vLLM's stream relayed as it comes          <see cref="PassthroughForwarder"/>
 ///        (6-B) stream with tools, Proxy:ToolStreaming=stream, one choice:   <see cref="StreamingToolCompletion"/>
 ///              text forwarded as it arrives, tool calls held back and validated. It ends in one of:
-///              (6-B-1) done: the client has the whole answer; if vLLM's stream broke after text went out,  <see cref="StreamContinuation"/>
-///                      vLLM was asked (not streaming) to continue exactly that text, and only the rest was
-///                      sent; an error event after the text if that failed too
+///              (6-B-1) done: the client has the whole answer. A stream that broke after text went out
+///                      is continued: vLLM asked (not streaming) to carry on     <see cref="StreamContinuation"/>
+///                      exactly that text, only the rest sent; an error event after the text if that fails
 ///              (6-B-2) failed: vLLM down or silent for the whole timeout, 502/504, not asked twice
 ///              (6-B-3) handed off: an error status or plain JSON, answered by (7-B) as it is
 ///              (6-B-4) fallback: the stream broke or its calls do not validate, or its answer was empty

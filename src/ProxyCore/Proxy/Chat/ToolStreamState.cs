@@ -20,12 +20,6 @@ internal sealed class ToolStreamState(ToolCatalog tools) : IDisposable
     public int? PromptTokens { get; set; }
     public int? CompletionTokens { get; set; }
     public int ContentLength { get; set; }
-
-    /// <summary>The text the client was sent so far (not what is held back): what a continuation must carry on from.</summary>
-    public StringBuilder Sent { get; } = new();
-
-    /// <summary>False when asking vLLM to carry on the answer makes no sense (it was already larger than the proxy takes).</summary>
-    public bool CanContinue { get; set; } = true;
     public int ToolCalls { get; set; }
     public ToolCallFormat? Format { get; set; }
     public TimeSpan? FirstByte { get; set; }
@@ -33,6 +27,12 @@ internal sealed class ToolStreamState(ToolCatalog tools) : IDisposable
 
     /// <summary>Bytes of event data read so far.</summary>
     public long Received { get; set; }
+
+    /// <summary>The text the client was sent so far (not what is held back): what a continuation must carry on from.</summary>
+    public StringBuilder Sent { get; } = new();
+
+    /// <summary>False when asking vLLM to carry on the answer makes no sense (it was already larger than the proxy takes).</summary>
+    public bool CanContinue { get; set; } = true;
 
     /// <summary>More upstream data is already at hand: the emitter keeps its events for one send.</summary>
     public bool MoreBuffered
