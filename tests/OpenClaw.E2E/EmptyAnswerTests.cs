@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace OpsBot.OpenClaw.E2E;
 
 /// <summary>
-/// vLLM sometimes succeeds with nothing: 0 completion tokens, no content, no tool calls, and OpenClaw shows
+/// vLLM sometimes succeeds with nothing: no content, no tool calls (an immediate end of sequence), and OpenClaw shows
 /// "No reply from agent." (2026.2.12, exit 0) or "Agent couldn't generate a response" (2026.9.x). The proxy asks
 /// again before anything reaches OpenClaw (Proxy:EmptyAnswerRetries, default 1) and explains an answer that stays
 /// empty; its completion event still flags it, so the operator hears about it.
@@ -14,14 +14,15 @@ namespace OpsBot.OpenClaw.E2E;
 public sealed class EmptyAnswerTests(OpenClawFixture fixture, ITestOutputHelper output)
 {
     private const string Explanation =
-        "⚠️ The model returned an empty answer twice (0 tokens). This is a known vLLM/Qwen3 failure; try again, and an operator can check `/status`.";
+        "⚠️ The model returned an empty answer twice (no text, no tool calls). This is a known vLLM/Qwen3 failure; try again, and an operator can check `/status`.";
 
     [OpenClawTheory]
     [MemberData(nameof(StreamingMismatchTests.VersionsAndModes), MemberType = typeof(StreamingMismatchTests))]
     public async Task An_empty_answer_is_asked_again_and_the_user_sees_4(string version, string toolStreaming)
     {
         await using var scenario = await OpenClawScenario.ThroughProxyAsync(fixture, version, output, "--Proxy:ToolStreaming", toolStreaming);
-        scenario.Simulator.Enqueue(SimulatedAnswer.Empty(completionTokens: 0), SimulatedAnswer.Text("4"));
+        // vLLM's own shape of it: content "", completion_tokens 1 (the EOS, counted, not rendered).
+        scenario.Simulator.Enqueue(SimulatedAnswer.Empty(completionTokens: 1), SimulatedAnswer.Text("4"));
 
         var run = await scenario.Agent.RunAsync("What is 2+2?", json: false, CancellationToken.None);
 

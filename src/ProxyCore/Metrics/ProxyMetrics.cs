@@ -40,7 +40,7 @@ internal sealed class ProxyMetrics : ICompletionObserver
         _normalizations = factory.CreateCounter("opsbot_proxy_request_normalizations_total", "Request rewrites so vLLM accepts the request, by kind.", "kind");
         _loopAborts = factory.CreateCounter("opsbot_proxy_loop_guard_aborts_total", "Turns ended by the loop guard.");
         _emptyAnswers = factory.CreateCounter("opsbot_proxy_empty_answers_total",
-            "Answers still empty (0 tokens, no content, no tool calls) after Proxy:EmptyAnswerRetries: OpenClaw shows 'No reply from agent' or the proxy's explanation.");
+            "Answers still empty (no content, no tool calls) after Proxy:EmptyAnswerRetries: OpenClaw shows 'No reply from agent' or the proxy's explanation.");
         _emptyAnswerRetries = factory.CreateCounter("opsbot_proxy_empty_answer_retries_total", "Times vLLM was asked again because its answer was empty.");
         _continuations = factory.CreateCounter("opsbot_proxy_stream_continuations_total", "Streams that broke after text went out and were finished by a continuation request.");
         _upstreamRetries = factory.CreateCounter("opsbot_proxy_upstream_retries_total", "Requests retried while vLLM was down or restarting.");

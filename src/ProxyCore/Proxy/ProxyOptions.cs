@@ -42,8 +42,8 @@ public sealed class ProxyOptions
     public int MaxWaitingRequests { get; set; } = 256;
 
     /// <summary>
-    /// How many more times an empty answer (success, no content, no tool calls, 0 completion tokens: OpenClaw's "No reply
-    /// from agent") is asked for before the client gets anything; one still empty after them is answered with an
+    /// How many more times an empty answer (success, no content, no tool calls: OpenClaw's "No reply from agent"; vLLM
+    /// reports it as an immediate end of sequence, 1 completion token) is asked for before the client gets anything; one still empty after them is answered with an
     /// explanation. Zero turns both off: the empty answer goes to the client as it is.
     /// </summary>
     [Range(0, MaxEmptyAnswerRetries)]

@@ -187,6 +187,6 @@ internal sealed partial class BufferedCompletion(
     [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "Recovered {Count} tool call(s) left as {Format} text in content")]
     private static partial void LogExtracted(ILogger logger, int count, ToolCallFormat format);
 
-    [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "vLLM answered nothing (0 tokens, no content, no tool calls); asking again ({Retry} of {Retries})")]
+    [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "vLLM answered nothing (no content, no tool calls); asking again ({Retry} of {Retries})")]
     private static partial void LogEmptyRetry(ILogger logger, int retry, int retries);
 }

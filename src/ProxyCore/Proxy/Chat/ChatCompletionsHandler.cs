@@ -39,7 +39,7 @@ namespace OpsBot.ProxyCore.Proxy.Chat;
 ///        (7-A) ask vLLM without streaming, waiting while it restarts (unless text already went out)
 ///        (7-B) an error status is relayed as it streams (an SSE error event after text)
 ///        (7-C) the whole answer is read (at most Proxy:MaxResponseBodyBytes), checked, tool calls recovered from its text;
-///              an empty one (0 tokens, no content, no calls) is asked for again while Proxy:EmptyAnswerRetries
+///              an empty one (no content, no tool calls) is asked for again while Proxy:EmptyAnswerRetries
 ///              last (one budget with 6-B-4), then answered with <see cref="EmptyAnswerNotice"/>
 ///        (7-D) answered as JSON, or re-wrapped as SSE for a streaming client  <see cref="ChatResponseWriter"/>
 ///    (8) Publish the request's completion event (log line, /metrics, alerts, history)
@@ -129,8 +129,7 @@ internal sealed class ChatCompletionsHandler(
         recorder.CompletionTokens = observer.CompletionTokens;
         recorder.ToolCalls = observer.ToolCalls;
         recorder.ContentLength = observer.ContentLength;
-        recorder.EmptyAnswer = status is >= 200 and < 300 && observer.Error is null && observer.ContentLength == 0 && observer.ToolCalls == 0
-            && observer.CompletionTokens is null or 0;
+        recorder.EmptyAnswer = status is >= 200 and < 300 && observer.Error is null && observer.ContentLength == 0 && observer.ToolCalls == 0;
         recorder.Error = observer.Error ?? (context.RequestAborted.IsCancellationRequested ? CompletionEvent.ClientDisconnected : null);
     }
 }

@@ -8,7 +8,7 @@ internal static class EmptyAnswerNotice
 {
     /// <param name="attempts">How many times vLLM was asked, the first time included.</param>
     public static string Text(int attempts) =>
-        $"⚠️ The model returned an empty answer {Times(attempts)} (0 tokens). This is a known vLLM/Qwen3 failure; try again, and an operator can check `/status`.";
+        $"⚠️ The model returned an empty answer {Times(attempts)} (no text, no tool calls). This is a known vLLM/Qwen3 failure; try again, and an operator can check `/status`.";
 
     private static string Times(int attempts) => attempts switch
     {

@@ -205,12 +205,12 @@ internal sealed partial class StreamingToolCompletion(
 
             var extraction = state.Holdback.Complete();
             var allCalls = calls.Concat(extraction.Calls).ToList();
-            var empty = state.ContentLength == 0 && string.IsNullOrWhiteSpace(extraction.RemainingContent) && allCalls.Count == 0 && state.CompletionTokens is null or 0;
+            var empty = state.ContentLength == 0 && string.IsNullOrWhiteSpace(extraction.RemainingContent) && allCalls.Count == 0;
             if (empty && !context.Response.HasStarted && recorder.EmptyRetries < _options.EmptyAnswerRetries)
             {
                 // Nothing went out (headers wait for the first text): asked again the v4 way, with the retries left.
                 recorder.EmptyRetries++;
-                return StreamingOutcome.Fallback("vLLM's answer was empty (0 tokens, no content, no tool calls)", preambleSent: false);
+                return StreamingOutcome.Fallback("vLLM's answer was empty (no content, no tool calls)", preambleSent: false);
             }
 
             state.Format = calls.Count > 0 ? ToolCallFormat.Native : extraction.Format;

@@ -37,10 +37,11 @@ internal sealed record UpstreamCompletion(JsonElement Root, IReadOnlyList<Choice
     }
 
     /// <summary>
-    /// The "No reply from agent" answer: nothing to show (no content, no tool calls) and no tokens generated, or none
-    /// reported. An immediate end-of-sequence counts 1 token: a model that chose to say nothing, not this failure.
+    /// The "No reply from agent" answer: nothing to show, no content and no tool calls. Whatever the token count: vLLM
+    /// reports the failure as an immediate end of sequence, <c>completion_tokens: 1</c> (the EOS, counted, not rendered);
+    /// 0 does not normally occur (docs/vllm-behaviour.md).
     /// </summary>
-    public bool IsEmpty => CompletionTokens is null or 0 && Choices.All(c => c.IsEmpty);
+    public bool IsEmpty => Choices.All(c => c.IsEmpty);
 
     /// <summary>This answer with every choice's text replaced by <paramref name="content"/> (finish "stop"), its usage kept.</summary>
     public UpstreamCompletion WithContent(string content) =>
