@@ -24,6 +24,8 @@ internal static class ProxyEventIds
     public const int BufferedCompletionExtracted = 301;
     public const int ChatResponseWriterUpstreamFailed = 302;
     public const int StreamingToolCompletionFallback = 303;
+    public const int BufferedCompletionEmptyRetry = 304;
+    public const int StreamContinuationStarted = 305;
     public const int StreamingToolCompletionExtracted = 310;
 
     // 400-499: waiting for vLLM (Proxy/Upstream)

@@ -59,7 +59,14 @@ public sealed record CompletionEvent
     /// <summary>Characters of content the client was sent.</summary>
     public int ContentLength { get; init; }
 
+    /// <summary>vLLM's answer was still empty after <see cref="EmptyRetries"/> (the client got an explanation instead, unless retries are off).</summary>
     public bool EmptyAnswer { get; init; }
+
+    /// <summary>Times vLLM was asked again because its answer was empty (Proxy:EmptyAnswerRetries).</summary>
+    public int EmptyRetries { get; init; }
+
+    /// <summary>vLLM's stream broke after text reached the client, and the rest of the answer came from a continuation request.</summary>
+    public bool Continued { get; init; }
 
     /// <summary>What went wrong, cut to <see cref="UpstreamExcerpt.MaxBytes"/> characters: it often quotes vLLM, and it is logged and alerted on.</summary>
     public string? Error

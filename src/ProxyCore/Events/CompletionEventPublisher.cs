@@ -16,7 +16,8 @@ public sealed partial class CompletionEventPublisher(IEnumerable<ICompletionObse
     {
         Log(_logger, completion.Model, completion.Path, completion.Streamed, completion.HasTools, completion.UpstreamStatus,
             (long)completion.Latency.TotalMilliseconds, completion.PromptTokens, completion.CompletionTokens, completion.ToolCalls,
-            completion.ToolCallFormat?.ToString(), completion.ContentLength, completion.EmptyAnswer, completion.Error);
+            completion.ToolCallFormat?.ToString(), completion.ContentLength, completion.EmptyAnswer,
+            completion.EmptyRetries, completion.Continued, completion.Error);
 
         foreach (var observer in _observers)
         {
@@ -33,9 +34,10 @@ public sealed partial class CompletionEventPublisher(IEnumerable<ICompletionObse
     }
 
     [LoggerMessage(EventId = ProxyEventIds.CompletionLogged, Level = LogLevel.Information,
-        Message = "completion model={Model} path={Path} stream={Streamed} tools={HasTools} status={UpstreamStatus} latency_ms={LatencyMs} prompt_tokens={PromptTokens} completion_tokens={CompletionTokens} tool_calls={ToolCalls} format={Format} content_len={ContentLength} empty={EmptyAnswer} error={Error}")]
+        Message = "completion model={Model} path={Path} stream={Streamed} tools={HasTools} status={UpstreamStatus} latency_ms={LatencyMs} prompt_tokens={PromptTokens} completion_tokens={CompletionTokens} tool_calls={ToolCalls} format={Format} content_len={ContentLength} empty={EmptyAnswer} empty_retries={EmptyRetries} continued={Continued} error={Error}")]
     private static partial void Log(ILogger logger, string? model, CompletionPath path, bool streamed, bool hasTools, int? upstreamStatus,
-        long latencyMs, int? promptTokens, int? completionTokens, int toolCalls, string? format, int contentLength, bool emptyAnswer, string? error);
+        long latencyMs, int? promptTokens, int? completionTokens, int toolCalls, string? format, int contentLength, bool emptyAnswer,
+        int emptyRetries, bool continued, string? error);
 
     [LoggerMessage(EventId = ProxyEventIds.CompletionEventPublisherObserverFailed, Level = LogLevel.Error, Message = "Completion observer {Observer} failed")]
     private static partial void LogObserverFailed(ILogger logger, string observer, Exception exception);

@@ -21,6 +21,8 @@ internal sealed class ProxyMetrics : ICompletionObserver
     private readonly Counter _normalizations;
     private readonly Counter _loopAborts;
     private readonly Counter _emptyAnswers;
+    private readonly Counter _emptyAnswerRetries;
+    private readonly Counter _continuations;
     private readonly Counter _upstreamRetries;
     private readonly Gauge _upstreamUp;
 
@@ -37,7 +39,10 @@ internal sealed class ProxyMetrics : ICompletionObserver
         _extractions = factory.CreateCounter("opsbot_proxy_tool_call_extractions_total", "Tool calls recovered from text, by format.", "format");
         _normalizations = factory.CreateCounter("opsbot_proxy_request_normalizations_total", "Request rewrites so vLLM accepts the request, by kind.", "kind");
         _loopAborts = factory.CreateCounter("opsbot_proxy_loop_guard_aborts_total", "Turns ended by the loop guard.");
-        _emptyAnswers = factory.CreateCounter("opsbot_proxy_empty_answers_total", "Answers with no content and no tool calls (OpenClaw shows 'No reply from agent').");
+        _emptyAnswers = factory.CreateCounter("opsbot_proxy_empty_answers_total",
+            "Answers still empty (no content, no tool calls) after Proxy:EmptyAnswerRetries: OpenClaw shows 'No reply from agent' or the proxy's explanation.");
+        _emptyAnswerRetries = factory.CreateCounter("opsbot_proxy_empty_answer_retries_total", "Times vLLM was asked again because its answer was empty.");
+        _continuations = factory.CreateCounter("opsbot_proxy_stream_continuations_total", "Streams that broke after text went out and were finished by a continuation request.");
         _upstreamRetries = factory.CreateCounter("opsbot_proxy_upstream_retries_total", "Requests retried while vLLM was down or restarting.");
         _upstreamUp = factory.CreateGauge("opsbot_proxy_upstream_up", "1 when the last contact with vLLM succeeded, 0 when it failed.");
     }
@@ -64,6 +69,8 @@ internal sealed class ProxyMetrics : ICompletionObserver
 
         if (completion.Path == CompletionPath.LoopGuard) _loopAborts.Inc();
         if (completion.EmptyAnswer) _emptyAnswers.Inc();
+        if (completion.EmptyRetries > 0) _emptyAnswerRetries.Inc(completion.EmptyRetries);
+        if (completion.Continued) _continuations.Inc();
         if (completion.UpstreamStatus is not null) _upstreamUp.Set(1);
         else if (completion.Path == CompletionPath.UpstreamUnavailable && completion.Error != CompletionEvent.ClientDisconnected) _upstreamUp.Set(0);
     }

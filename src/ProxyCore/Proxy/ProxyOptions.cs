@@ -41,6 +41,17 @@ public sealed class ProxyOptions
     [Range(0, 100_000)]
     public int MaxWaitingRequests { get; set; } = 256;
 
+    /// <summary>
+    /// How many more times an empty answer (success, no content, no tool calls: OpenClaw's "No reply from agent"; vLLM
+    /// reports it as an immediate end of sequence, 1 completion token) is asked for before the client gets anything; one still empty after them is answered with an
+    /// explanation. Zero turns both off: the empty answer goes to the client as it is.
+    /// </summary>
+    [Range(0, MaxEmptyAnswerRetries)]
+    public int EmptyAnswerRetries { get; set; } = 1;
+
+    /// <summary>Upper bound of <see cref="EmptyAnswerRetries"/>: each retry is a whole generation the user waits for.</summary>
+    public const int MaxEmptyAnswerRetries = 5;
+
     /// <summary>Whole-request timeout towards vLLM (v4 used 300 s).</summary>
     public TimeSpan UpstreamTimeout { get; set; } = TimeSpan.FromSeconds(300);
 

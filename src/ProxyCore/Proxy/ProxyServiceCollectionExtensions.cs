@@ -59,6 +59,7 @@ public static class ProxyServiceCollectionExtensions
         services.TryAddSingleton<ChatRequestReader>();
         services.TryAddSingleton<LoopGuard>();
         services.TryAddSingleton<StreamingToolCompletion>();
+        services.TryAddSingleton<StreamContinuation>();
         services.TryAddSingleton<BufferedCompletion>();
         services.TryAddSingleton<ChatResponseWriter>();
         services.TryAddSingleton<ChatCompletionsHandler>();

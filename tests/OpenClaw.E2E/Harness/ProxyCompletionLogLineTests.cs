@@ -9,7 +9,7 @@ public sealed class ProxyCompletionLogLineTests
     {
         const string line = "12:41:47 info: OpsBot.ProxyCore.Events.CompletionEventPublisher[100] completion " +
             "model=Qwen/Qwen3-Coder-Next-FP8 path=Streamed stream=True tools=True status=200 latency_ms=545 " +
-            "prompt_tokens=16492 completion_tokens=0 tool_calls=0 format= content_len=0 empty=True error=";
+            "prompt_tokens=16492 completion_tokens=0 tool_calls=0 format= content_len=0 empty=True empty_retries=1 continued=True error=";
 
         var parsed = ProxyCompletionLogLine.TryParse(line);
 
@@ -21,6 +21,8 @@ public sealed class ProxyCompletionLogLineTests
         Assert.Equal(0, parsed.CompletionTokens);
         Assert.Null(parsed.Format);
         Assert.True(parsed.EmptyAnswer);
+        Assert.Equal(1, parsed.EmptyRetries);
+        Assert.True(parsed.Continued);
         Assert.Null(parsed.Error);
     }
 

@@ -5,7 +5,7 @@ namespace OpsBot.OpenClaw.E2E.Infrastructure;
 /// <summary>
 /// The proxy's one Information line per chat completion (ProxyCore's CompletionEventPublisher, event id 100):
 /// <c>completion model=M path=P stream=B tools=B status=N latency_ms=N prompt_tokens=N completion_tokens=N
-/// tool_calls=N format=F content_len=N empty=B error=E</c>. Parsed here and nowhere else, so a format change
+/// tool_calls=N format=F content_len=N empty=B empty_retries=N continued=B error=E</c>. Parsed here and nowhere else, so a format change
 /// breaks one file.
 /// </summary>
 public sealed partial record ProxyCompletionLogLine(
@@ -19,6 +19,8 @@ public sealed partial record ProxyCompletionLogLine(
     string? Format,
     int ContentLength,
     bool EmptyAnswer,
+    int EmptyRetries,
+    bool Continued,
     string? Error)
 {
     public static ProxyCompletionLogLine? TryParse(string line)
@@ -55,6 +57,8 @@ public sealed partial record ProxyCompletionLogLine(
             Text("format"),
             Number("content_len") ?? 0,
             Flag("empty"),
+            Number("empty_retries") ?? 0,
+            Flag("continued"),
             string.IsNullOrEmpty(error) ? null : error);
     }
 

@@ -132,7 +132,8 @@ public sealed class AlertsOnFakeDiscordTests
 
     private static async Task AskForAnEmptyAnswerAsync(VllmSimulatorServer vllm, HttpClient proxy)
     {
-        vllm.Enqueue(SimulatedAnswer.Empty());
+        // Empty on the retry too (Proxy:EmptyAnswerRetries): what still reaches the user as an empty answer is alerted on.
+        vllm.Enqueue(SimulatedAnswer.Empty(), SimulatedAnswer.Empty());
         using var response = await proxy.PostAsync("/v1/chat/completions", new StringContent(
             """{"model":"Qwen/Qwen3-Coder-Next-FP8","stream":true,"messages":[{"role":"user","content":"What is 2+2?"}],"tools":[{"type":"function","function":{"name":"exec"}}]}""",
             Encoding.UTF8, "application/json"));

@@ -9,7 +9,7 @@ public sealed class MetricsTests
     public async Task Metrics_count_requests_tokens_empty_answers_and_latency_in_prometheus_text()
     {
         await using var harness = await ProxyHarness.StartBufferedAsync();
-        harness.Simulator.Enqueue(SimulatedAnswer.Text("4", completionTokens: 1), SimulatedAnswer.Empty());
+        harness.Simulator.Enqueue(SimulatedAnswer.Text("4", completionTokens: 1), SimulatedAnswer.Empty(), SimulatedAnswer.Empty());
 
         for (var i = 0; i < 2; i++)
         {

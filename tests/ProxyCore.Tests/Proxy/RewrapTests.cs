@@ -94,7 +94,8 @@ public sealed class RewrapTests
     public async Task Empty_zero_token_answer_raises_the_empty_flag_on_the_completion_event()
     {
         await using var harness = await ProxyHarness.StartBufferedAsync();
-        harness.Simulator.Enqueue(SimulatedAnswer.Empty());
+        // Empty again when asked again (Proxy:EmptyAnswerRetries): the answer stays empty.
+        harness.Simulator.Enqueue(SimulatedAnswer.Empty(), SimulatedAnswer.Empty());
 
         using var response = await harness.Http.PostAsync("/v1/chat/completions", ChatBodies.Content(ChatBodies.Create(stream: true, "exec")));
         var data = SseEvents.Data(await response.Content.ReadAsStringAsync());

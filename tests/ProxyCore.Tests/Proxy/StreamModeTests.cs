@@ -99,19 +99,23 @@ public sealed class StreamModeTests
     }
 
     [Fact]
-    public async Task Vllm_error_event_after_text_was_sent_ends_the_stream_with_an_error_event()
+    public async Task Vllm_error_event_after_text_was_sent_ends_the_stream_with_an_error_event_when_continuing_fails_too()
     {
         await using var harness = await ProxyHarness.StartAsync(ToolStreamingMode.Stream);
-        harness.Simulator.Enqueue(SimulatedAnswer.MidStreamError("Working on it"));
+        harness.Simulator.Enqueue(SimulatedAnswer.MidStreamError("Working on it"),
+            SimulatedAnswer.Error(500, """{"error":{"message":"engine dead","type":"InternalServerError","code":500}}"""));
 
         var sse = await ReadStreamAsync(harness, ChatBodies.Create(stream: true, "exec"));
         var data = SseEvents.Data(sse);
 
         Assert.Contains("Working", sse);
         Assert.Contains("list index out of range", data[^2]);
+        Assert.Contains("continuing it failed: vLLM answered 500", data[^2]);
         Assert.Equal("[DONE]", data[^1]);
-        Assert.Single(harness.Simulator.ChatRequests);
-        Assert.True((await harness.Completions.NextAsync()).Failed);
+        Assert.Equal(2, harness.Simulator.ChatRequests.Count);
+        var completion = await harness.Completions.NextAsync();
+        Assert.True(completion.Failed);
+        Assert.False(completion.Continued);
     }
 
     [Fact]

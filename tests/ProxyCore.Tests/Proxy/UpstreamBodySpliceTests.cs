@@ -81,6 +81,58 @@ public sealed class UpstreamBodySpliceTests
         }
     }
 
+    [Theory]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"x"}],"stream":true,"stream_options":{"include_usage":true},"tools":[{"type":"function"}]}""")]
+    [InlineData("""{"messages":[],"continue_final_message":false,"add_generation_prompt":true,"stream":true}""")]
+    [InlineData(" {\n \"messages\" : [ {\"role\":\"user\",\"content\":\"caf\\u00e9\"} \n ] ,\n\t\"stream\" : true ,  \"b\":[1, 2]\n}\n")]
+    [InlineData("""{"stream":true,"model":"m"}""")]
+    public void A_continuation_appends_one_assistant_message_and_vllms_two_flags_spliced_or_copied(string client)
+    {
+        const string Sent = "The answer is \"4\" 😀\n<b>";
+        var source = Utf8(client);
+        using var document = JsonDocument.Parse(source);
+        var clientMessages = document.RootElement.TryGetProperty("messages", out var m) ? JsonNode.Parse(m.GetRawText())!.AsArray() : null;
+
+        var spliced = UpstreamBodyWriter.Write(document.RootElement, source, stream: false, report: default(NormalizationReport), continuation: Sent);
+        var copied = UpstreamBodyWriter.Write(document.RootElement, ReadOnlyMemory<byte>.Empty, stream: false, report: default(NormalizationReport), continuation: Sent);
+
+        Assert.True(spliced.Segments.Count > 1, "expected a splice");
+        foreach (var body in new[] { spliced, copied })
+        {
+            var root = JsonNode.Parse(body.ToArray())!.AsObject();
+            Assert.False((bool)root["stream"]!);
+            Assert.False(root.ContainsKey("stream_options"));
+            Assert.True((bool)root["continue_final_message"]!);
+            Assert.False((bool)root["add_generation_prompt"]!);
+            if (clientMessages is null)
+            {
+                // Nothing to continue a message in: the flags alone, vLLM's 400 says the rest.
+                Assert.False(root.ContainsKey("messages"));
+                continue;
+            }
+
+            var messages = root["messages"]!.AsArray();
+            Assert.Equal(clientMessages.Count + 1, messages.Count);
+            Assert.True(JsonNode.DeepEquals(clientMessages, new JsonArray([.. messages.Take(clientMessages.Count).Select(n => n!.DeepClone())])));
+            Assert.True(JsonNode.DeepEquals(new JsonObject { ["role"] = "assistant", ["content"] = Sent }, messages[^1]));
+        }
+
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(spliced.ToArray()), JsonNode.Parse(copied.ToArray())),
+            $"{Encoding.UTF8.GetString(spliced.ToArray())} != {Encoding.UTF8.GetString(copied.ToArray())}");
+    }
+
+    [Fact]
+    public void A_continuation_of_a_conversation_that_needs_rewriting_keeps_both()
+    {
+        var source = Utf8("""{"messages":[{"role":"developer","content":"be brief"},{"role":"user","content":"hi"}],"stream":true}""");
+        using var document = JsonDocument.Parse(source);
+
+        var body = UpstreamBodyWriter.Write(document.RootElement, source, stream: false, report: UpstreamBodyWriter.Analyze(document.RootElement, stream: false), continuation: "Hel");
+
+        Assert.Equal("""{"messages":[{"role":"system","content":"be brief"},{"role":"user","content":"hi"},{"role":"assistant","content":"Hel"}],"stream":false,"continue_final_message":true,"add_generation_prompt":false}""",
+            Encoding.UTF8.GetString(body.ToArray()));
+    }
+
     [Fact]
     public void A_document_not_parsed_from_the_given_buffer_is_copied()
     {

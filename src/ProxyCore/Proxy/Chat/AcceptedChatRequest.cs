@@ -23,6 +23,10 @@ internal sealed class AcceptedChatRequest(RequestBody body, JsonDocument documen
     public UpstreamBody UpstreamBody(bool stream, bool forceUsage = false) =>
         UpstreamBodyWriter.Write(Request.Root, Body, stream, forceUsage, Report);
 
+    /// <summary>The body that asks vLLM, without streaming, to carry on an answer whose first <paramref name="sent"/> the client already has.</summary>
+    public UpstreamBody ContinuationBody(string sent) =>
+        UpstreamBodyWriter.Write(Request.Root, Body, stream: false, report: Report, continuation: sent);
+
     public void Dispose()
     {
         document.Dispose();

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -27,72 +26,87 @@ internal sealed partial class BufferedCompletion(
 
     /// <param name="upstreamStarted">When the proxy first asked vLLM for this request (a stream that fell back here); a fallback only gets what is left of the timeout.</param>
     /// <param name="preambleSent">A streamed answer already sent its role chunk and text; send only what is missing.</param>
-    public async Task CompleteAsync(HttpContext context, AcceptedChatRequest chat, CompletionEventRecorder recorder, long? upstreamStarted, bool preambleSent)
-    {
-        var aborted = context.RequestAborted;
-        var request = chat.Request;
+    public Task CompleteAsync(HttpContext context, AcceptedChatRequest chat, CompletionEventRecorder recorder, long? upstreamStarted, bool preambleSent) =>
         // UpstreamTimeout bounds the whole exchange with vLLM, the stream-to-buffer fallback included.
-        var started = upstreamStarted ?? time.GetTimestamp();
-        var upstreamBody = chat.UpstreamBody(stream: false);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        timeout.CancelAfter(Remaining(started));
-
-        HttpResponseMessage response;
-        try
-        {
-            // Nothing has reached the client unless a stream fell back here, so waiting for vLLM is safe.
-            response = await sender.SendAsync(() => requests.Create(context.Request, upstreamBody.CreateContent()), canRetry: !preambleSent, timeout.Token);
-        }
-        catch (Exception ex) when (!aborted.IsCancellationRequested && ex is HttpRequestException or OperationCanceledException or UpstreamUnavailableException)
-        {
-            await responses.FailUpstreamAsync(context, request, recorder, ex);
-            return;
-        }
-        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
-        {
-            recorder.ClientLeft();
-            return;
-        }
-
-        await HandleResponseAsync(context, request, recorder, response, preambleSent, timeout.Token);
-    }
+        RunAsync(context, chat, recorder, response: null, upstreamStarted ?? time.GetTimestamp(), preambleSent);
 
     /// <summary>A response the streaming stage got instead of a stream (an error status, or plain JSON): answered here as it is.</summary>
     /// <param name="upstreamStarted">When the streaming stage asked vLLM: what is left of the timeout bounds the rest.</param>
-    public async Task HandOffAsync(HttpContext context, ChatRequest request, CompletionEventRecorder recorder, HttpResponseMessage response, long upstreamStarted)
+    public Task HandOffAsync(HttpContext context, AcceptedChatRequest chat, CompletionEventRecorder recorder, HttpResponseMessage response, long upstreamStarted) =>
+        RunAsync(context, chat, recorder, response, upstreamStarted, preambleSent: false);
+
+    /// <summary>Asks vLLM (unless <paramref name="response"/> is its answer already) and answers, asking again while the answer is empty and retries are left.</summary>
+    private async Task RunAsync(HttpContext context, AcceptedChatRequest chat, CompletionEventRecorder recorder, HttpResponseMessage? response, long started, bool preambleSent)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        timeout.CancelAfter(Remaining(upstreamStarted));
-        await HandleResponseAsync(context, request, recorder, response, preambleSent: false, timeout.Token);
+        var aborted = context.RequestAborted;
+        var request = chat.Request;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        timeout.CancelAfter(Remaining(started));
+        UpstreamBody? upstreamBody = null;
+        while (true)
+        {
+            if (response is null)
+            {
+                upstreamBody ??= chat.UpstreamBody(stream: false);
+                try
+                {
+                    // Nothing has reached the client unless a stream fell back here, so waiting for vLLM is safe.
+                    response = await sender.SendAsync(() => requests.Create(context.Request, upstreamBody.CreateContent()), canRetry: !preambleSent, timeout.Token);
+                }
+                catch (Exception ex) when (!aborted.IsCancellationRequested && ex is HttpRequestException or OperationCanceledException or UpstreamUnavailableException)
+                {
+                    await responses.FailUpstreamAsync(context, request, recorder, ex);
+                    return;
+                }
+                catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+                {
+                    recorder.ClientLeft();
+                    return;
+                }
+            }
+
+            var mayRetryEmpty = !preambleSent && recorder.EmptyRetries < _options.EmptyAnswerRetries;
+            if (!await HandleResponseAsync(context, request, recorder, response, preambleSent, mayRetryEmpty, timeout.Token))
+            {
+                return;
+            }
+
+            response = null;
+            recorder.EmptyRetries++;
+            LogEmptyRetry(logger, recorder.EmptyRetries, _options.EmptyAnswerRetries);
+        }
     }
 
     /// <summary>Relays an error status, or reads a whole chat.completion and answers with it (JSON or re-wrapped SSE). Owns <paramref name="response"/>.</summary>
-    private async Task HandleResponseAsync(HttpContext context, ChatRequest request, CompletionEventRecorder recorder, HttpResponseMessage response, bool preambleSent, CancellationToken cancellationToken)
+    /// <param name="mayRetryEmpty">An empty answer may be asked for again: it is then not answered.</param>
+    /// <returns>True when the answer was empty and nothing was sent: ask again.</returns>
+    private async Task<bool> HandleResponseAsync(HttpContext context, ChatRequest request, CompletionEventRecorder recorder, HttpResponseMessage response, bool preambleSent, bool mayRetryEmpty, CancellationToken cancellationToken)
     {
         var aborted = context.RequestAborted;
         using (response)
         {
             var status = (int)response.StatusCode;
+            UpstreamCompletion completion;
             JsonDocument answer;
             try
             {
                 if (!response.IsSuccessStatusCode)
                 {
                     await RelayErrorAsync(context, recorder, response, cancellationToken);
-                    return;
+                    return false;
                 }
 
-                answer = await ReadAnswerAsync(response, cancellationToken);
+                (completion, answer) = await UpstreamAnswerReader.ReadAsync(response, _options.MaxResponseBodyBytes, request.Tools, cancellationToken);
             }
             catch (JsonException ex)
             {
                 await responses.FailAsync(context, request, recorder, 502, "upstream_invalid_response", $"vLLM answered {status} with a body that is not JSON: {ex.Message}", status);
-                return;
+                return false;
             }
             catch (InvalidDataException ex)
             {
                 await responses.FailAsync(context, request, recorder, 502, "upstream_invalid_response", ex.Message, status);
-                return;
+                return false;
             }
             catch (Exception ex) when (!aborted.IsCancellationRequested && ex is HttpRequestException or OperationCanceledException or IOException)
             {
@@ -101,62 +115,41 @@ internal sealed partial class BufferedCompletion(
                     // Part of vLLM's error body is already out as it is: cutting the connection is the only honest signal left.
                     context.Abort();
                     recorder.Failed(CompletionPath.UpstreamError, $"vLLM's answer broke off: {ex.Message}", answered: true, status);
-                    return;
+                    return false;
                 }
 
                 await responses.FailUpstreamAsync(context, request, recorder, ex);
-                return;
+                return false;
             }
             catch (Exception ex) when (aborted.IsCancellationRequested && ex is OperationCanceledException or IOException)
             {
                 recorder.ClientLeft();
-                return;
+                return false;
             }
 
             using (answer)
             {
-                if (answer.RootElement.ValueKind != JsonValueKind.Object)
+                if (completion.IsEmpty && mayRetryEmpty)
                 {
-                    await responses.FailAsync(context, request, recorder, 502, "upstream_invalid_response", "vLLM answered with JSON that is not a chat completion object.", status);
-                    return;
+                    return true;
                 }
 
-                if (!JsonTextValidity.IsValid(JsonMarshal.GetRawUtf8Value(answer.RootElement)))
-                {
-                    // Its strings (content, tool-call arguments) cannot be read, nor shown to the client as they are.
-                    await responses.FailAsync(context, request, recorder, 502, "upstream_invalid_response",
-                        $"vLLM answered with text that is not valid UTF-8 (in {JsonTextValidity.Locate(answer.RootElement)}).", status);
-                    return;
-                }
-
-                var completion = UpstreamCompletion.Read(answer.RootElement, request.Tools);
                 if (completion.Format is { } format && format != ToolCallFormat.Native)
                 {
                     LogExtracted(logger, completion.ToolCallCount, format);
                 }
 
-                await responses.WriteCompletionAsync(context, request, completion, preambleSent, aborted);
-                recorder.Completed(request.Stream ? CompletionPath.Rewrapped : CompletionPath.Json, status, completion);
+                // Still empty after the retries: the client is told what happened instead of getting nothing (OpenClaw's "No reply from agent").
+                var explained = completion.IsEmpty && !preambleSent && _options.EmptyAnswerRetries > 0;
+                var sent = explained ? completion.WithContent(EmptyAnswerNotice.Text(recorder.EmptyRetries + 1)) : completion;
+                await responses.WriteCompletionAsync(context, request, sent, preambleSent, aborted);
+                recorder.Completed(request.Stream ? CompletionPath.Rewrapped : CompletionPath.Json, status, sent);
+                // The alert still fires: vLLM's answer was empty, whatever the client was told.
+                recorder.EmptyAnswer = completion.IsEmpty;
+                return false;
             }
         }
     }
-
-    /// <summary>vLLM's answer, read whole (it is parsed and rewritten) but never past <see cref="ProxyOptions.MaxResponseBodyBytes"/>.</summary>
-    /// <exception cref="InvalidDataException">The answer is larger than that.</exception>
-    private async Task<JsonDocument> ReadAnswerAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        var limit = _options.MaxResponseBodyBytes;
-        if (response.Content.Headers.ContentLength > limit)
-        {
-            throw AnswerTooLarge(response.Content.Headers.ContentLength.Value);
-        }
-
-        await using var stream = new LimitedReadStream(await response.Content.ReadAsStreamAsync(cancellationToken), limit, AnswerTooLarge);
-        return await JsonDocument.ParseAsync(stream, default, cancellationToken);
-    }
-
-    private InvalidDataException AnswerTooLarge(long bytes) =>
-        new($"vLLM's answer is larger than the proxy's limit of {_options.MaxResponseBodyBytes} bytes (Proxy:MaxResponseBodyBytes): at least {bytes} bytes.");
 
     /// <summary>
     /// vLLM's own error (400 context length, 404 model, ...) is more useful than anything the proxy could say, so it is
@@ -193,4 +186,7 @@ internal sealed partial class BufferedCompletion(
 
     [LoggerMessage(EventId = ProxyEventIds.BufferedCompletionExtracted, Level = LogLevel.Information, Message = "Recovered {Count} tool call(s) left as {Format} text in content")]
     private static partial void LogExtracted(ILogger logger, int count, ToolCallFormat format);
+
+    [LoggerMessage(EventId = ProxyEventIds.BufferedCompletionEmptyRetry, Level = LogLevel.Warning, Message = "vLLM answered nothing (no content, no tool calls); asking again ({Retry} of {Retries})")]
+    private static partial void LogEmptyRetry(ILogger logger, int retry, int retries);
 }

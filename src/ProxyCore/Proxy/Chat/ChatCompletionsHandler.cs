@@ -26,16 +26,21 @@ namespace OpsBot.ProxyCore.Proxy.Chat;
 ///        (6-A) stream, no tools: vLLM's stream relayed as it comes          <see cref="PassthroughForwarder"/>
 ///        (6-B) stream with tools, Proxy:ToolStreaming=stream, one choice:   <see cref="StreamingToolCompletion"/>
 ///              text forwarded as it arrives, tool calls held back and validated. It ends in one of:
-///              (6-B-1) done: the client has the whole answer (or an error event after text)
+///              (6-B-1) done: the client has the whole answer. A stream that broke after text went out
+///                      is continued: vLLM asked (not streaming) to carry on     <see cref="StreamContinuation"/>
+///                      exactly that text, only the rest sent; an error event after the text if that fails
 ///              (6-B-2) failed: vLLM down or silent for the whole timeout, 502/504, not asked twice
 ///              (6-B-3) handed off: an error status or plain JSON, answered by (7-B) as it is
-///              (6-B-4) fallback: the stream broke or its calls do not validate, asked again by (7)
-///                      within what is left of Proxy:UpstreamTimeout, sending only what is missing
+///              (6-B-4) fallback: the stream broke or its calls do not validate, or its answer was empty
+///                      (a retry of Proxy:EmptyAnswerRetries), asked again by (7) within what is left of
+///                      Proxy:UpstreamTimeout, sending only what is missing
 ///        (6-C) anything else: (7)
 ///    (7) Buffered, v4's way:                                                <see cref="BufferedCompletion"/>
 ///        (7-A) ask vLLM without streaming, waiting while it restarts (unless text already went out)
 ///        (7-B) an error status is relayed as it streams (an SSE error event after text)
-///        (7-C) the whole answer is read (at most Proxy:MaxResponseBodyBytes), checked, tool calls recovered from its text
+///        (7-C) the whole answer is read (at most Proxy:MaxResponseBodyBytes), checked, tool calls recovered from its text;
+///              an empty one (no content, no tool calls) is asked for again while Proxy:EmptyAnswerRetries
+///              last (one budget with 6-B-4), then answered with <see cref="EmptyAnswerNotice"/>
 ///        (7-D) answered as JSON, or re-wrapped as SSE for a streaming client  <see cref="ChatResponseWriter"/>
 ///    (8) Publish the request's completion event (log line, /metrics, alerts, history)
 /// </code>
@@ -95,7 +100,7 @@ internal sealed class ChatCompletionsHandler(
 
             if (outcome.Response is { } handedOff)
             {
-                await buffered.HandOffAsync(context, request, recorder, handedOff, outcome.UpstreamStarted);
+                await buffered.HandOffAsync(context, chat, recorder, handedOff, outcome.UpstreamStarted);
                 return;
             }
 

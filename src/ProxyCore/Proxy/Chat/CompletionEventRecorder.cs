@@ -38,6 +38,11 @@ internal sealed class CompletionEventRecorder(CompletionEventPublisher events, T
 
     public bool EmptyAnswer { get; set; }
 
+    /// <summary>Extra attempts after empty answers so far; what is left of Proxy:EmptyAnswerRetries is counted from it.</summary>
+    public int EmptyRetries { get; set; }
+
+    public bool Continued { get; set; }
+
     public string? Error { get; set; }
 
     public TimeSpan Elapsed => time.GetElapsedTime(Started);
@@ -103,6 +108,8 @@ internal sealed class CompletionEventRecorder(CompletionEventPublisher events, T
             ToolCallFormat = ToolCallFormat,
             ContentLength = ContentLength,
             EmptyAnswer = EmptyAnswer,
+            EmptyRetries = EmptyRetries,
+            Continued = Continued,
             Error = Error,
         });
     }

@@ -18,6 +18,7 @@ namespace OpsBot.ProxyCore.Proxy.Chat;
 internal sealed partial class StreamingToolCompletion(
     UpstreamSender sender,
     UpstreamRequestFactory requests,
+    StreamContinuation continuation,
     TimeProvider time,
     IOptions<ProxyOptions> options,
     ILogger<StreamingToolCompletion> logger)
@@ -35,7 +36,7 @@ internal sealed partial class StreamingToolCompletion(
     public async Task<StreamingOutcome> RunAsync(HttpContext context, AcceptedChatRequest chat, CompletionEventRecorder recorder)
     {
         var upstreamStarted = _time.GetTimestamp();
-        var outcome = await StreamAsync(context, chat, recorder);
+        var outcome = await StreamAsync(context, chat, recorder, upstreamStarted);
         if (outcome.FallbackReason is { } reason)
         {
             LogFallback(_logger, reason, outcome.PreambleSent);
@@ -44,7 +45,7 @@ internal sealed partial class StreamingToolCompletion(
         return outcome with { UpstreamStarted = upstreamStarted };
     }
 
-    private async Task<StreamingOutcome> StreamAsync(HttpContext context, AcceptedChatRequest chat, CompletionEventRecorder recorder)
+    private async Task<StreamingOutcome> StreamAsync(HttpContext context, AcceptedChatRequest chat, CompletionEventRecorder recorder, long upstreamStarted)
     {
         var request = chat.Request;
         var aborted = context.RequestAborted;
@@ -93,6 +94,7 @@ internal sealed partial class StreamingToolCompletion(
                     // Held-back text and tool-call arguments grow with the answer: bounded like a whole answer is.
                     if ((state.Received += sse.Data.Length) > _options.MaxResponseBodyBytes)
                     {
+                        state.CanContinue = false;
                         throw new UpstreamStreamException($"vLLM's streamed answer is larger than the proxy's limit of {_options.MaxResponseBodyBytes} bytes (Proxy:MaxResponseBodyBytes).");
                     }
 
@@ -168,8 +170,29 @@ internal sealed partial class StreamingToolCompletion(
                     return StreamingOutcome.Fallback(state.Error, preambleSent: true);
                 }
 
-                // Text already reached the client: an honest error beats a silently different second answer.
-                await SseWriter.WriteErrorAndDoneAsync(context.Response, OpenAiError.ToJson(state.Error, "upstream_error", 502), aborted);
+                // Text already reached the client: vLLM is asked to carry on from exactly that text, or, if it cannot, the
+                // client gets an honest error rather than a silently different second answer.
+                try
+                {
+                    if (state.CanContinue)
+                    {
+                        if (await continuation.TryAsync(context, chat, state, upstreamStarted) is not { } failed)
+                        {
+                            state.RecordFinished(recorder, emptyAnswer: false, error: null, continued: true);
+                            return StreamingOutcome.Done;
+                        }
+
+                        state.Error += $"; continuing it failed: {failed}";
+                    }
+
+                    await SseWriter.WriteErrorAndDoneAsync(context.Response, OpenAiError.ToJson(state.Error, "upstream_error", 502), aborted);
+                }
+                catch (Exception ex) when (aborted.IsCancellationRequested && ex is OperationCanceledException or IOException)
+                {
+                    state.RecordClientLeft(recorder);
+                    return StreamingOutcome.Done;
+                }
+
                 state.RecordFinished(recorder, emptyAnswer: false, state.Error);
                 return StreamingOutcome.Done;
             }
@@ -182,6 +205,14 @@ internal sealed partial class StreamingToolCompletion(
 
             var extraction = state.Holdback.Complete();
             var allCalls = calls.Concat(extraction.Calls).ToList();
+            var empty = state.ContentLength == 0 && string.IsNullOrWhiteSpace(extraction.RemainingContent) && allCalls.Count == 0;
+            if (empty && !context.Response.HasStarted && recorder.EmptyRetries < _options.EmptyAnswerRetries)
+            {
+                // Nothing went out (headers wait for the first text): asked again the v4 way, with the retries left.
+                recorder.EmptyRetries++;
+                return StreamingOutcome.Fallback("vLLM's answer was empty (no content, no tool calls)", preambleSent: false);
+            }
+
             state.Format = calls.Count > 0 ? ToolCallFormat.Native : extraction.Format;
             // The end of the answer is known whole: one send at [DONE].
             state.MoreBuffered = true;
@@ -210,7 +241,7 @@ internal sealed partial class StreamingToolCompletion(
                 LogExtracted(_logger, extraction.Calls.Count, extraction.Format!.Value);
             }
 
-            state.RecordFinished(recorder, emptyAnswer: state.ContentLength == 0 && allCalls.Count == 0, error: null);
+            state.RecordFinished(recorder, emptyAnswer: empty, error: null);
             return StreamingOutcome.Done;
         }
     }
@@ -272,6 +303,7 @@ internal sealed partial class StreamingToolCompletion(
                     await EnsureStartedAsync(context, state, cancellationToken);
                     state.FirstByte ??= recorder.Elapsed;
                     state.ContentLength += forward.Length;
+                    state.Sent.Append(forward);
                     await state.Emitter!.ContentAsync(0, forward, cancellationToken);
                 }
             }

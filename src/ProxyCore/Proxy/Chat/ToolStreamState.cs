@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using OpsBot.ProxyCore.Events;
 using OpsBot.ProxyCore.Proxy.Sse;
@@ -27,6 +28,12 @@ internal sealed class ToolStreamState(ToolCatalog tools) : IDisposable
     /// <summary>Bytes of event data read so far.</summary>
     public long Received { get; set; }
 
+    /// <summary>The text the client was sent so far (not what is held back): what a continuation must carry on from.</summary>
+    public StringBuilder Sent { get; } = new();
+
+    /// <summary>False when asking vLLM to carry on the answer makes no sense (it was already larger than the proxy takes).</summary>
+    public bool CanContinue { get; set; } = true;
+
     /// <summary>More upstream data is already at hand: the emitter keeps its events for one send.</summary>
     public bool MoreBuffered
     {
@@ -43,7 +50,7 @@ internal sealed class ToolStreamState(ToolCatalog tools) : IDisposable
     public string? Error { get; set; }
 
     /// <summary>The stream ended for the client (whole, or with an error event after text): its figures go to the event.</summary>
-    public void RecordFinished(CompletionEventRecorder recorder, bool emptyAnswer, string? error)
+    public void RecordFinished(CompletionEventRecorder recorder, bool emptyAnswer, string? error, bool continued = false)
     {
         recorder.Path = CompletionPath.Streamed;
         recorder.UpstreamStatus = 200;
@@ -62,6 +69,7 @@ internal sealed class ToolStreamState(ToolCatalog tools) : IDisposable
         recorder.ToolCallFormat = Format;
         recorder.ContentLength = ContentLength;
         recorder.EmptyAnswer = emptyAnswer;
+        recorder.Continued = continued;
         recorder.Error = error;
     }
 

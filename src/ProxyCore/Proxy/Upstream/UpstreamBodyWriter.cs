@@ -43,6 +43,7 @@ internal static class UpstreamBodyWriter
     private static readonly byte[] StreamTrue = "\"stream\":true"u8.ToArray();
     private static readonly byte[] StreamFalse = "\"stream\":false"u8.ToArray();
     private static readonly byte[] IncludeUsage = "\"stream_options\":{\"include_usage\":true}"u8.ToArray();
+    private static readonly byte[] ContinueFlags = "\"continue_final_message\":true,\"add_generation_prompt\":false"u8.ToArray();
 
     /// <summary>Writes the request with <c>stream</c> set to <paramref name="stream"/> and every normalisation applied.</summary>
     /// <param name="root">The client's request object.</param>
@@ -55,23 +56,28 @@ internal static class UpstreamBodyWriter
     /// What <see cref="Analyze"/> found, when the caller has it: messages that need no rewrite are then
     /// copied whole instead of being checked again (history arguments are JSON-parsed to check them).
     /// </param>
-    public static UpstreamBody Write(JsonElement root, ReadOnlyMemory<byte> source, bool stream, bool forceUsage = false, NormalizationReport? report = null)
+    /// <param name="continuation">
+    /// Text of an answer to be continued: appended as a final assistant message, with vLLM's
+    /// <c>"continue_final_message":true,"add_generation_prompt":false</c> (the client's own values of those two are
+    /// dropped; vLLM rejects both true with 400), so the model carries on writing that message.
+    /// </param>
+    public static UpstreamBody Write(JsonElement root, ReadOnlyMemory<byte> source, bool stream, bool forceUsage = false, NormalizationReport? report = null, string? continuation = null)
     {
         var messagesUnchanged = report is { DeveloperRoles: 0, RepairedArguments: 0 };
-        if (messagesUnchanged && Splice(root, source, stream, forceUsage) is { } spliced)
+        if (messagesUnchanged && Splice(root, source, stream, forceUsage, continuation) is { } spliced)
         {
             return spliced;
         }
 
-        var sizeHint = source.IsEmpty ? JsonMarshal.GetRawUtf8Value(root).Length : source.Length;
-        return new UpstreamBody(Copy(root, stream, sizeHint, forceUsage, messagesUnchanged));
+        var sizeHint = (source.IsEmpty ? JsonMarshal.GetRawUtf8Value(root).Length : source.Length) + (continuation?.Length ?? 0) * 2;
+        return new UpstreamBody(Copy(root, stream, sizeHint, forceUsage, messagesUnchanged, continuation));
     }
 
     /// <summary>
     /// The client's top-level properties as runs of its own bytes, with the dropped ones cut out and the rewritten
     /// ones appended; null when a part of <paramref name="root"/> does not lie in <paramref name="source"/>.
     /// </summary>
-    private static UpstreamBody? Splice(JsonElement root, ReadOnlyMemory<byte> source, bool stream, bool forceUsage)
+    private static UpstreamBody? Splice(JsonElement root, ReadOnlyMemory<byte> source, bool stream, bool forceUsage, string? continuation)
     {
         if (root.ValueKind != JsonValueKind.Object || !TryGetOffset(source.Span, JsonMarshal.GetRawUtf8Value(root), out var rootStart))
         {
@@ -85,7 +91,7 @@ internal static class UpstreamBodyWriter
         int runStart = -1, runEnd = -1;
         foreach (var property in root.EnumerateObject())
         {
-            if (IsReplaced(property, stream, forceUsage, hasMaxCompletion))
+            if (IsReplaced(property, stream, forceUsage, hasMaxCompletion, continuation is not null))
             {
                 CloseRun();
                 skipped = true;
@@ -106,6 +112,13 @@ internal static class UpstreamBodyWriter
             }
 
             runEnd = valueStart + value.Length;
+            if (continuation is not null && property.NameEquals("messages") && property.Value.ValueKind == JsonValueKind.Array)
+            {
+                // The client's messages up to their closing bracket, then the assistant message and a new bracket.
+                runEnd--;
+                CloseRun();
+                pieces.Add(ContinuationMessage(continuation, first: property.Value.GetArrayLength() == 0));
+            }
         }
 
         CloseRun();
@@ -123,6 +136,11 @@ internal static class UpstreamBodyWriter
         if (stream && forceUsage)
         {
             AppendField(tail, IncludeUsage);
+        }
+
+        if (continuation is not null)
+        {
+            AppendField(tail, ContinueFlags);
         }
 
         tail.Write(CloseBrace);
@@ -154,9 +172,36 @@ internal static class UpstreamBodyWriter
         }
     }
 
+    /// <summary><c>,{"role":"assistant","content":…}]</c>: the message a continuation appends, closing the array.</summary>
+    private static ReadOnlyMemory<byte> ContinuationMessage(string text, bool first)
+    {
+        var buffer = new ArrayBufferWriter<byte>(text.Length + 64);
+        if (!first)
+        {
+            buffer.Write(Comma);
+        }
+
+        using (var writer = new Utf8JsonWriter(buffer, RawJson.WriterOptions))
+        {
+            WriteContinuationMessage(writer, text);
+        }
+
+        buffer.Write("]"u8);
+        return buffer.WrittenMemory;
+    }
+
+    private static void WriteContinuationMessage(Utf8JsonWriter writer, string text)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("role", "assistant");
+        writer.WriteString("content", text);
+        writer.WriteEndObject();
+    }
+
     /// <summary>Properties the proxy drops or writes itself instead of copying.</summary>
-    private static bool IsReplaced(JsonProperty property, bool stream, bool forceUsage, bool hasMaxCompletion) =>
-        property.NameEquals("stream") || property.NameEquals("store")
+    private static bool IsReplaced(JsonProperty property, bool stream, bool forceUsage, bool hasMaxCompletion, bool continuing) =>
+        (continuing && (property.NameEquals("continue_final_message") || property.NameEquals("add_generation_prompt")))
+        || property.NameEquals("stream") || property.NameEquals("store")
         // vLLM rejects stream_options unless streaming (400).
         || ((!stream || forceUsage) && property.NameEquals("stream_options"))
         || property.NameEquals("max_completion_tokens")
@@ -180,7 +225,7 @@ internal static class UpstreamBodyWriter
         return true;
     }
 
-    private static ReadOnlyMemory<byte> Copy(JsonElement root, bool stream, int sizeHint, bool forceUsage, bool messagesUnchanged)
+    private static ReadOnlyMemory<byte> Copy(JsonElement root, bool stream, int sizeHint, bool forceUsage, bool messagesUnchanged, string? continuation)
     {
         // Raw copies keep the size: the client's body plus a little for the rewritten fields fits without regrowth.
         var buffer = new ArrayBufferWriter<byte>(sizeHint + 256);
@@ -196,13 +241,13 @@ internal static class UpstreamBodyWriter
                     writer.WritePropertyName("max_tokens");
                     RawJson.Write(writer, maxCompletion);
                 }
-                else if (IsReplaced(property, stream, forceUsage, hasMaxCompletion))
+                else if (IsReplaced(property, stream, forceUsage, hasMaxCompletion, continuation is not null))
                 {
                     continue;
                 }
-                else if (property.NameEquals("messages") && property.Value.ValueKind == JsonValueKind.Array && !messagesUnchanged)
+                else if (property.NameEquals("messages") && property.Value.ValueKind == JsonValueKind.Array && (!messagesUnchanged || continuation is not null))
                 {
-                    WriteMessages(writer, property.Value);
+                    WriteMessages(writer, property.Value, messagesUnchanged, continuation);
                 }
                 else
                 {
@@ -224,18 +269,24 @@ internal static class UpstreamBodyWriter
                 writer.WriteEndObject();
             }
 
+            if (continuation is not null)
+            {
+                writer.WriteBoolean("continue_final_message", true);
+                writer.WriteBoolean("add_generation_prompt", false);
+            }
+
             writer.WriteEndObject();
         }
 
         return buffer.WrittenMemory;
     }
 
-    private static void WriteMessages(Utf8JsonWriter writer, JsonElement messages)
+    private static void WriteMessages(Utf8JsonWriter writer, JsonElement messages, bool unchanged, string? continuation)
     {
         writer.WriteStartArray("messages");
         foreach (var message in messages.EnumerateArray())
         {
-            if (message.ValueKind != JsonValueKind.Object || (!IsDeveloper(message) && CountBadArguments(message) == 0))
+            if (unchanged || message.ValueKind != JsonValueKind.Object || (!IsDeveloper(message) && CountBadArguments(message) == 0))
             {
                 RawJson.Write(writer, message);
                 continue;
@@ -260,6 +311,11 @@ internal static class UpstreamBodyWriter
             }
 
             writer.WriteEndObject();
+        }
+
+        if (continuation is not null)
+        {
+            WriteContinuationMessage(writer, continuation);
         }
 
         writer.WriteEndArray();

@@ -36,7 +36,16 @@ internal sealed record UpstreamCompletion(JsonElement Root, IReadOnlyList<Choice
         return new UpstreamCompletion(root, outcomes, prompt, completion);
     }
 
+    /// <summary>
+    /// The "No reply from agent" answer: nothing to show, no content and no tool calls. Whatever the token count: vLLM
+    /// reports the failure as an immediate end of sequence, <c>completion_tokens: 1</c> (the EOS, counted, not rendered);
+    /// 0 does not normally occur (docs/vllm-behaviour.md).
+    /// </summary>
     public bool IsEmpty => Choices.All(c => c.IsEmpty);
+
+    /// <summary>This answer with every choice's text replaced by <paramref name="content"/> (finish "stop"), its usage kept.</summary>
+    public UpstreamCompletion WithContent(string content) =>
+        this with { Choices = [.. Choices.Select(c => c with { Content = content, ToolCalls = [], FinishReason = "stop", Format = null })] };
 
     public int ToolCallCount => Choices.Sum(c => c.ToolCalls.Count);
 
