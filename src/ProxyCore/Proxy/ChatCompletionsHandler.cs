@@ -18,7 +18,6 @@ namespace OpsBot.ProxyCore.Proxy;
 public sealed partial class ChatCompletionsHandler
 {
     private readonly UpstreamSender _sender;
-    private readonly UpstreamRequestFactory _requests;
     private readonly RequestBodyBudget _budget;
     private readonly RequestBufferPool _buffers;
     private readonly ToolCatalogCache _catalogs;
@@ -33,7 +32,6 @@ public sealed partial class ChatCompletionsHandler
 
     public ChatCompletionsHandler(
         UpstreamSender sender,
-        UpstreamRequestFactory requests,
         RequestBodyBudget budget,
         RequestBufferPool buffers,
         ToolCatalogCache catalogs,
@@ -47,7 +45,6 @@ public sealed partial class ChatCompletionsHandler
         ILogger<ChatCompletionsHandler> logger)
     {
         _sender = sender;
-        _requests = requests;
         _budget = budget;
         _buffers = buffers;
         _catalogs = catalogs;
@@ -186,7 +183,7 @@ public sealed partial class ChatCompletionsHandler
     private async Task StreamThroughAsync(HttpContext context, ChatRequest request, UpstreamBody body, long started)
     {
         var observer = new SseStreamObserver();
-        var status = await _passthrough.SendAndRelayAsync(context, body.CreateContent, observer);
+        var status = await _passthrough.SendAndRelayAsync(context, body.CreateContent, request.Root, observer);
         var path = status switch
         {
             null => CompletionPath.UpstreamUnavailable,
@@ -213,7 +210,7 @@ public sealed partial class ChatCompletionsHandler
         try
         {
             // Nothing has reached the client unless a stream fell back here, so waiting for vLLM is safe.
-            response = await _sender.SendAsync(() => _requests.Create(context.Request, upstreamBody.CreateContent()), canRetry: !preambleSent, timeout.Token);
+            response = await _sender.SendAsync(context.Request, upstreamBody.CreateContent, request.Root, canRetry: !preambleSent, timeout.Token);
         }
         catch (Exception ex) when (!aborted.IsCancellationRequested && ex is HttpRequestException or OperationCanceledException or UpstreamUnavailableException)
         {
@@ -375,7 +372,7 @@ public sealed partial class ChatCompletionsHandler
 
     private Task FailUpstreamAsync(HttpContext context, ChatRequest request, long started, Exception exception)
     {
-        var (status, type, message) = UpstreamFailure.Describe(exception, _requests.DisplayUri, _options.UpstreamTimeout);
+        var (status, type, message) = UpstreamFailure.Describe(exception, _sender.UpstreamName, _options.UpstreamTimeout);
         return FailAsync(context, request, started, status, type, message, upstreamStatus: null);
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpsBot.ProxyCore.Events;
 using OpsBot.ProxyCore.Metrics;
+using OpsBot.ProxyCore.Proxy.Backends;
 using OpsBot.ProxyCore.ToolCalls;
 
 namespace OpsBot.ProxyCore.Proxy;
@@ -24,7 +25,9 @@ public static class ProxyServiceCollectionExtensions
         services.TryAddSingleton<ProxyMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICompletionObserver, ProxyMetrics>(sp => sp.GetRequiredService<ProxyMetrics>()));
         services.TryAddSingleton<CompletionEventPublisher>();
-        services.TryAddSingleton<UpstreamRequestFactory>();
+        services.TryAddSingleton<VllmBackends>();
+        services.AddHostedService<BackendHealthProbe>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHealthFieldSource, BackendHealthFields>());
         services.TryAddSingleton<UpstreamSender>();
         services.TryAddSingleton<RequestBodyBudget>();
         services.TryAddSingleton<RequestBufferPool>();

@@ -18,15 +18,13 @@ public sealed partial class StreamingToolCompletion
     private static ReadOnlySpan<byte> DoneMarker => "[DONE]"u8;
 
     private readonly UpstreamSender _sender;
-    private readonly UpstreamRequestFactory _requests;
     private readonly TimeProvider _time;
     private readonly ProxyOptions _options;
     private readonly ILogger<StreamingToolCompletion> _logger;
 
-    public StreamingToolCompletion(UpstreamSender sender, UpstreamRequestFactory requests, TimeProvider time, IOptions<ProxyOptions> options, ILogger<StreamingToolCompletion> logger)
+    public StreamingToolCompletion(UpstreamSender sender, TimeProvider time, IOptions<ProxyOptions> options, ILogger<StreamingToolCompletion> logger)
     {
         _sender = sender;
-        _requests = requests;
         _time = time;
         _options = options.Value;
         _logger = logger;
@@ -43,7 +41,7 @@ public sealed partial class StreamingToolCompletion
         HttpResponseMessage response;
         try
         {
-            response = await _sender.SendAsync(() => _requests.Create(context.Request, body.CreateContent()), canRetry: true, idle.Token);
+            response = await _sender.SendAsync(context.Request, body.CreateContent, request.Root, canRetry: true, idle.Token);
         }
         catch (Exception ex) when (ex is HttpRequestException or UpstreamUnavailableException || (ex is OperationCanceledException && !aborted.IsCancellationRequested))
         {
