@@ -23,6 +23,10 @@ internal sealed class ProxyMetrics : ICompletionObserver
     private readonly Counter _emptyAnswers;
     private readonly Counter _upstreamRetries;
     private readonly Gauge _upstreamUp;
+    private readonly Counter _backendRequests;
+    private readonly Counter _backendFailovers;
+    private readonly Gauge _backendUp;
+    private readonly Gauge _backendOutstanding;
 
     public ProxyMetrics()
     {
@@ -40,6 +44,12 @@ internal sealed class ProxyMetrics : ICompletionObserver
         _emptyAnswers = factory.CreateCounter("opsbot_proxy_empty_answers_total", "Answers with no content and no tool calls (OpenClaw shows 'No reply from agent').");
         _upstreamRetries = factory.CreateCounter("opsbot_proxy_upstream_retries_total", "Requests retried while vLLM was down or restarting.");
         _upstreamUp = factory.CreateGauge("opsbot_proxy_upstream_up", "1 when the last contact with vLLM succeeded, 0 when it failed.");
+
+        // Per-backend series exist only with several vLLM URLs: one URL exposes exactly the series above.
+        _backendRequests = factory.CreateCounter("opsbot_proxy_backend_requests_total", "Chat completions by the vLLM backend that answered, and outcome.", "backend", "outcome");
+        _backendFailovers = factory.CreateCounter("opsbot_proxy_backend_failovers_total", "Requests moved away from a backend that refused, broke off or answered 5xx.", "backend");
+        _backendUp = factory.CreateGauge("opsbot_proxy_backend_up", "1 while a vLLM backend gets requests, 0 while it is down or cooling down.", "backend");
+        _backendOutstanding = factory.CreateGauge("opsbot_proxy_backend_outstanding", "Requests sent to a vLLM backend whose answer is not relayed to the end yet.", "backend");
     }
 
     public CollectorRegistry Registry { get; }
@@ -49,6 +59,11 @@ internal sealed class ProxyMetrics : ICompletionObserver
         var path = completion.Path.ToString();
         var outcome = completion.Failed ? "error" : completion.EmptyAnswer ? "empty" : "ok";
         _requests.WithLabels(path, outcome, completion.Streamed ? "true" : "false").Inc();
+        if (completion.Backend is { } backend)
+        {
+            _backendRequests.WithLabels(backend, outcome).Inc();
+        }
+
         _latency.WithLabels(path).Observe(completion.Latency.TotalSeconds);
         if (completion.TimeToFirstByte is { } ttfb)
         {
@@ -79,4 +94,12 @@ internal sealed class ProxyMetrics : ICompletionObserver
     public void RecordUpstreamRetry() => _upstreamRetries.Inc();
 
     public void SetUpstreamUp(bool up) => _upstreamUp.Set(up ? 1 : 0);
+
+    public void RecordBackendFailover(string backend) => _backendFailovers.WithLabels(backend).Inc();
+
+    public void SetBackendState(string backend, bool up, int outstanding)
+    {
+        _backendUp.WithLabels(backend).Set(up ? 1 : 0);
+        _backendOutstanding.WithLabels(backend).Set(outstanding);
+    }
 }
