@@ -23,10 +23,10 @@ internal sealed class ProxyMetrics : ICompletionObserver
     private readonly Counter _emptyAnswers;
     private readonly Counter _upstreamRetries;
     private readonly Gauge _upstreamUp;
-    private readonly Counter _backendRequests;
-    private readonly Counter _backendFailovers;
-    private readonly Gauge _backendUp;
-    private readonly Gauge _backendOutstanding;
+    private readonly Lazy<Counter> _backendRequests;
+    private readonly Lazy<Counter> _backendFailovers;
+    private readonly Lazy<Gauge> _backendUp;
+    private readonly Lazy<Gauge> _backendOutstanding;
 
     public ProxyMetrics()
     {
@@ -45,11 +45,11 @@ internal sealed class ProxyMetrics : ICompletionObserver
         _upstreamRetries = factory.CreateCounter("opsbot_proxy_upstream_retries_total", "Requests retried while vLLM was down or restarting.");
         _upstreamUp = factory.CreateGauge("opsbot_proxy_upstream_up", "1 when the last contact with vLLM succeeded, 0 when it failed.");
 
-        // Per-backend series exist only with several vLLM URLs: one URL exposes exactly the series above.
-        _backendRequests = factory.CreateCounter("opsbot_proxy_backend_requests_total", "Chat completions by the vLLM backend that answered, and outcome.", "backend", "outcome");
-        _backendFailovers = factory.CreateCounter("opsbot_proxy_backend_failovers_total", "Requests moved away from a backend that refused, broke off or answered 5xx.", "backend");
-        _backendUp = factory.CreateGauge("opsbot_proxy_backend_up", "1 while a vLLM backend gets requests, 0 while it is down or cooling down.", "backend");
-        _backendOutstanding = factory.CreateGauge("opsbot_proxy_backend_outstanding", "Requests sent to a vLLM backend whose answer is not relayed to the end yet.", "backend");
+        // Per-backend metrics are created on first use, which only several vLLM URLs make: one URL exposes exactly the ones above.
+        _backendRequests = new(() => factory.CreateCounter("opsbot_proxy_backend_requests_total", "Chat completions by the vLLM backend that answered, and outcome.", "backend", "outcome"));
+        _backendFailovers = new(() => factory.CreateCounter("opsbot_proxy_backend_failovers_total", "Requests moved away from a backend that refused, broke off or answered 5xx.", "backend"));
+        _backendUp = new(() => factory.CreateGauge("opsbot_proxy_backend_up", "1 while a vLLM backend gets requests, 0 while it is down or cooling down.", "backend"));
+        _backendOutstanding = new(() => factory.CreateGauge("opsbot_proxy_backend_outstanding", "Requests sent to a vLLM backend whose answer is not relayed to the end yet.", "backend"));
     }
 
     public CollectorRegistry Registry { get; }
@@ -61,7 +61,7 @@ internal sealed class ProxyMetrics : ICompletionObserver
         _requests.WithLabels(path, outcome, completion.Streamed ? "true" : "false").Inc();
         if (completion.Backend is { } backend)
         {
-            _backendRequests.WithLabels(backend, outcome).Inc();
+            _backendRequests.Value.WithLabels(backend, outcome).Inc();
         }
 
         _latency.WithLabels(path).Observe(completion.Latency.TotalSeconds);
@@ -95,11 +95,11 @@ internal sealed class ProxyMetrics : ICompletionObserver
 
     public void SetUpstreamUp(bool up) => _upstreamUp.Set(up ? 1 : 0);
 
-    public void RecordBackendFailover(string backend) => _backendFailovers.WithLabels(backend).Inc();
+    public void RecordBackendFailover(string backend) => _backendFailovers.Value.WithLabels(backend).Inc();
 
     public void SetBackendState(string backend, bool up, int outstanding)
     {
-        _backendUp.WithLabels(backend).Set(up ? 1 : 0);
-        _backendOutstanding.WithLabels(backend).Set(outstanding);
+        _backendUp.Value.WithLabels(backend).Set(up ? 1 : 0);
+        _backendOutstanding.Value.WithLabels(backend).Set(outstanding);
     }
 }

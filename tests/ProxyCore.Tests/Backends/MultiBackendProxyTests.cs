@@ -107,6 +107,79 @@ public sealed class MultiBackendProxyTests
         Assert.Equal(0, harness.Simulators[0].HealthChecks);
     }
 
+    [Fact]
+    public async Task A_backend_answering_500_hands_the_request_to_another_and_the_event_and_metrics_name_who_answered()
+    {
+        await using var harness = await BackendsHarness.StartAsync();
+        var failing = harness.Backends.All[0];
+        var task = TaskPreferring(harness.Backends, failing);
+        harness.Simulators[0].Enqueue(SimulatedAnswer.Error(500, """{"object":"error","message":"CUDA error: an illegal memory access","type":"InternalServerError","code":500}"""));
+
+        await AskAsync(harness, task, turn: 0);
+
+        var completion = await harness.Completions.NextAsync();
+        var answeredBy = harness.ServedBy(task).Single(i => i != 0);
+        Assert.Single(harness.Simulators[0].ChatRequests);
+        Assert.Equal(harness.Backends.All[answeredBy].Name, completion.Backend);
+        Assert.Equal(BackendHealth.CoolingDown, failing.Health);
+        var metrics = await harness.Http.GetStringAsync("/metrics");
+        Assert.Contains($"opsbot_proxy_backend_failovers_total{{backend=\"{failing.Name}\"}} 1", metrics);
+        Assert.Contains($"opsbot_proxy_backend_requests_total{{backend=\"{completion.Backend}\",outcome=\"ok\"}} 1", metrics);
+        Assert.Contains($"opsbot_proxy_backend_up{{backend=\"{failing.Name}\"}} 0", metrics);
+    }
+
+    [Fact]
+    public async Task When_every_backend_answers_500_the_client_gets_that_error_without_waiting_for_a_restart()
+    {
+        await using var harness = await BackendsHarness.StartAsync();
+        foreach (var simulator in harness.Simulators)
+        {
+            simulator.Enqueue(SimulatedAnswer.Error(500, """{"object":"error","message":"engine dead","type":"InternalServerError","code":500}"""));
+        }
+
+        using var response = await harness.Http.PostAsync("/v1/chat/completions", ChatBodies.Content(Body("doomed", turn: 0)));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Contains("engine dead", await response.Content.ReadAsStringAsync());
+        Assert.All(harness.Simulators, s => Assert.Single(s.ChatRequests));
+    }
+
+    [Fact]
+    public async Task A_backend_failing_mid_stream_ends_the_stream_with_an_error_event_and_the_request_is_not_sent_again()
+    {
+        // The backend goes silent after its first words: once bytes reached the client, no other backend is asked.
+        await using var harness = await BackendsHarness.StartAsync(configure: o => o.UpstreamTimeout = TimeSpan.FromSeconds(2));
+        var failing = harness.Backends.All[1];
+        var task = TaskPreferring(harness.Backends, failing);
+        harness.Simulators[1].Enqueue(SimulatedAnswer.StallMidStream("Let me look"));
+        var body = Body(task, turn: 0);
+        body["stream"] = true;
+
+        using var response = await harness.Http.PostAsync("/v1/chat/completions", ChatBodies.Content(body));
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("look", text);
+        Assert.Contains("\"error\"", text);
+        Assert.EndsWith("data: [DONE]", text.TrimEnd());
+        Assert.Empty(harness.Simulators[0].ChatRequests);
+        Assert.Empty(harness.Simulators[2].ChatRequests);
+        var completion = await harness.Completions.NextAsync();
+        Assert.True(completion.Failed);
+        Assert.Equal(failing.Name, completion.Backend);
+    }
+
+    [Fact]
+    public async Task One_url_adds_no_backend_series_and_no_backend_to_events()
+    {
+        await using var harness = await BackendsHarness.StartAsync(count: 1);
+
+        await AskAsync(harness, "solo", turn: 0);
+
+        Assert.Null((await harness.Completions.NextAsync()).Backend);
+        Assert.DoesNotContain("opsbot_proxy_backend_", await harness.Http.GetStringAsync("/metrics"));
+    }
+
     /// <summary>A conversation whose rendezvous favourite is <paramref name="backend"/>.</summary>
     private static string TaskPreferring(VllmBackends backends, VllmBackend backend)
     {
