@@ -1,3 +1,4 @@
+using OpsBot.ProxyCore.Proxy.Backends;
 using System.ComponentModel.DataAnnotations;
 using OpsBot.ProxyCore.Proxy.RequestBodies;
 
@@ -95,6 +96,12 @@ public sealed class ProxyOptions
     /// </summary>
     [Range(1, 100_000)]
     public int AffinitySpillMinimum { get; set; } = 4;
+
+    /// <summary>
+    /// With several backends, how a request's backend is chosen: <see cref="BackendRouting.Affinity"/> (the default; a
+    /// conversation stays where its prefix is cached), or the classic load balancers the benchmark compares it with.
+    /// </summary>
+    public BackendRouting Routing { get; set; } = BackendRouting.Affinity;
 
     /// <summary>With several backends: how long a backend that refused a connection or answered 5xx gets no new requests.</summary>
     public TimeSpan BackendCooldown { get; set; } = TimeSpan.FromSeconds(10);

@@ -33,6 +33,30 @@ public sealed class VllmBackendsTests
     }
 
     [Fact]
+    public void Round_robin_routing_takes_each_backend_in_turn_whatever_the_conversation()
+    {
+        var backends = Create(Three, o => o.Routing = BackendRouting.RoundRobin);
+
+        var picks = Enumerable.Range(0, 6).Select(_ => backends.Select(Key(42), [])!.Index).ToArray();
+
+        Assert.Equal([0, 1, 2], picks[..3].Order());
+        Assert.Equal(picks[..3], picks[3..]);
+    }
+
+    [Fact]
+    public void Least_outstanding_routing_ignores_the_conversations_favourite()
+    {
+        var backends = Create(Three, o => o.Routing = BackendRouting.LeastOutstanding);
+        var favourite = Create(Three).Select(Key(7), [])!;
+        foreach (var backend in backends.All.Where(b => b.Index == favourite.Index))
+        {
+            backend.Started();
+        }
+
+        Assert.All(Enumerable.Range(0, 10), _ => Assert.NotEqual(favourite.Index, backends.Select(Key(7), [])!.Index));
+    }
+
+    [Fact]
     public void Comma_separated_urls_become_backends_in_order_named_by_host_and_port()
     {
         var backends = Create(Three);

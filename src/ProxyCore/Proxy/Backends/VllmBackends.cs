@@ -12,13 +12,15 @@ namespace OpsBot.ProxyCore.Proxy.Backends;
 /// <see cref="ProxyOptions.AffinitySpillFactor"/> × the mean and at least <see cref="ProxyOptions.AffinitySpillMinimum"/>),
 /// then the least loaded. Requests without a conversation (<c>/v1/models</c>...) go to the least loaded. When no
 /// healthy backend is left, the others are tried in the same order: a cool-down or a failed probe may be out of date.
-/// With one URL there is nothing to choose: it behaves as the single-upstream proxy always did.
+/// With one URL there is nothing to choose: it behaves as the single-upstream proxy always did. <see cref="ProxyOptions.Routing"/>
+/// can replace the affinity by plain least-outstanding or round-robin choice (for comparison; failover is the same).
 /// </remarks>
 public sealed class VllmBackends
 {
     private readonly VllmBackend[] _backends;
     private readonly double _spillFactor;
     private readonly int _spillMinimum;
+    private readonly BackendRouting _routing;
     private int _rotation;
 
     public VllmBackends(IOptions<ProxyOptions> options, TimeProvider time)
@@ -29,6 +31,7 @@ public sealed class VllmBackends
             .ToArray();
         _spillFactor = value.AffinitySpillFactor;
         _spillMinimum = value.AffinitySpillMinimum;
+        _routing = value.Routing;
         Cooldown = value.BackendCooldown;
         DisplayName = string.Join(", ", _backends.Select(b => b.DisplayUri.ToString()));
     }
@@ -56,6 +59,11 @@ public sealed class VllmBackends
             return tried.Count == 0 ? _backends[0] : null;
         }
 
+        if (_routing != BackendRouting.Affinity)
+        {
+            affinity = null;
+        }
+
         return Choose(affinity, tried, healthy: true) ?? Choose(affinity, tried, healthy: false);
     }
 
@@ -72,6 +80,12 @@ public sealed class VllmBackends
             if ((backend.Health == BackendHealth.Healthy) != healthy || tried.Contains(backend))
             {
                 continue;
+            }
+
+            if (_routing == BackendRouting.RoundRobin)
+            {
+                // The rotation's next eligible backend.
+                return backend;
             }
 
             var outstanding = backend.Outstanding;
