@@ -24,7 +24,12 @@ try
         return errors.Report(Console.Error);
     }
 
-    builder.Services.AddAdminEndpoint(builder.Configuration);
+    if (OpsBotRoles.Of(builder.Configuration) == OpsBotRole.All)
+    {
+        // The admin socket answers for the bot and ops; a proxy-only instance has neither (and must not take the socket over).
+        builder.Services.AddAdminEndpoint(builder.Configuration);
+    }
+
     using var host = builder.Build();
     await host.RunAsync();
     return 0;

@@ -30,4 +30,9 @@ internal static class ProxyEventIds
 
     // 400-499: waiting for vLLM (Proxy/Upstream)
     public const int UpstreamSenderWaiting = 400;
+    public const int UpstreamSenderBackendFailed = 401;
+
+    // 410-419: backend health (Proxy/Backends)
+    public const int BackendHealthProbeDown = 410;
+    public const int BackendHealthProbeRecovered = 411;
 }

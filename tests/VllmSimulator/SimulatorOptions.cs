@@ -30,6 +30,16 @@ public sealed class SimulatorOptions
     /// <summary><c>--stream-interval</c>: engine tokens per streamed content event (1 = one event per token).</summary>
     public int StreamInterval { get; set; } = 1;
 
+    /// <summary>
+    /// Prefix-cache model (off when null): every chat request waits its uncached prompt tokens at this rate before its
+    /// answer's own think time, and a request whose leading messages this server saw recently pays only for the rest
+    /// (vLLM's automatic prefix caching). <c>vllm:prefix_cache_queries_total</c>/<c>_hits_total</c> count the tokens.
+    /// </summary>
+    public double? PrefillTokensPerSecond { get; set; }
+
+    /// <summary>Message prefixes the prefix-cache model remembers (least recently used go first): the KV cache's size.</summary>
+    public int PrefixCacheEntries { get; set; } = 2048;
+
     /// <summary>Reported by /version.</summary>
     public string Version { get; set; } = "0.15.1";
 }

@@ -22,6 +22,7 @@ internal sealed class SimulatorState
         Options = options;
         Time = options.TimeProvider ?? TimeProvider.System;
         _slots = options.MaxNumSeqs > 0 ? new SemaphoreSlim(options.MaxNumSeqs, options.MaxNumSeqs) : null;
+        PrefixCache = options.PrefillTokensPerSecond is > 0 ? new Chat.PrefixCache(options.PrefixCacheEntries) : null;
     }
 
     public SimulatorOptions Options { get; }
@@ -29,6 +30,9 @@ internal sealed class SimulatorState
     public TimeProvider Time { get; }
 
     public SimulatorMetrics Metrics { get; } = new();
+
+    /// <summary>Set when <see cref="SimulatorOptions.PrefillTokensPerSecond"/> is.</summary>
+    internal Chat.PrefixCache? PrefixCache { get; }
 
     public Channel<RecordedRequest> Aborts { get; } = Channel.CreateUnbounded<RecordedRequest>();
 

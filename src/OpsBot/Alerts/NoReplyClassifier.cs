@@ -46,6 +46,7 @@ public static class NoReplyClassifier
         static string N(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "?";
         return $"model={c.Model ?? "?"} path={c.Path} stream={(c.Streamed ? "yes" : "no")} tools={(c.HasTools ? "yes" : "no")} "
             + $"status={N(c.UpstreamStatus)} prompt_tokens={N(c.PromptTokens)} completion_tokens={N(c.CompletionTokens)} "
-            + $"tool_calls={c.ToolCalls} latency={c.Latency.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s";
+            + $"tool_calls={c.ToolCalls} latency={c.Latency.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)}s"
+            + (c.Backend is { } backend ? $" backend={backend}" : "");
     }
 }

@@ -28,7 +28,7 @@ public sealed partial class OpsBotCommandLine
         ServiceOptions =
         [
             (ServiceFlag("--port", "N", "Proxy listen port (default 8003)"), CommandLine.SwitchMappings["--port"]),
-            (ServiceFlag("--vllm-url", "URL", "vLLM base URL, without /v1 (default http://localhost:8000)"), CommandLine.SwitchMappings["--vllm-url"]),
+            (ServiceFlag("--vllm-url", "URL", "vLLM base URL without /v1, or several separated by commas (default http://localhost:8000)"), CommandLine.SwitchMappings["--vllm-url"]),
             (ServiceFlag("--host", "ADDR", "Proxy listen address (default 0.0.0.0)"), CommandLine.SwitchMappings["--host"]),
             (ServiceFlag("--max-tool-calls", "N", "Tool results in one conversation that end the turn (default 20)"), CommandLine.SwitchMappings["--max-tool-calls"]),
         ];

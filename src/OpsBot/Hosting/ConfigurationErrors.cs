@@ -4,8 +4,8 @@ using OpsBot.ProxyCore.Proxy;
 namespace OpsBot.Hosting;
 
 /// <summary>
-/// Configuration the service cannot start with: the proxy's own settings (<c>Proxy:*</c> and its flags), the only ones
-/// allowed to stop the start. Printed as <c>opsbot: invalid configuration: …</c> lines on stderr, one per problem, each
+/// Configuration the service cannot start with: the proxy's own settings (<c>Proxy:*</c> and its flags) and
+/// <c>OpsBot:Role</c>, the only ones allowed to stop the start. Printed as <c>opsbot: invalid configuration: …</c> lines on stderr, one per problem, each
 /// naming the key (and the flag when the value came from one); the exit code is <see cref="ExitCode"/>. No stack trace:
 /// it is the user's to fix.
 /// </summary>
@@ -26,7 +26,9 @@ public sealed class ConfigurationErrors
     /// <summary>Every problem with the proxy's settings, or null when it can start.</summary>
     public static ConfigurationErrors? CheckProxy(IConfiguration configuration)
     {
-        var (_, problems) = ConfigurationCheck.Bind(configuration, ProxyOptions.SectionName, new ProxyOptionsValidator());
+        var (_, proxyProblems) = ConfigurationCheck.Bind(configuration, ProxyOptions.SectionName, new ProxyOptionsValidator());
+        // Which parts run is decided before anything starts: a mistyped role must not start a second bot.
+        var problems = proxyProblems.Concat(OpsBotRoles.Problems(configuration)).ToList();
         return problems.Count == 0 ? null : new ConfigurationErrors(problems);
     }
 

@@ -56,6 +56,16 @@ public static class OpsBotHost
         services.AddHostedService(sp => sp.GetRequiredService<ProxyListener>());
         services.AddSingleton<IHealthFieldSource, ComponentsHealthField>();
         var states = services.GetComponentStates();
+        if (OpsBotRoles.Of(configuration) == OpsBotRole.Proxy)
+        {
+            // One of several proxies: the bot, alerts, monitors and history run in the one instance with OpsBot:Role all.
+            foreach (var component in ComponentNames.All)
+            {
+                states.SwitchOff(component, $"{OpsBotRoles.Key} is proxy: runs in the OpsBot instance with {OpsBotRoles.Key} all");
+            }
+
+            return;
+        }
 
         services.AddOps(configuration);
         services.AddAlerts(configuration);

@@ -3,6 +3,7 @@ using OpsBot.Components;
 using OpsBot.History;
 using OpsBot.Ops;
 using OpsBot.ProxyCore.Events;
+using OpsBot.ProxyCore.Proxy.Backends;
 using OpsBot.Status;
 
 namespace OpsBot.Operations;
@@ -24,7 +25,8 @@ internal sealed class StatusReader(
     IHistorySeriesService? series = null,
     IProxyStatistics? proxyStatistics = null,
     AlertSuppressions? suppressions = null,
-    ComponentStates? components = null)
+    ComponentStates? components = null,
+    VllmBackends? backends = null)
 {
     private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan AvailabilityWindow = TimeSpan.FromHours(24);
@@ -63,7 +65,8 @@ internal sealed class StatusReader(
             // The CLI's own process never runs the components: what the running service says counts, else what the configuration decides.
             serviceComponents ?? components?.Snapshot(),
             LastHour(live, summary),
-            summary?.LatestVllm?.GenerationTokensPerSecond);
+            summary?.LatestVllm?.GenerationTokensPerSecond,
+            inService && backends is { IsMultiple: true } ? backends.Snapshot() : null);
     }
 
     private async Task<(StackStatus? Stack, string? Error, IReadOnlyList<ComponentStatus>? Components)> ReadStackAsync(bool inService, CancellationToken cancellationToken)

@@ -223,8 +223,10 @@ public static class OpsServiceCollectionExtensions
 
     private static Uri? ProxyVllmUrl(IOptions<ProxyOptions> proxy)
     {
-        // An invalid Proxy:VllmUrl stops the start before anything asks; never let it throw here.
-        return Uri.TryCreate(proxy.Value.VllmUrl.TrimEnd('/') + "/", UriKind.Absolute, out var url) && url.Scheme is "http" or "https" ? url : null;
+        // An invalid Proxy:VllmUrl stops the start before anything asks; never let it throw here. With several backends
+        // the container Ops:Vllm manages is the first one's, unless Ops:Vllm:BaseUrl says otherwise.
+        var first = proxy.Value.VllmUrls is [var one, ..] ? one : "";
+        return Uri.TryCreate(first.TrimEnd('/') + "/", UriKind.Absolute, out var url) && url.Scheme is "http" or "https" ? url : null;
     }
 
     /// <summary>
@@ -241,13 +243,20 @@ public static class OpsServiceCollectionExtensions
                 continue;
             }
 
-            if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0)
+            // A password in a URL (http://user:secret@vllm:8000) must not show in status or log output either; --vllm-url
+            // may list several URLs separated by commas.
+            foreach (var part in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             {
-                var userInfo = Uri.UnescapeDataString(uri.UserInfo);
-                yield return userInfo;
-                if (userInfo.IndexOf(':') is var colon and >= 0)
+                if (Uri.TryCreate(part, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0)
                 {
-                    yield return userInfo[(colon + 1)..];
+                    foreach (var userInfo in new[] { uri.UserInfo, Uri.UnescapeDataString(uri.UserInfo) }.Distinct())
+                    {
+                        yield return userInfo;
+                        if (userInfo.IndexOf(':', StringComparison.Ordinal) is var colon and >= 0 && colon + 1 < userInfo.Length)
+                        {
+                            yield return userInfo[(colon + 1)..];
+                        }
+                    }
                 }
             }
 
@@ -262,16 +271,6 @@ public static class OpsServiceCollectionExtensions
             if (isSecretKey || isOpenClawEnvironment)
             {
                 yield return value;
-            }
-
-            // A password in a URL (http://user:secret@vllm:8000) must not show in status or log output either.
-            if (Uri.TryCreate(value, UriKind.Absolute, out var url) && url.UserInfo.Length > 0)
-            {
-                yield return url.UserInfo;
-                if (url.UserInfo.IndexOf(':', StringComparison.Ordinal) is var colon and >= 0 && colon + 1 < url.UserInfo.Length)
-                {
-                    yield return url.UserInfo[(colon + 1)..];
-                }
             }
         }
     }

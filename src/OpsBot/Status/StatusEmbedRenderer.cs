@@ -51,6 +51,12 @@ public static class StatusEmbedRenderer
             .Where(f => f.Lines.Count > 0)
             .Select(f => new DiscordEmbedField(FieldName(f.Service), DiscordLimits.Truncate(string.Join("\n", f.Lines), DiscordLimits.FieldValue)))
             .ToList();
+        // Several vLLM backends behind the proxy: one line each (issue 16).
+        if (BackendLines.Of(report.VllmBackends) is { Count: > 0 } backends)
+        {
+            fields.Add(new DiscordEmbedField(BackendLines.Title, DiscordLimits.Truncate(string.Join("\n", backends), DiscordLimits.FieldValue)));
+        }
+
         if (ComponentsField(report.Components) is { } components)
         {
             fields.Add(components);

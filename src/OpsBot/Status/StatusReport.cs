@@ -3,6 +3,7 @@ using OpsBot.Components;
 using OpsBot.History;
 using OpsBot.Ops;
 using OpsBot.ProxyCore.Events;
+using OpsBot.ProxyCore.Proxy.Backends;
 
 namespace OpsBot.Status;
 
@@ -16,6 +17,7 @@ namespace OpsBot.Status;
 /// <param name="Components">OpsBot's own parts (Discord, history, alerts…) as the running service reports them.</param>
 /// <param name="LastHour">Proxy traffic over the last hour: requests, errors, empty answers, latency and time to first token.</param>
 /// <param name="GenerationTokensPerSecond">vLLM's generation throughput over its latest sampled minute in the last hour.</param>
+/// <param name="VllmBackends">Each vLLM backend behind the proxy, only with several (<c>--vllm-url a,b,c</c>); see <see cref="BackendLines"/>.</param>
 public sealed record StatusReport(
     DateTimeOffset TakenAt,
     StackStatus? Stack,
@@ -28,7 +30,8 @@ public sealed record StatusReport(
     IReadOnlyList<MaintenancePeriod> Maintenance,
     IReadOnlyList<ComponentStatus>? Components = null,
     ProxyTraffic? LastHour = null,
-    double? GenerationTokensPerSecond = null)
+    double? GenerationTokensPerSecond = null,
+    IReadOnlyList<BackendSnapshot>? VllmBackends = null)
 {
     public HealthState Overall => Stack?.Worst ?? HealthState.Unknown;
 

@@ -54,6 +54,16 @@ public sealed class StatusTextRenderer
             text.AppendLine(CultureInfo.InvariantCulture, $"  stack status unavailable: {report.StackError}");
         }
 
+        // Several vLLM backends behind the proxy: one line each (issue 16).
+        if (BackendLines.Of(report.VllmBackends) is { Count: > 0 } backends)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"{BackendLines.Title}:");
+            foreach (var line in backends)
+            {
+                text.Append("  ").AppendLine(line);
+            }
+        }
+
         if (report.Components is { Count: > 0 } components)
         {
             RenderComponents(text, components);

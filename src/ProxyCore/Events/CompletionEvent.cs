@@ -38,6 +38,9 @@ public sealed record CompletionEvent
 
     public required CompletionPath Path { get; init; }
 
+    /// <summary>The vLLM backend (<c>host:port</c>) that answered, with several backends; null with one URL, or when none answered.</summary>
+    public string? Backend { get; init; }
+
     /// <summary>vLLM's status; null when vLLM was not asked or did not answer.</summary>
     public int? UpstreamStatus { get; init; }
 

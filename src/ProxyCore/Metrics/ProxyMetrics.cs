@@ -25,6 +25,10 @@ internal sealed class ProxyMetrics : ICompletionObserver
     private readonly Counter _continuations;
     private readonly Counter _upstreamRetries;
     private readonly Gauge _upstreamUp;
+    private readonly Lazy<Counter> _backendRequests;
+    private readonly Lazy<Counter> _backendFailovers;
+    private readonly Lazy<Gauge> _backendUp;
+    private readonly Lazy<Gauge> _backendOutstanding;
 
     public ProxyMetrics()
     {
@@ -45,6 +49,12 @@ internal sealed class ProxyMetrics : ICompletionObserver
         _continuations = factory.CreateCounter("opsbot_proxy_stream_continuations_total", "Streams that broke after text went out and were finished by a continuation request.");
         _upstreamRetries = factory.CreateCounter("opsbot_proxy_upstream_retries_total", "Requests retried while vLLM was down or restarting.");
         _upstreamUp = factory.CreateGauge("opsbot_proxy_upstream_up", "1 when the last contact with vLLM succeeded, 0 when it failed.");
+
+        // Per-backend metrics are created on first use, which only several vLLM URLs make: one URL exposes exactly the ones above.
+        _backendRequests = new(() => factory.CreateCounter("opsbot_proxy_backend_requests_total", "Chat completions by the vLLM backend that answered, and outcome.", "backend", "outcome"));
+        _backendFailovers = new(() => factory.CreateCounter("opsbot_proxy_backend_failovers_total", "Requests moved away from a backend that refused, broke off or answered 5xx.", "backend"));
+        _backendUp = new(() => factory.CreateGauge("opsbot_proxy_backend_up", "1 while a vLLM backend gets requests, 0 while it is down or cooling down.", "backend"));
+        _backendOutstanding = new(() => factory.CreateGauge("opsbot_proxy_backend_outstanding", "Requests sent to a vLLM backend whose answer is not relayed to the end yet.", "backend"));
     }
 
     public CollectorRegistry Registry { get; }
@@ -54,6 +64,11 @@ internal sealed class ProxyMetrics : ICompletionObserver
         var path = completion.Path.ToString();
         var outcome = completion.Failed ? "error" : completion.EmptyAnswer ? "empty" : "ok";
         _requests.WithLabels(path, outcome, completion.Streamed ? "true" : "false").Inc();
+        if (completion.Backend is { } backend)
+        {
+            _backendRequests.Value.WithLabels(backend, outcome).Inc();
+        }
+
         _latency.WithLabels(path).Observe(completion.Latency.TotalSeconds);
         if (completion.TimeToFirstByte is { } ttfb)
         {
@@ -86,4 +101,12 @@ internal sealed class ProxyMetrics : ICompletionObserver
     public void RecordUpstreamRetry() => _upstreamRetries.Inc();
 
     public void SetUpstreamUp(bool up) => _upstreamUp.Set(up ? 1 : 0);
+
+    public void RecordBackendFailover(string backend) => _backendFailovers.Value.WithLabels(backend).Inc();
+
+    public void SetBackendState(string backend, bool up, int outstanding)
+    {
+        _backendUp.Value.WithLabels(backend).Set(up ? 1 : 0);
+        _backendOutstanding.Value.WithLabels(backend).Set(outstanding);
+    }
 }

@@ -1,3 +1,4 @@
+using OpsBot.ProxyCore.Proxy.Backends;
 using System.ComponentModel.DataAnnotations;
 using OpsBot.ProxyCore.Proxy.RequestBodies;
 
@@ -8,7 +9,10 @@ public sealed class ProxyOptions
 {
     public const string SectionName = "Proxy";
 
-    /// <summary>vLLM's base URL without <c>/v1</c> (the Python proxy's <c>--vllm-url</c>).</summary>
+    /// <summary>
+    /// vLLM's base URL without <c>/v1</c> (the Python proxy's <c>--vllm-url</c>), or several separated by commas: each
+    /// is a backend serving the same model (see docs/backends.md). One URL behaves exactly as the Python proxy did.
+    /// </summary>
     [Required]
     public string VllmUrl { get; set; } = "http://localhost:8000";
 
@@ -90,9 +94,36 @@ public sealed class ProxyOptions
     /// </summary>
     public string[] ApiKeys { get; set; } = [];
 
-    /// <summary><see cref="VllmUrl"/> as it may be shown (<c>/health</c>, logs, errors): user info masked.</summary>
-    public string VllmDisplayUrl => UrlSecrets.Mask(VllmUrl);
+    /// <summary>
+    /// With several backends: a conversation leaves its preferred backend for the least loaded one when the preferred
+    /// one has more requests outstanding than this multiple of the mean (and at least <see cref="AffinitySpillMinimum"/>).
+    /// </summary>
+    [Range(1.0, 1000.0)]
+    public double AffinitySpillFactor { get; set; } = 2.0;
 
-    /// <summary>Parses <see cref="VllmUrl"/>; validation guarantees it is an absolute http(s) URL.</summary>
-    public Uri VllmBaseUri => new(VllmUrl.TrimEnd('/') + "/", UriKind.Absolute);
+    /// <summary>
+    /// With several backends: outstanding requests below which a backend never counts as saturated. vLLM batches many
+    /// requests at once, so a few more on one server cost far less than losing its prefix cache.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int AffinitySpillMinimum { get; set; } = 4;
+
+    /// <summary>
+    /// With several backends, how a request's backend is chosen: <see cref="BackendRouting.Affinity"/> (the default; a
+    /// conversation stays where its prefix is cached), or the classic load balancers the benchmark compares it with.
+    /// </summary>
+    public BackendRouting Routing { get; set; } = BackendRouting.Affinity;
+
+    /// <summary>With several backends: how long a backend that refused a connection or answered 5xx gets no new requests.</summary>
+    public TimeSpan BackendCooldown { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>With several backends: how often each backend's <c>/health</c> is probed. A single backend is not probed.</summary>
+    public TimeSpan HealthProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary><see cref="VllmUrl"/> as it may be shown (<c>/health</c>, logs, errors): user info masked.</summary>
+    public string VllmDisplayUrl => string.Join(',', VllmUrls.Select(UrlSecrets.Mask));
+
+    /// <summary>The backends' base URLs as configured: <see cref="VllmUrl"/> split at commas, blanks dropped.</summary>
+    public IReadOnlyList<string> VllmUrls =>
+        VllmUrl.Contains(',') ? VllmUrl.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : [VllmUrl];
 }

@@ -8,13 +8,39 @@ public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
     public ValidateOptionsResult Validate(string? name, ProxyOptions options)
     {
         var failures = new List<string>();
-        if (!Uri.TryCreate(options.VllmUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        var urls = options.VllmUrls;
+        if (urls.Count == 0)
         {
-            failures.Add($"Proxy:VllmUrl (--vllm-url) must be an absolute http(s) URL such as http://127.0.0.1:8000, got '{options.VllmDisplayUrl}'.");
+            failures.Add("Proxy:VllmUrl (--vllm-url) must name at least one vLLM base URL such as http://127.0.0.1:8000.");
         }
-        else if (uri.AbsolutePath.TrimEnd('/').EndsWith("/v1", StringComparison.Ordinal))
+
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var url in urls)
         {
-            failures.Add($"Proxy:VllmUrl (--vllm-url) is vLLM's base URL without /v1 (the proxy appends /v1/...), got '{options.VllmDisplayUrl}'.");
+            var shown = UrlSecrets.Mask(url);
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                failures.Add($"Proxy:VllmUrl (--vllm-url) must be an absolute http(s) URL such as http://127.0.0.1:8000, got '{shown}'.");
+            }
+            else if (uri.AbsolutePath.TrimEnd('/').EndsWith("/v1", StringComparison.Ordinal))
+            {
+                failures.Add($"Proxy:VllmUrl (--vllm-url) is vLLM's base URL without /v1 (the proxy appends /v1/...), got '{shown}'.");
+            }
+            else if (!seen.Add(uri.GetLeftPart(UriPartial.Path).TrimEnd('/')))
+            {
+                // Listed twice, one server would get twice the share of conversations and count as two in failover.
+                failures.Add($"Proxy:VllmUrl (--vllm-url) lists '{shown}' more than once.");
+            }
+        }
+
+        if (options.BackendCooldown < TimeSpan.Zero)
+        {
+            failures.Add($"Proxy:BackendCooldown must be zero or positive, got '{options.BackendCooldown}'.");
+        }
+
+        if (options.HealthProbeInterval <= TimeSpan.Zero)
+        {
+            failures.Add($"Proxy:HealthProbeInterval must be positive, got '{options.HealthProbeInterval}'.");
         }
 
         if (options.UpstreamTimeout <= TimeSpan.Zero)

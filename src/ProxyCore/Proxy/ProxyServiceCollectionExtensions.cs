@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpsBot.ProxyCore.Events;
 using OpsBot.ProxyCore.Metrics;
+using OpsBot.ProxyCore.Proxy.Backends;
 using OpsBot.ProxyCore.Proxy.Chat;
 using OpsBot.ProxyCore.Proxy.RequestBodies;
 using OpsBot.ProxyCore.Proxy.Upstream;
@@ -21,7 +22,8 @@ public static class ProxyServiceCollectionExtensions
 {
     /// <summary>
     /// Completion events and what observes them: <see cref="CompletionEventPublisher"/>, the statistics behind
-    /// <see cref="IProxyStatistics"/> and the Prometheus metrics, and <see cref="TimeProvider"/>. A new proxy observer is
+    /// <see cref="IProxyStatistics"/> and the Prometheus metrics, <see cref="TimeProvider"/>, and the vLLM backends' state
+    /// (<see cref="VllmBackends"/>, which needs <see cref="ProxyOptions"/> bound). A new proxy observer is
     /// one line here.
     /// </summary>
     public static IServiceCollection AddOpsBotProxyShared(this IServiceCollection services)
@@ -33,6 +35,8 @@ public static class ProxyServiceCollectionExtensions
         services.TryAddSingleton<ProxyMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICompletionObserver, ProxyMetrics>(sp => sp.GetRequiredService<ProxyMetrics>()));
         services.TryAddSingleton<CompletionEventPublisher>();
+        // The backends' health and load outlive a restart of the listener, and /status reads them from the host.
+        services.TryAddSingleton<VllmBackends>();
         return services;
     }
 
@@ -47,7 +51,8 @@ public static class ProxyServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>());
         services.AddOpsBotProxyShared();
 
-        services.TryAddSingleton<UpstreamRequestFactory>();
+        services.AddHostedService<BackendHealthProbe>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHealthFieldSource, BackendHealthFields>());
         services.TryAddSingleton<UpstreamSender>();
         services.TryAddSingleton<RequestBodyBudget>();
         services.TryAddSingleton<RequestBufferPool>();

@@ -28,6 +28,16 @@ public sealed class NoReplyClassifierTests
         };
 
     [Fact]
+    public void The_summary_names_the_backend_only_when_there_are_several()
+    {
+        var several = NoReplyClassifier.Classify(Event(empty: true, contentLength: 0) with { Backend = "gpu2:8000" });
+        var one = NoReplyClassifier.Classify(Event(empty: true, contentLength: 0));
+
+        Assert.EndsWith(" backend=gpu2:8000", several!.Summary);
+        Assert.DoesNotContain("backend=", one!.Summary);
+    }
+
+    [Fact]
     public void Empty_answer_fires_the_empty_answer_check_with_the_request_summary()
     {
         var signal = NoReplyClassifier.Classify(Event(empty: true, firstByte: TimeSpan.FromSeconds(2), contentLength: 0));

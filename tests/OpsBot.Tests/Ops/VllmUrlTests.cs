@@ -49,4 +49,25 @@ public sealed class VllmUrlTests
         Assert.DoesNotContain("s3cret-pass", text);
         Assert.DoesNotContain("opsbot:", text);
     }
+
+    [Fact]
+    public void With_several_vllm_urls_the_monitor_probes_the_first()
+    {
+        var services = Build("--vllm-url", "http://127.0.0.1:9000, http://127.0.0.1:9001");
+
+        Assert.Equal(new Uri("http://127.0.0.1:9000/"), services.GetRequiredService<IOptions<VllmOpsOptions>>().Value.BaseUrl);
+    }
+
+    [Fact]
+    public void Passwords_in_every_url_of_a_list_are_masked()
+    {
+        var services = Build("--vllm-url", "http://a:first-pass@127.0.0.1:9000,http://b:second%40pass@127.0.0.1:9001");
+        var redactor = services.GetRequiredService<SecretRedactor>();
+
+        var text = redactor.Redact("backends first-pass and second@pass and second%40pass failed");
+
+        Assert.DoesNotContain("first-pass", text);
+        Assert.DoesNotContain("second@pass", text);
+        Assert.DoesNotContain("second%40pass", text);
+    }
 }

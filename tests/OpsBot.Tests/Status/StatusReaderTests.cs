@@ -55,6 +55,24 @@ public sealed class StatusReaderTests
         Assert.Null(report.History);
     }
 
+    [Fact]
+    public async Task Several_vllm_backends_are_listed_in_the_service_and_one_is_not()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(StatusSamples.Now);
+        static OpsBot.ProxyCore.Proxy.Backends.VllmBackends Backends(string urls, TimeProvider time) =>
+            new(Microsoft.Extensions.Options.Options.Create(new OpsBot.ProxyCore.Proxy.ProxyOptions { VllmUrl = urls }), time);
+        var several = new StatusReader(time, Status(), backends: Backends("http://gpu1:8000,http://u:p@gpu2:8000", time));
+
+        var inService = await several.GetReportAsync(inService: true, CancellationToken.None);
+        var fromCli = await several.GetReportAsync(inService: false, CancellationToken.None);
+        var one = await new StatusReader(time, Status(), backends: Backends("http://gpu1:8000", time)).GetReportAsync(inService: true, CancellationToken.None);
+
+        Assert.Equal(["gpu1:8000", "gpu2:8000"], inService.VllmBackends!.Select(b => b.Name));
+        Assert.Equal("http://***@gpu2:8000/", inService.VllmBackends![1].Url);
+        Assert.Null(fromCli.VllmBackends);
+        Assert.Null(one.VllmBackends);
+    }
+
     private static StatusReader Build(ChartTestKit kit, ProxyStatisticsSnapshot live) =>
         new(kit.Time, Status(), series: kit.Series, proxyStatistics: Statistics(live));
 

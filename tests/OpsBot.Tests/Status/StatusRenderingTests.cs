@@ -5,6 +5,7 @@ using OpsBot.Components;
 using OpsBot.Discord;
 using OpsBot.Discord.Rest;
 using OpsBot.Ops;
+using OpsBot.ProxyCore.Proxy.Backends;
 using OpsBot.Status;
 
 namespace OpsBot.Tests.Status;
@@ -125,6 +126,36 @@ public sealed partial class StatusRenderingTests
         Assert.Contains("  ops            disabled  Ops:Restart:Cooldown: '-5' must be positive.", lines);
         Assert.DoesNotContain("<t:", text);
         Assert.All(lines, l => Assert.True(l.Length <= 80, l));
+    }
+
+    [Fact]
+    public void Several_vllm_backends_get_one_line_each_in_discord_and_the_terminal()
+    {
+        var report = StatusSamples.Report() with
+        {
+            VllmBackends =
+            [
+                new BackendSnapshot("gpu1:8000", "http://gpu1:8000/", BackendSnapshot.Healthy, 3, 120, "answered 503"),
+                new BackendSnapshot("gpu2:8000", "http://gpu2:8000/", "cooling_down", 0, 98, "Connection refused (gpu2:8000)"),
+            ],
+        };
+
+        var embed = StatusEmbedRenderer.BuildEmbed(report, StatusSamples.Now);
+        var text = new StatusTextRenderer().Render(report).Split('\n');
+
+        var field = Assert.Single(embed.Fields, f => f.Name == BackendLines.Title);
+        Assert.Equal("gpu1:8000 healthy · 3 in flight, 120 served\ngpu2:8000 cooling down · 0 in flight, 98 served · Connection refused (gpu2:8000)", field.Value);
+        Assert.Contains("vLLM backends:", text);
+        Assert.Contains("  gpu2:8000 cooling down · 0 in flight, 98 served · Connection refused (gpu2:8000)", text);
+    }
+
+    [Fact]
+    public void One_vllm_backend_adds_no_backend_section()
+    {
+        var report = StatusSamples.Report();
+
+        Assert.DoesNotContain(StatusEmbedRenderer.BuildEmbed(report, StatusSamples.Now).Fields, f => f.Name == BackendLines.Title);
+        Assert.DoesNotContain(BackendLines.Title, new StatusTextRenderer().Render(report));
     }
 
     /// <summary>

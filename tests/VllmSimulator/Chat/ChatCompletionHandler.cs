@@ -31,6 +31,14 @@ internal sealed class ChatCompletionHandler(SimulatorState state)
         }
 
         var answer = state.NextAnswer();
+        if (state.PrefixCache is { } cache)
+        {
+            // Prompt processing of what the prefix cache does not hold comes before the answer's own think time.
+            var (prompt, cached) = cache.Admit(body);
+            state.Metrics.PrefixCacheQueried(prompt, cached);
+            answer = answer with { ThinkTime = answer.ThinkTime + TimeSpan.FromSeconds((prompt - cached) / state.Options.PrefillTokensPerSecond!.Value) };
+        }
+
         record.Answer = answer;
         var watch = new AbortWatch(record, state);
         var started = state.Time.GetTimestamp();

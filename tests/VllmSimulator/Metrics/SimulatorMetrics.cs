@@ -15,11 +15,20 @@ internal sealed class SimulatorMetrics
     private long _chat4xx;
     private long _chat5xx;
     private long _healthChecks;
+    private long _prefixQueried;
+    private long _prefixHits;
     private long _e2eMicros;
 
     public long HealthChecks => Interlocked.Read(ref _healthChecks);
 
     public void HealthChecked() => Interlocked.Increment(ref _healthChecks);
+
+    /// <summary>The prefix-cache model looked up <paramref name="prompt"/> tokens and found <paramref name="cached"/> of them.</summary>
+    public void PrefixCacheQueried(int prompt, int cached)
+    {
+        Interlocked.Add(ref _prefixQueried, prompt);
+        Interlocked.Add(ref _prefixHits, cached);
+    }
 
     public void ChatResponded(int status)
     {
@@ -71,8 +80,8 @@ internal sealed class SimulatorMetrics
         Sample(text, "vllm:engine_sleep_state", labels + ",sleep_state=\"weights_offloaded\"", 0);
         Sample(text, "vllm:engine_sleep_state", labels + ",sleep_state=\"discard_all\"", 0);
         Gauge(text, "vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage.", labels, Math.Min(1.0, running * 0.01));
-        Counter(text, "vllm:prefix_cache_queries_total", "Prefix cache queries, in terms of number of queried tokens.", labels, Interlocked.Read(ref _promptTokens));
-        Counter(text, "vllm:prefix_cache_hits_total", "Prefix cache hits, in terms of number of cached tokens.", labels, 0);
+        Counter(text, "vllm:prefix_cache_queries_total", "Prefix cache queries, in terms of number of queried tokens.", labels, Interlocked.Read(ref _prefixQueried) is var queried and > 0 ? queried : Interlocked.Read(ref _promptTokens));
+        Counter(text, "vllm:prefix_cache_hits_total", "Prefix cache hits, in terms of number of cached tokens.", labels, Interlocked.Read(ref _prefixHits));
         Counter(text, "vllm:num_preemptions_total", "Cumulative number of preemption from the engine.", labels, 0);
         Counter(text, "vllm:prompt_tokens_total", "Number of prefill tokens processed.", labels, Interlocked.Read(ref _promptTokens));
         Counter(text, "vllm:generation_tokens_total", "Number of generation tokens processed.", labels, Interlocked.Read(ref _generationTokens));

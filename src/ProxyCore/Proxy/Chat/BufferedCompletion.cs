@@ -16,7 +16,6 @@ namespace OpsBot.ProxyCore.Proxy.Chat;
 /// </summary>
 internal sealed partial class BufferedCompletion(
     UpstreamSender sender,
-    UpstreamRequestFactory requests,
     ChatResponseWriter responses,
     TimeProvider time,
     IOptions<ProxyOptions> options,
@@ -51,7 +50,7 @@ internal sealed partial class BufferedCompletion(
                 try
                 {
                     // Nothing has reached the client unless a stream fell back here, so waiting for vLLM is safe.
-                    response = await sender.SendAsync(() => requests.Create(context.Request, upstreamBody.CreateContent()), canRetry: !preambleSent, timeout.Token);
+                    response = await sender.SendAsync(context.Request, upstreamBody.CreateContent, request.Root, canRetry: !preambleSent, timeout.Token);
                 }
                 catch (Exception ex) when (!aborted.IsCancellationRequested && ex is HttpRequestException or OperationCanceledException or UpstreamUnavailableException)
                 {

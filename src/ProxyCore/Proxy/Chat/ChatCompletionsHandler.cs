@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using OpsBot.ProxyCore.Events;
+using OpsBot.ProxyCore.Proxy.Backends;
 using OpsBot.ProxyCore.Proxy.Sse;
 using OpsBot.ProxyCore.Proxy.Upstream;
 
@@ -58,6 +59,7 @@ internal sealed class ChatCompletionsHandler(
     {
         var recorder = events.StartRecording();
         await HandleCoreAsync(context, recorder);
+        recorder.Backend = context.Features.Get<UpstreamBackendFeature>()?.Backend.Name;
         recorder.Publish();
     }
 
@@ -116,7 +118,7 @@ internal sealed class ChatCompletionsHandler(
     {
         var body = chat.Report.Any ? chat.UpstreamBody(stream: true) : new UpstreamBody(chat.Body);
         var observer = new SseStreamObserver();
-        var status = await passthrough.SendAndRelayAsync(context, body.CreateContent, observer);
+        var status = await passthrough.SendAndRelayAsync(context, body.CreateContent, chat.Request.Root, observer);
         recorder.Path = status switch
         {
             null => CompletionPath.UpstreamUnavailable,

@@ -10,7 +10,7 @@ using OpsBot.ProxyCore.Proxy.Upstream;
 namespace OpsBot.ProxyCore.Proxy.Chat;
 
 /// <summary>The answers every stage of a chat request may end with: a whole completion (JSON or re-wrapped SSE), or an upstream failure.</summary>
-internal sealed partial class ChatResponseWriter(UpstreamRequestFactory requests, TimeProvider time, IOptions<ProxyOptions> options, ILogger<ChatResponseWriter> logger)
+internal sealed partial class ChatResponseWriter(UpstreamSender sender, TimeProvider time, IOptions<ProxyOptions> options, ILogger<ChatResponseWriter> logger)
 {
     private readonly ProxyOptions _options = options.Value;
 
@@ -44,7 +44,7 @@ internal sealed partial class ChatResponseWriter(UpstreamRequestFactory requests
     /// <summary>vLLM could not be reached, stayed silent, or refused the connection: 502/503/504 in OpenAI's shape.</summary>
     public Task FailUpstreamAsync(HttpContext context, ChatRequest request, CompletionEventRecorder recorder, Exception exception)
     {
-        var (status, type, message) = UpstreamFailure.Describe(exception, requests.DisplayUri, _options.UpstreamTimeout);
+        var (status, type, message) = UpstreamFailure.Describe(exception, sender.UpstreamName, _options.UpstreamTimeout);
         return FailAsync(context, request, recorder, status, type, message, upstreamStatus: null);
     }
 

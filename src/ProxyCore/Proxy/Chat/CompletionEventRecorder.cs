@@ -24,6 +24,9 @@ internal sealed class CompletionEventRecorder(CompletionEventPublisher events, T
 
     public int? UpstreamStatus { get; set; }
 
+    /// <summary>The vLLM backend that answered, with several backends (<see cref="Backends.UpstreamBackendFeature"/>).</summary>
+    public string? Backend { get; set; }
+
     public TimeSpan? TimeToFirstByte { get; set; }
 
     public int? PromptTokens { get; set; }
@@ -100,6 +103,7 @@ internal sealed class CompletionEventRecorder(CompletionEventPublisher events, T
             HasTools = Request?.HasTools ?? false,
             Path = Path ?? throw new InvalidOperationException("The request ended without an outcome."),
             UpstreamStatus = UpstreamStatus,
+            Backend = Backend,
             Latency = latency,
             TimeToFirstByte = _answeredAtEnd ? latency : TimeToFirstByte,
             PromptTokens = PromptTokens,

@@ -19,7 +19,6 @@ namespace OpsBot.ProxyCore.Proxy.Chat;
 /// </remarks>
 internal sealed partial class StreamContinuation(
     UpstreamSender sender,
-    UpstreamRequestFactory requests,
     TimeProvider time,
     IOptions<ProxyOptions> options,
     ILogger<StreamContinuation> logger)
@@ -46,7 +45,7 @@ internal sealed partial class StreamContinuation(
         try
         {
             // Text already reached the client: no wait for a restarting vLLM, as for any request in that state.
-            using var response = await sender.SendAsync(() => requests.Create(context.Request, body.CreateContent()), canRetry: false, timeout.Token);
+            using var response = await sender.SendAsync(context.Request, body.CreateContent, chat.Request.Root, canRetry: false, timeout.Token);
             if (!response.IsSuccessStatusCode)
             {
                 await using var error = await response.Content.ReadAsStreamAsync(timeout.Token);

@@ -17,7 +17,6 @@ namespace OpsBot.ProxyCore.Proxy.Chat;
 /// </summary>
 internal sealed partial class StreamingToolCompletion(
     UpstreamSender sender,
-    UpstreamRequestFactory requests,
     StreamContinuation continuation,
     TimeProvider time,
     IOptions<ProxyOptions> options,
@@ -56,7 +55,7 @@ internal sealed partial class StreamingToolCompletion(
         HttpResponseMessage response;
         try
         {
-            response = await sender.SendAsync(() => requests.Create(context.Request, body.CreateContent()), canRetry: true, idle.Token);
+            response = await sender.SendAsync(context.Request, body.CreateContent, request.Root, canRetry: true, idle.Token);
         }
         catch (Exception ex) when (ex is HttpRequestException or UpstreamUnavailableException || (ex is OperationCanceledException && !aborted.IsCancellationRequested))
         {

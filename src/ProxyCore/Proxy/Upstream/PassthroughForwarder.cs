@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,15 +11,13 @@ namespace OpsBot.ProxyCore.Proxy.Upstream;
 internal sealed partial class PassthroughForwarder
 {
     private readonly UpstreamSender _sender;
-    private readonly UpstreamRequestFactory _requests;
     private readonly ProxyOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<PassthroughForwarder> _logger;
 
-    public PassthroughForwarder(UpstreamSender sender, UpstreamRequestFactory requests, IOptions<ProxyOptions> options, TimeProvider time, ILogger<PassthroughForwarder> logger)
+    public PassthroughForwarder(UpstreamSender sender, IOptions<ProxyOptions> options, TimeProvider time, ILogger<PassthroughForwarder> logger)
     {
         _sender = sender;
-        _requests = requests;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -31,27 +30,28 @@ internal sealed partial class PassthroughForwarder
         {
             // The body streams straight through, so it can be sent only once: no waiting for a restart.
             var body = new StreamContent(request.Body);
-            return SendAndRelayAsync(context, () => body, observer: null, canRetry: false);
+            return SendAndRelayAsync(context, () => body, conversation: null, observer: null, canRetry: false, canResend: false);
         }
 
-        return SendAndRelayAsync(context, static () => null, observer: null);
+        return SendAndRelayAsync(context, static () => null, conversation: null, observer: null);
     }
 
     /// <summary>Sends the request upstream and relays status, headers and body as they arrive.</summary>
+    /// <param name="conversation">The chat request whose messages choose the backend, or null.</param>
     /// <param name="observer">
     /// Set for a streaming chat completion: a successful answer is relayed event by event and always ends with
     /// <c>[DONE]</c> (<see cref="SseRelay"/>); what went wrong (an error status's message, a broken stream) is left in
     /// <see cref="SseStreamObserver.Error"/>, cut for the log.
     /// </param>
     /// <returns>The upstream status, or null when vLLM could not be reached (the client already got an error).</returns>
-    public async Task<int?> SendAndRelayAsync(HttpContext context, Func<HttpContent?> content, SseStreamObserver? observer, bool canRetry = true)
+    public async Task<int?> SendAndRelayAsync(HttpContext context, Func<HttpContent?> content, JsonElement? conversation, SseStreamObserver? observer, bool canRetry = true, bool canResend = true)
     {
         var aborted = context.RequestAborted;
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         idle.CancelAfter(_options.UpstreamTimeout);
         try
         {
-            using var response = await _sender.SendAsync(() => _requests.Create(context.Request, content()), canRetry, idle.Token);
+            using var response = await _sender.SendAsync(context.Request, content, conversation, canRetry, idle.Token, canResend);
             var status = (int)response.StatusCode;
             var isEventStream = response.Content.Headers.ContentType?.MediaType == "text/event-stream";
             await using var body = await response.Content.ReadAsStreamAsync(idle.Token);
@@ -98,7 +98,7 @@ internal sealed partial class PassthroughForwarder
         }
         catch (Exception ex) when (!aborted.IsCancellationRequested && ex is HttpRequestException or OperationCanceledException or IOException or UpstreamUnavailableException)
         {
-            var (status, type, text) = UpstreamFailure.Describe(ex, _requests.DisplayUri, _options.UpstreamTimeout);
+            var (status, type, text) = UpstreamFailure.Describe(ex, _sender.UpstreamName, _options.UpstreamTimeout);
             LogUpstreamFailed(_logger, context.Request.Path, status, text);
             if (observer is not null)
             {

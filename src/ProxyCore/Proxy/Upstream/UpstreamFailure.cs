@@ -5,7 +5,7 @@ namespace OpsBot.ProxyCore.Proxy.Upstream;
 /// <summary>Turns transport exceptions into the status and message the client gets.</summary>
 internal static class UpstreamFailure
 {
-    public static (int Status, string Type, string Message) Describe(Exception exception, Uri upstream, TimeSpan timeout) => exception switch
+    public static (int Status, string Type, string Message) Describe(Exception exception, string upstream, TimeSpan timeout) => exception switch
     {
         UpstreamUnavailableException { Retried: true } waited => (503, "upstream_unavailable", waited.Message),
         // Not retried: say what the connection attempt itself said.

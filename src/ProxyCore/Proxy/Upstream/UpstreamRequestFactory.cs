@@ -1,27 +1,14 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
+using OpsBot.ProxyCore.Proxy.Backends;
 
 namespace OpsBot.ProxyCore.Proxy.Upstream;
 
-/// <summary>Builds the request to vLLM: same method, path and query under the configured base URL, end-to-end headers only.</summary>
-internal sealed class UpstreamRequestFactory
+/// <summary>Builds the request to vLLM: same method, path and query under a backend's base URL, end-to-end headers only.</summary>
+internal static class UpstreamRequestFactory
 {
-    private readonly Uri _baseUri;
-
-    public UpstreamRequestFactory(IOptions<ProxyOptions> options)
+    public static HttpRequestMessage Create(VllmBackend backend, HttpRequest request, HttpContent? content)
     {
-        _baseUri = options.Value.VllmBaseUri;
-        DisplayUri = UrlSecrets.Mask(_baseUri);
-    }
-
-    public Uri BaseUri => _baseUri;
-
-    /// <summary><see cref="BaseUri"/> as it may be shown: user info masked.</summary>
-    public Uri DisplayUri { get; }
-
-    public HttpRequestMessage Create(HttpRequest request, HttpContent? content)
-    {
-        var target = new Uri(_baseUri, request.Path.Value!.TrimStart('/') + request.QueryString.Value);
+        var target = new Uri(backend.BaseUri, request.Path.Value!.TrimStart('/') + request.QueryString.Value);
         var message = new HttpRequestMessage(new HttpMethod(request.Method), target)
         {
             Content = content,
