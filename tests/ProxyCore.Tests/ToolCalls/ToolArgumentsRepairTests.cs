@@ -159,10 +159,12 @@ public sealed class ToolArgumentsRepairTests
         Assert.Equal(JsonScanner.MaxDepth - 1, depth);
     }
 
+    [Trait("Category", "Heavy")]
     [Property(MaxTest = 2000)]
     public void Random_strings_always_give_an_object_and_repair_is_idempotent(string? arguments)
         => AssertRepairContract(arguments);
 
+    [Trait("Category", "Heavy")]
     [Property(MaxTest = 2000)]
     public Property Damaged_objects_always_give_an_object_and_repair_is_idempotent()
         => Prop.ForAll(DamagedObjects, AssertRepairContract);
