@@ -21,9 +21,11 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 
 # Stryker swaps the mutated ProxyCore.dll into the test project's output folder: run it on a copy of the tree so
-# that building in the work tree meanwhile can neither disturb the run nor be disturbed by it.
-work="$root/artifacts/mutation/tree"
-mkdir -p "$work"
+# that building in the work tree meanwhile can neither disturb the run nor be disturbed by it. One copy per
+# invocation, so that two runs (say, two files) can go side by side.
+mkdir -p "$root/artifacts/mutation"
+work="$(mktemp -d "$root/artifacts/mutation/tree.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
 tar -C "$root" --exclude=./artifacts --exclude='*/bin' --exclude='*/obj' --exclude=./.git -cf - . | tar -C "$work" -xf -
 
 concurrency="${CONCURRENCY:-1}"
