@@ -258,6 +258,18 @@ public sealed class QwenXmlExtractionTests
         Assert.Equal("line\n", Arg(Assert.Single(result.Calls).ArgumentsJson, "content"));
     }
 
+    [Fact]
+    public void A_function_without_a_name_is_no_call_even_when_a_tool_is_declared_with_an_empty_name()
+    {
+        var tools = TestTools.Catalog("""[{"type":"function","function":{"name":"","parameters":{"type":"object","properties":{}}}}]""");
+        var content = "<tool_call>\n<function= >\n</function>\n</tool_call>";
+
+        var result = ToolCallExtractor.ExtractUnguarded(content, tools);
+
+        Assert.False(result.Found);
+        Assert.Same(content, result.Content);
+    }
+
     private static string Arg(string argumentsJson, string name)
     {
         using var document = System.Text.Json.JsonDocument.Parse(argumentsJson);
