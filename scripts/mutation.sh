@@ -3,9 +3,11 @@
 # Not part of CI: it is CPU-heavy. Mutate one file at a time on a shared machine.
 #
 #   scripts/mutation.sh                                  # every file of src/ProxyCore/ToolCalls and src/ProxyCore/Proxy
-#   scripts/mutation.sh ToolCalls/QwenXmlFormat.cs       # one file (path under src/ProxyCore)
-#   scripts/mutation.sh ToolCalls/A.cs,ToolCalls/B.cs    # several files in one run (one build, one initial test run)
-#   FILTER='FullyQualifiedName~ToolCalls' scripts/mutation.sh ToolCalls/QwenXmlFormat.cs   # only some tests
+#   scripts/mutation.sh ToolCalls/Formats/QwenXmlFormat.cs   # one file (path under src/ProxyCore)
+#   scripts/mutation.sh ToolCalls/A.cs,ToolCalls/B.cs        # several files in one run (one build, one initial test run)
+#   FILTER='FullyQualifiedName~ToolCalls' scripts/mutation.sh ToolCalls/Formats/QwenXmlFormat.cs   # only some tests
+#   FILTER=fast scripts/mutation.sh ToolCalls/ToolCallExtractor.cs   # the ToolCalls unit tests without the
+#                                        # fuzz, property and megabyte tests ([Trait("Category", "Heavy")])
 #
 # Reports land in artifacts/mutation/<file>/ (html and json); the score is printed at the end of each run.
 set -euo pipefail
@@ -19,12 +21,17 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 
 # Stryker swaps the mutated ProxyCore.dll into the test project's output folder: run it on a copy of the tree so
-# that building in the work tree meanwhile can neither disturb the run nor be disturbed by it.
-work="$root/artifacts/mutation/tree"
-mkdir -p "$work"
+# that building in the work tree meanwhile can neither disturb the run nor be disturbed by it. One copy per
+# invocation, so that two runs (say, two files) can go side by side.
+mkdir -p "$root/artifacts/mutation"
+work="$(mktemp -d "$root/artifacts/mutation/tree.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
 tar -C "$root" --exclude=./artifacts --exclude='*/bin' --exclude='*/obj' --exclude=./.git -cf - . | tar -C "$work" -xf -
 
 concurrency="${CONCURRENCY:-1}"
+if [ "${FILTER:-}" = fast ]; then
+  FILTER='FullyQualifiedName~OpsBot.ProxyCore.Tests.ToolCalls&Category!=Heavy'
+fi
 for target in "${targets[@]}"; do
   name="$(echo "$target" | sed 's#[/*]#_#g; s#,#+#g')"
   out="$root/artifacts/mutation/$name"

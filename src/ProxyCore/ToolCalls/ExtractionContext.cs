@@ -46,12 +46,6 @@ internal sealed class ExtractionContext
     /// <summary>Records the text a recovered call came from. Spans arrive in ascending order.</summary>
     public void AddSpan(int start, int end) => _spans.Add((start, end));
 
-    public void Reset()
-    {
-        Calls.Clear();
-        _spans.Clear();
-    }
-
     public ToolCallExtraction ToResult(ToolCallFormat format) => new(RemainingContent(), Calls.ToArray(), format);
 
     /// <summary>

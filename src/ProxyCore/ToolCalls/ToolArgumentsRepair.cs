@@ -50,7 +50,7 @@ internal static class ToolArgumentsRepair
 
         var text = arguments.AsSpan();
         int start = JsonText.SkipWhitespace(text, 0);
-        if (start < text.Length && JsonScanner.Scan(text, start, out int end) == ScanStatus.Complete)
+        if (JsonScanner.Scan(text, start, out int end) == ScanStatus.Complete)
         {
             char first = text[start];
             if (first == '{')
@@ -73,17 +73,14 @@ internal static class ToolArgumentsRepair
             return new RepairedToolArguments(EmptyObject, ToolArgumentsRepairKind.Replaced);
         }
 
-        int brace = 0;
-        while (brace < text.Length && char.IsWhiteSpace(text[brace]))
-        {
-            brace++;
-        }
-
-        if (brace >= text.Length || text[brace] != '{')
+        // Not blank (returned above), so there is a first visible char; any Unicode white space may precede it.
+        var visible = text.TrimStart();
+        if (visible[0] != '{')
         {
             return new RepairedToolArguments(EmptyObject, ToolArgumentsRepairKind.Replaced);
         }
 
+        int brace = text.Length - visible.Length;
         var pooled = PooledJsonWriter.Rent();
         LooseJsonParser.WriteRepairedObject(text, brace, pooled.Writer);
         return new RepairedToolArguments(pooled.ToStringAndReturn(), ToolArgumentsRepairKind.Repaired);

@@ -56,6 +56,8 @@ internal static class ToolCallExtractor
         return found ?? ToolCallExtraction.None(content);
     }
 
+    // A format that finds no call leaves the context as it was (every format adds a span only with its calls
+    // and answers "calls found"), so the next one starts clean without a reset.
     private static ToolCallExtraction? FirstFormatWithCalls(ExtractionContext context)
     {
         if (QwenXmlFormat.TryExtract(context))
@@ -63,37 +65,31 @@ internal static class ToolCallExtractor
             return context.ToResult(ToolCallFormat.QwenXml);
         }
 
-        context.Reset();
         if (TaggedJsonFormat.TryExtract(context, ToolCallOpen, ToolCallClose))
         {
             return context.ToResult(ToolCallFormat.Hermes);
         }
 
-        context.Reset();
         if (TaggedJsonFormat.TryExtract(context, ToolsOpen, ToolsClose))
         {
             return context.ToResult(ToolCallFormat.ToolsTag);
         }
 
-        context.Reset();
         if (MistralFormat.TryExtract(context))
         {
             return context.ToResult(ToolCallFormat.MistralToolCalls);
         }
 
-        context.Reset();
         if (PythonTagFormat.TryExtract(context))
         {
             return context.ToResult(ToolCallFormat.PythonTag);
         }
 
-        context.Reset();
         if (FencedJsonFormat.TryExtract(context))
         {
             return context.ToResult(ToolCallFormat.FencedJson);
         }
 
-        context.Reset();
         if (EmbeddedJsonFormat.TryExtract(context, out var format))
         {
             return context.ToResult(format);

@@ -13,22 +13,27 @@ namespace OpsBot.ProxyCore.Tests.ToolCalls;
 /// </summary>
 public sealed class ExtractorRobustnessTests
 {
+    [Trait("Category", "Heavy")]
     [Property(MaxTest = 2000)]
     public void Random_strings_never_throw_and_never_yield_bad_calls(string? content)
         => AssertWellFormed(content);
 
+    [Trait("Category", "Heavy")]
     [Property(MaxTest = 2000)]
     public Property Marker_soup_never_throws_and_never_yields_bad_calls()
         => Prop.ForAll(ToolCallFuzzInputs.TokenSoup, AssertWellFormed);
 
+    [Trait("Category", "Heavy")]
     [Property(MaxTest = 2000)]
     public Property Damaged_fixture_contents_never_throw_and_never_yield_bad_calls()
         => Prop.ForAll(ToolCallFuzzInputs.MutatedFixture, AssertWellFormed);
 
+    [Trait("Category", "Heavy")]
     [Property(MaxTest = 1000)]
     public Property Mixed_format_answers_never_throw_and_never_yield_bad_calls()
         => Prop.ForAll(ToolCallFuzzInputs.Composite, AssertWellFormed);
 
+    [Trait("Category", "Heavy")]
     [Fact]
     public void Exceptions_do_not_reach_the_guard_for_any_fixture_prefix()
     {
@@ -59,6 +64,7 @@ public sealed class ExtractorRobustnessTests
         { "quotes and backslashes", Repeat("{\"\\\"", 1 << 20) },
     };
 
+    [Trait("Category", "Heavy")]
     [Theory]
     [MemberData(nameof(HugeInputs))]
     public void Megabyte_content_costs_json_scanning_linear_in_its_length(string label, string content)

@@ -105,6 +105,10 @@ public sealed class QwenParameterTypingTests
         { """{"type":"dictionary"}""", "{'k': 'v'}", """{"k":"v"}""" },
         { """{"type":7}""", "[1, 'a']", """[1,"a"]""" },
         { """{"type":7}""", "x y", "\"x y\"" },
+        { """{"type":"arr"}""", "[true, null]", "[true,null]" },
+        { """{"type":""}""", "[true, null]", "\"[true, null]\"" },
+        { """{"type":"array"}""", "", "\"\"" },
+        { """{"type":"object"}""", "  ", "\"  \"" },
 
         // Any other type string (including JSON-Schema type arrays): ast.literal_eval, else raw string.
         { """{"type":["integer","null"]}""", "123", "123" },

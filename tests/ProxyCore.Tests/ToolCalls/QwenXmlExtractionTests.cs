@@ -222,6 +222,54 @@ public sealed class QwenXmlExtractionTests
         Assert.Equal(hermes + "\n", result.Content);
     }
 
+    [Fact]
+    public void A_block_without_a_function_stays_text_beside_a_real_call()
+    {
+        var empty = "<tool_call>\nhello\n</tool_call>";
+
+        var result = Extract(empty + "\n<tool_call>\n<function=get_time>\n</function>\n</tool_call>");
+
+        Assert.Equal("get_time", Assert.Single(result.Calls).Name);
+        Assert.Equal(empty + "\n", result.Content);
+    }
+
+    [Theory]
+    [InlineData("<function=write_file>\n<parameter=content>\n</parameter>\n</function>")]
+    [InlineData("<function=write_file>\n<parameter=content>\n\n</parameter>\n</function>")]
+    [InlineData("<function=write_file>\n<parameter=content></parameter>\n</function>")]
+    [InlineData("<function=write_file>\n<parameter=content>\n")]
+    [InlineData("<function=write_file>\n<parameter=content>")]
+    [InlineData("<tool_call>\n<function=write_file>\n<parameter=content>\n")]
+    public void A_value_of_nothing_but_its_trimmed_newlines_is_an_empty_string(string content)
+    {
+        var result = Extract(content);
+
+        Assert.Equal("", Arg(Assert.Single(result.Calls).ArgumentsJson, "content"));
+        Assert.Null(result.Content);
+    }
+
+    [Fact]
+    public void An_unclosed_block_and_its_value_each_end_before_a_final_newline()
+    {
+        var result = Extract("<tool_call>\n<function=write_file>\n<parameter=content>\nline\n\n\n\n");
+
+        // Three of the four newlines go: the block's lazy "(.*?)$" stops before the last one, the value's "$" before
+        // the next, and the usual trim takes one more.
+        Assert.Equal("line\n", Arg(Assert.Single(result.Calls).ArgumentsJson, "content"));
+    }
+
+    [Fact]
+    public void A_function_without_a_name_is_no_call_even_when_a_tool_is_declared_with_an_empty_name()
+    {
+        var tools = TestTools.Catalog("""[{"type":"function","function":{"name":"","parameters":{"type":"object","properties":{}}}}]""");
+        var content = "<tool_call>\n<function= >\n</function>\n</tool_call>";
+
+        var result = ToolCallExtractor.ExtractUnguarded(content, tools);
+
+        Assert.False(result.Found);
+        Assert.Same(content, result.Content);
+    }
+
     private static string Arg(string argumentsJson, string name)
     {
         using var document = System.Text.Json.JsonDocument.Parse(argumentsJson);

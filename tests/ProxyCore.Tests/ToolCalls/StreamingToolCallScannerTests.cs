@@ -18,6 +18,7 @@ public sealed class StreamingToolCallScannerTests
         from cuts in ToolCallFuzzInputs.CutPoints(content.Length)
         select (content, cuts));
 
+    [Trait("Category", "Heavy")]
     [Property(MaxTest = 3000)]
     public Property Any_split_streams_to_exactly_what_extract_returns()
         => Prop.ForAll(SplitContents, input => AssertStreamingMatchesExtract(input.Content, input.Cuts));
@@ -33,6 +34,7 @@ public sealed class StreamingToolCallScannerTests
         }
     }
 
+    [Trait("Category", "Heavy")]
     [Property(MaxTest = 1000)]
     public Property Plain_prose_flows_through_with_zero_holdback()
         => Prop.ForAll(
@@ -188,6 +190,7 @@ public sealed class StreamingToolCallScannerTests
         { "nested array lines", string.Concat(Enumerable.Repeat("[\n", 1 << 12)) + string.Concat(Enumerable.Repeat("0,", 1 << 16)), 0 },
     };
 
+    [Trait("Category", "Heavy")]
     [Theory]
     [MemberData(nameof(LinearInputs))]
     public void Speculative_json_scanning_is_bounded_by_the_content_length_whatever_the_delta_size(string label, string text, int calls)
@@ -208,6 +211,7 @@ public sealed class StreamingToolCallScannerTests
         }
     }
 
+    [Trait("Category", "Heavy")]
     [Fact]
     public void Content_over_the_extractor_limit_is_released_whole_and_then_passed_through()
     {
@@ -229,6 +233,7 @@ public sealed class StreamingToolCallScannerTests
         Assert.Equal("", completion.RemainingContent);
     }
 
+    [Trait("Category", "Heavy")]
     [Fact]
     public void Content_exactly_at_the_extractor_limit_is_still_scanned()
     {

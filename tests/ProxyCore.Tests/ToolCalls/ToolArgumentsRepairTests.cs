@@ -56,6 +56,10 @@ public sealed class ToolArgumentsRepairTests
         { "{\"a\": 1}}", """{"a": 1}""" },
         { "{\"a\": 1} and then some prose", """{"a": 1}""" },
 
+        // Leading white space of any kind (JSON's own or Unicode's) before the damaged object.
+        { "  \n{\"a\": [1, 2", """{"a": [1, 2]}""" },
+        { "\u00a0\u2003{\"a\": 1,}", """{"a": 1}""" },
+
         // Truncation: strings, arrays, nested objects, numbers and literals are closed at the cut.
         { "{\"path\": \"src/Pro", """{"path": "src/Pro"}""" },
         { "{\"path\": \"a.cs\", \"content\": \"line1\\nli", """{"path": "a.cs", "content": "line1\nli"}""" },
@@ -136,6 +140,49 @@ public sealed class ToolArgumentsRepairTests
     }
 
     [Fact]
+    public void An_object_is_unwrapped_from_at_most_three_nested_json_strings()
+    {
+        var wrapped = "{\"a\": 1}";
+        for (int i = 0; i < 3; i++)
+        {
+            wrapped = JsonSerializer.Serialize(wrapped);
+        }
+
+        var three = ToolArgumentsRepair.RepairUnguarded(wrapped);
+        var four = ToolArgumentsRepair.RepairUnguarded(JsonSerializer.Serialize(wrapped));
+
+        Assert.Equal(ToolArgumentsRepairKind.Unwrapped, three.Kind);
+        JsonAssert.Equivalent("""{"a": 1}""", three.Json);
+        Assert.Equal(ToolArgumentsRepairKind.Replaced, four.Kind);
+        Assert.Equal("{}", four.Json);
+    }
+
+    // A lone surrogate cannot be stored in an attribute: %LONE% stands for one.
+    [Theory]
+    [InlineData("%LONE%", "{}", "Replaced")]
+    [InlineData("\"{\\\"a\\\": \\\"x%LONE%\\\"}\"", "{\"a\": \"x\uFFFD\"}", "Unwrapped")]
+    [InlineData("{\"a\": \"x%LONE%", "{\"a\": \"x\uFFFD\"}", "Repaired")]
+    public void Lone_surrogates_do_not_hide_what_else_the_repair_did(string arguments, string expected, string kind)
+    {
+        var result = ToolArgumentsRepair.RepairUnguarded(arguments.Replace("%LONE%", "\uD83D", StringComparison.Ordinal));
+
+        Assert.Equal(kind, result.Kind.ToString());
+        JsonAssert.Equivalent(expected, result.Json);
+    }
+
+    [Theory]
+    [InlineData("{\"a\": 1}", "{\"a\": 1}", "Unchanged")]
+    [InlineData("{\"a\": [1", "{\"a\": [1]}", "Repaired")]
+    [InlineData("[1]", "{}", "Replaced")]
+    public void The_guarded_repair_answers_like_the_repair_itself(string arguments, string expected, string kind)
+    {
+        var result = ToolArgumentsRepair.Repair(arguments);
+
+        Assert.Equal(kind, result.Kind.ToString());
+        JsonAssert.Equivalent(expected, result.Json);
+    }
+
+    [Fact]
     public void Deep_nesting_is_closed_at_the_depth_limit()
     {
         var result = ToolArgumentsRepair.RepairUnguarded("{\"a\":" + string.Concat(Enumerable.Repeat("[", 10_000)));
@@ -159,10 +206,12 @@ public sealed class ToolArgumentsRepairTests
         Assert.Equal(JsonScanner.MaxDepth - 1, depth);
     }
 
+    [Trait("Category", "Heavy")]
     [Property(MaxTest = 2000)]
     public void Random_strings_always_give_an_object_and_repair_is_idempotent(string? arguments)
         => AssertRepairContract(arguments);
 
+    [Trait("Category", "Heavy")]
     [Property(MaxTest = 2000)]
     public Property Damaged_objects_always_give_an_object_and_repair_is_idempotent()
         => Prop.ForAll(DamagedObjects, AssertRepairContract);

@@ -26,10 +26,14 @@ internal static class QwenParameterTyping
         }
 
         // vLLM does str(type).strip().lower(); a non-string type (e.g. ["string","null"]) stringifies
-        // to something like "['string', 'null']", which lands in the "other" branch below.
-        var type = typeElement.ValueKind == JsonValueKind.String
-            ? typeElement.GetString()!.Trim().ToLowerInvariant()
-            : "[other]";
+        // to something like "['string', 'null']", which names no type below: the "other" way.
+        if (typeElement.ValueKind != JsonValueKind.String)
+        {
+            WritePythonLiteralOrString(writer, value);
+            return;
+        }
+
+        var type = typeElement.GetString()!.Trim().ToLowerInvariant();
 
         switch (type)
         {
@@ -73,7 +77,13 @@ internal static class QwenParameterTyping
             return;
         }
 
-        // Containers that are not JSON, and every other type: ast.literal_eval, else the raw string.
+        // Containers that are not JSON, and every other type.
+        WritePythonLiteralOrString(writer, value);
+    }
+
+    /// <summary><c>ast.literal_eval</c>, else the raw string.</summary>
+    private static void WritePythonLiteralOrString(Utf8JsonWriter writer, ReadOnlySpan<char> value)
+    {
         if (!LooseJsonParser.TryWritePythonLiteral(value, writer, nestingDepth: 1))
         {
             JsonValueWriter.WriteStringValue(writer, value);
@@ -86,9 +96,9 @@ internal static class QwenParameterTyping
     /// </summary>
     private static bool TryWriteJson(Utf8JsonWriter writer, ReadOnlySpan<char> value)
     {
+        // Blank text needs no check of its own: the scan finds no value in it (Incomplete).
         int start = JsonText.SkipWhitespace(value, 0);
-        if (start >= value.Length
-            || JsonScanner.Scan(value, start, out int end, JsonScanner.MaxDepth - 1) != ScanStatus.Complete
+        if (JsonScanner.Scan(value, start, out int end, JsonScanner.MaxDepth - 1) != ScanStatus.Complete
             || !JsonText.IsWhitespaceOnly(value[end..]))
         {
             return false;
