@@ -6,24 +6,24 @@ public sealed class AlertOptionsValidator : IValidateOptions<AlertOptions>
 {
     public ValidateOptionsResult Validate(string? name, AlertOptions options)
     {
-        var failures = new List<string>();
+        var errors = new ValidateOptionsResultBuilder();
         void Positive(TimeSpan value, string key)
         {
             if (value <= TimeSpan.Zero)
             {
-                failures.Add($"Alerts:{key} must be a positive duration (got {value}).");
+                errors.AddError($"Alerts:{key} must be a positive duration (got {value}).");
             }
         }
 
         var noReply = options.NoReply;
         if (noReply.WarnThreshold < 1)
         {
-            failures.Add($"Alerts:NoReply:WarnThreshold must be at least 1 (got {noReply.WarnThreshold}).");
+            errors.AddError($"Alerts:NoReply:WarnThreshold must be at least 1 (got {noReply.WarnThreshold}).");
         }
 
         if (noReply.AlertThreshold < noReply.WarnThreshold)
         {
-            failures.Add($"Alerts:NoReply:AlertThreshold ({noReply.AlertThreshold}) must be at least Alerts:NoReply:WarnThreshold ({noReply.WarnThreshold}).");
+            errors.AddError($"Alerts:NoReply:AlertThreshold ({noReply.AlertThreshold}) must be at least Alerts:NoReply:WarnThreshold ({noReply.WarnThreshold}).");
         }
 
         Positive(noReply.Window, "NoReply:Window");
@@ -32,7 +32,7 @@ public sealed class AlertOptionsValidator : IValidateOptions<AlertOptions>
 
         if (options.LoopGuard.Threshold < 1)
         {
-            failures.Add($"Alerts:LoopGuard:Threshold must be at least 1 (got {options.LoopGuard.Threshold}).");
+            errors.AddError($"Alerts:LoopGuard:Threshold must be at least 1 (got {options.LoopGuard.Threshold}).");
         }
 
         Positive(options.LoopGuard.Window, "LoopGuard:Window");
@@ -40,34 +40,34 @@ public sealed class AlertOptionsValidator : IValidateOptions<AlertOptions>
         Positive(options.Health.MaxMaintenance, "Health:MaxMaintenance");
         if (options.Health.ConfirmAfter < TimeSpan.Zero || options.Health.MaintenanceGrace < TimeSpan.Zero)
         {
-            failures.Add("Alerts:Health:ConfirmAfter and Alerts:Health:MaintenanceGrace must not be negative.");
+            errors.AddError("Alerts:Health:ConfirmAfter and Alerts:Health:MaintenanceGrace must not be negative.");
         }
 
         Positive(options.GatewayLog.PollInterval, "GatewayLog:PollInterval");
         if (options.GatewayLog.Patterns.Count == 0 || options.GatewayLog.Patterns.Any(string.IsNullOrWhiteSpace))
         {
-            failures.Add("Alerts:GatewayLog:Patterns must list at least one non-empty pattern.");
+            errors.AddError("Alerts:GatewayLog:Patterns must list at least one non-empty pattern.");
         }
 
         var delivery = options.Delivery;
         if (delivery.MaxQueued is < 1 or > 100_000)
         {
-            failures.Add($"Alerts:Delivery:MaxQueued must be between 1 and 100000 (got {delivery.MaxQueued}).");
+            errors.AddError($"Alerts:Delivery:MaxQueued must be between 1 and 100000 (got {delivery.MaxQueued}).");
         }
 
         Positive(delivery.MaxAge, "Delivery:MaxAge");
         Positive(delivery.RetryInitialDelay, "Delivery:RetryInitialDelay");
         if (delivery.RetryMaxDelay < delivery.RetryInitialDelay)
         {
-            failures.Add("Alerts:Delivery:RetryMaxDelay must be at least Alerts:Delivery:RetryInitialDelay.");
+            errors.AddError("Alerts:Delivery:RetryMaxDelay must be at least Alerts:Delivery:RetryInitialDelay.");
         }
 
         Positive(options.TickInterval, "TickInterval");
         if (options.MaxSilenceMinutes is < 1 or > AlertOptions.SilenceMinutesCeiling)
         {
-            failures.Add($"Alerts:MaxSilenceMinutes must be between 1 and {AlertOptions.SilenceMinutesCeiling} (got {options.MaxSilenceMinutes}).");
+            errors.AddError($"Alerts:MaxSilenceMinutes must be between 1 and {AlertOptions.SilenceMinutesCeiling} (got {options.MaxSilenceMinutes}).");
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return errors.Build();
     }
 }

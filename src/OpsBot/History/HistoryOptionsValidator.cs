@@ -6,27 +6,27 @@ public sealed class HistoryOptionsValidator : IValidateOptions<HistoryOptions>
 {
     public ValidateOptionsResult Validate(string? name, HistoryOptions options)
     {
-        var failures = new List<string>();
+        var errors = new ValidateOptionsResultBuilder();
         if (options.RetentionDays is < 1 or > 3650)
         {
-            failures.Add($"History:RetentionDays must be between 1 and 3650 (got {options.RetentionDays}).");
+            errors.AddError($"History:RetentionDays must be between 1 and 3650 (got {options.RetentionDays}).");
         }
 
         if (options.BusyTimeout < TimeSpan.FromSeconds(1) || options.BusyTimeout > TimeSpan.FromMinutes(5))
         {
-            failures.Add($"History:BusyTimeout must be between 00:00:01 and 00:05:00 (got {options.BusyTimeout}).");
+            errors.AddError($"History:BusyTimeout must be between 00:00:01 and 00:05:00 (got {options.BusyTimeout}).");
         }
 
         if (options.RetryAfter < TimeSpan.FromSeconds(1))
         {
-            failures.Add($"History:RetryAfter must be at least 00:00:01 (got {options.RetryAfter}).");
+            errors.AddError($"History:RetryAfter must be at least 00:00:01 (got {options.RetryAfter}).");
         }
 
         if (!string.IsNullOrWhiteSpace(options.DatabasePath) && options.DatabasePath.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
         {
-            failures.Add("History:DatabasePath contains characters that are not valid in a path.");
+            errors.AddError("History:DatabasePath contains characters that are not valid in a path.");
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return errors.Build();
     }
 }

@@ -7,11 +7,11 @@ public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
 {
     public ValidateOptionsResult Validate(string? name, ProxyOptions options)
     {
-        var failures = new List<string>();
+        var errors = new ValidateOptionsResultBuilder();
         var urls = options.VllmUrls;
         if (urls.Count == 0)
         {
-            failures.Add("Proxy:VllmUrl (--vllm-url) must name at least one vLLM base URL such as http://127.0.0.1:8000.");
+            errors.AddError("Proxy:VllmUrl (--vllm-url) must name at least one vLLM base URL such as http://127.0.0.1:8000.");
         }
 
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -20,42 +20,42 @@ public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
             var shown = UrlSecrets.Mask(url);
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
             {
-                failures.Add($"Proxy:VllmUrl (--vllm-url) must be an absolute http(s) URL such as http://127.0.0.1:8000, got '{shown}'.");
+                errors.AddError($"Proxy:VllmUrl (--vllm-url) must be an absolute http(s) URL such as http://127.0.0.1:8000, got '{shown}'.");
             }
             else if (uri.AbsolutePath.TrimEnd('/').EndsWith("/v1", StringComparison.Ordinal))
             {
-                failures.Add($"Proxy:VllmUrl (--vllm-url) is vLLM's base URL without /v1 (the proxy appends /v1/...), got '{shown}'.");
+                errors.AddError($"Proxy:VllmUrl (--vllm-url) is vLLM's base URL without /v1 (the proxy appends /v1/...), got '{shown}'.");
             }
             else if (!seen.Add(uri.GetLeftPart(UriPartial.Path).TrimEnd('/')))
             {
                 // Listed twice, one server would get twice the share of conversations and count as two in failover.
-                failures.Add($"Proxy:VllmUrl (--vllm-url) lists '{shown}' more than once.");
+                errors.AddError($"Proxy:VllmUrl (--vllm-url) lists '{shown}' more than once.");
             }
         }
 
         if (options.BackendCooldown < TimeSpan.Zero)
         {
-            failures.Add($"Proxy:BackendCooldown must be zero or positive, got '{options.BackendCooldown}'.");
+            errors.AddError($"Proxy:BackendCooldown must be zero or positive, got '{options.BackendCooldown}'.");
         }
 
         if (options.HealthProbeInterval <= TimeSpan.Zero)
         {
-            failures.Add($"Proxy:HealthProbeInterval must be positive, got '{options.HealthProbeInterval}'.");
+            errors.AddError($"Proxy:HealthProbeInterval must be positive, got '{options.HealthProbeInterval}'.");
         }
 
         if (options.UpstreamTimeout <= TimeSpan.Zero)
         {
-            failures.Add($"Proxy:UpstreamTimeout must be positive, got '{options.UpstreamTimeout}'.");
+            errors.AddError($"Proxy:UpstreamTimeout must be positive, got '{options.UpstreamTimeout}'.");
         }
 
         if (options.UpstreamWait < TimeSpan.Zero)
         {
-            failures.Add($"Proxy:UpstreamWait must be zero or positive, got '{options.UpstreamWait}'.");
+            errors.AddError($"Proxy:UpstreamWait must be zero or positive, got '{options.UpstreamWait}'.");
         }
 
         if (!System.Net.IPAddress.TryParse(options.Host, out _) && options.Host is not ("localhost" or "*" or "+"))
         {
-            failures.Add($"Proxy:Host (--host) must be an IP address or 'localhost', got '{options.Host}'.");
+            errors.AddError($"Proxy:Host (--host) must be an IP address or 'localhost', got '{options.Host}'.");
         }
 
         for (var i = 0; i < options.ApiKeys.Length; i++)
@@ -63,10 +63,10 @@ public sealed class ProxyOptionsValidator : IValidateOptions<ProxyOptions>
             if (string.IsNullOrWhiteSpace(options.ApiKeys[i]) || options.ApiKeys[i].Trim() != options.ApiKeys[i])
             {
                 // The key itself is never quoted: this message is printed and logged.
-                failures.Add($"Proxy:ApiKeys:{i} must be a key without spaces around it; an empty one would let anyone in with an empty bearer.");
+                errors.AddError($"Proxy:ApiKeys:{i} must be a key without spaces around it; an empty one would let anyone in with an empty bearer.");
             }
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return errors.Build();
     }
 }

@@ -47,7 +47,8 @@ public static class ProxyServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddOpsBotProxy(this IServiceCollection services)
     {
-        services.AddOptions<ProxyOptions>().ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ProxyOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProxyOptions>, ProxyOptionsAnnotations>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>());
         services.AddOpsBotProxyShared();
 

@@ -11,33 +11,33 @@ public sealed class GatewayOpsOptionsValidator(string section = GatewayOpsOption
 {
     public ValidateOptionsResult Validate(string? name, GatewayOpsOptions o)
     {
-        var failures = new List<string>();
+        var errors = new ValidateOptionsResultBuilder();
 
         if (!OpsPatterns.UnitName().IsMatch(o.UnitName ?? ""))
         {
-            failures.Add($"{section}:UnitName '{o.UnitName}' must be a systemd service name like openclaw-gateway.service.");
+            errors.AddError($"{section}:UnitName '{o.UnitName}' must be a systemd service name like openclaw-gateway.service.");
         }
 
         if (o.GatewayPort is < 1 or > 65535)
         {
-            failures.Add($"{section}:GatewayPort must be 1-65535 (got {o.GatewayPort}).");
+            errors.AddError($"{section}:GatewayPort must be 1-65535 (got {o.GatewayPort}).");
         }
 
         if (!OpsPatterns.CommandPath().IsMatch(o.OpenClawCommand ?? ""))
         {
-            failures.Add($"{section}:OpenClawCommand '{o.OpenClawCommand}' must be a plain command name or path (letters, digits, _ . + - /).");
+            errors.AddError($"{section}:OpenClawCommand '{o.OpenClawCommand}' must be a plain command name or path (letters, digits, _ . + - /).");
         }
 
         if (!OpsPatterns.AbsoluteDirectory().IsMatch(o.LogDirectory ?? ""))
         {
-            failures.Add($"{section}:LogDirectory '{o.LogDirectory}' must be an absolute path (letters, digits, _ . + - /).");
+            errors.AddError($"{section}:LogDirectory '{o.LogDirectory}' must be an absolute path (letters, digits, _ . + - /).");
         }
 
         foreach (var key in o.OpenClawEnvironment.Keys)
         {
             if (!OpsPatterns.EnvironmentName().IsMatch(key))
             {
-                failures.Add($"{section}:OpenClawEnvironment key '{key}' must be an upper-case environment variable name.");
+                errors.AddError($"{section}:OpenClawEnvironment key '{key}' must be an upper-case environment variable name.");
             }
         }
 
@@ -50,57 +50,57 @@ public sealed class GatewayOpsOptionsValidator(string section = GatewayOpsOption
         {
             if (value <= TimeSpan.Zero)
             {
-                failures.Add($"{section}:{label} must be positive.");
+                errors.AddError($"{section}:{label} must be positive.");
             }
         }
 
         if (o.IsConfigured)
         {
-            ValidateConnection(o, failures);
+            ValidateConnection(o, errors);
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return errors.Build();
     }
 
-    private void ValidateConnection(GatewayOpsOptions o, List<string> failures)
+    private void ValidateConnection(GatewayOpsOptions o, ValidateOptionsResultBuilder errors)
     {
         if (!OpsPatterns.HostName().IsMatch(o.Host!))
         {
-            failures.Add($"{section}:Host '{o.Host}' is not a valid host name or IP address.");
+            errors.AddError($"{section}:Host '{o.Host}' is not a valid host name or IP address.");
         }
 
         if (!string.IsNullOrWhiteSpace(o.GatewayProbeHost) && !OpsPatterns.HostName().IsMatch(o.GatewayProbeHost))
         {
-            failures.Add($"{section}:GatewayProbeHost '{o.GatewayProbeHost}' is not a valid host name or IP address.");
+            errors.AddError($"{section}:GatewayProbeHost '{o.GatewayProbeHost}' is not a valid host name or IP address.");
         }
 
         if (o.SshPort is < 1 or > 65535)
         {
-            failures.Add($"{section}:SshPort must be 1-65535 (got {o.SshPort}).");
+            errors.AddError($"{section}:SshPort must be 1-65535 (got {o.SshPort}).");
         }
 
         if (string.IsNullOrWhiteSpace(o.User) || !OpsPatterns.UserName().IsMatch(o.User))
         {
-            failures.Add($"{section}:User is required when {section}:Host is set and must be a plain Unix user name (got '{o.User}').");
+            errors.AddError($"{section}:User is required when {section}:Host is set and must be a plain Unix user name (got '{o.User}').");
         }
 
         if (string.IsNullOrWhiteSpace(o.PrivateKeyPath))
         {
-            failures.Add($"{section}:PrivateKeyPath is required when {section}:Host is set (key authentication only).");
+            errors.AddError($"{section}:PrivateKeyPath is required when {section}:Host is set (key authentication only).");
         }
         else if (!File.Exists(o.PrivateKeyPath))
         {
-            failures.Add($"{section}:PrivateKeyPath '{o.PrivateKeyPath}' does not exist.");
+            errors.AddError($"{section}:PrivateKeyPath '{o.PrivateKeyPath}' does not exist.");
         }
 
         if (string.IsNullOrWhiteSpace(o.HostKeyFingerprint))
         {
-            failures.Add($"{section}:HostKeyFingerprint is required when {section}:Host is set: pin the gateway's host key as printed by "
+            errors.AddError($"{section}:HostKeyFingerprint is required when {section}:Host is set: pin the gateway's host key as printed by "
                 + "'ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub' (SHA256:...).");
         }
         else if (!OpsPatterns.Sha256Fingerprint().IsMatch(o.HostKeyFingerprint.TrimEnd('=')))
         {
-            failures.Add($"{section}:HostKeyFingerprint must look like SHA256:<43 base64 characters> as printed by ssh-keygen -lf (got '{o.HostKeyFingerprint}').");
+            errors.AddError($"{section}:HostKeyFingerprint must look like SHA256:<43 base64 characters> as printed by ssh-keygen -lf (got '{o.HostKeyFingerprint}').");
         }
     }
 }

@@ -7,32 +7,32 @@ public sealed class VllmOpsOptionsValidator(string section = VllmOpsOptions.Sect
 {
     public ValidateOptionsResult Validate(string? name, VllmOpsOptions options)
     {
-        var failures = new List<string>();
+        var errors = new ValidateOptionsResultBuilder();
         if (options.BaseUrl is not { IsAbsoluteUri: true } url || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {
-            failures.Add($"{section}:BaseUrl must be an absolute http(s) URL such as http://127.0.0.1:8000 (got '{options.BaseUrl}').");
+            errors.AddError($"{section}:BaseUrl must be an absolute http(s) URL such as http://127.0.0.1:8000 (got '{options.BaseUrl}').");
         }
 
         if (options.ContainerConfigured && !OpsPatterns.ContainerName().IsMatch(options.ContainerName!))
         {
-            failures.Add($"{section}:ContainerName '{options.ContainerName}' is not a valid Docker container name ([A-Za-z0-9][A-Za-z0-9_.-]*).");
+            errors.AddError($"{section}:ContainerName '{options.ContainerName}' is not a valid Docker container name ([A-Za-z0-9][A-Za-z0-9_.-]*).");
         }
 
         if (options.RestartReadyTimeout <= TimeSpan.Zero)
         {
-            failures.Add($"{section}:RestartReadyTimeout must be positive.");
+            errors.AddError($"{section}:RestartReadyTimeout must be positive.");
         }
 
         if (options.ReadyPollInterval <= TimeSpan.Zero)
         {
-            failures.Add($"{section}:ReadyPollInterval must be positive.");
+            errors.AddError($"{section}:ReadyPollInterval must be positive.");
         }
 
         if (options.StopTimeoutSeconds is < 0 or > 600)
         {
-            failures.Add($"{section}:StopTimeoutSeconds must be between 0 and 600.");
+            errors.AddError($"{section}:StopTimeoutSeconds must be between 0 and 600.");
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return errors.Build();
     }
 }
