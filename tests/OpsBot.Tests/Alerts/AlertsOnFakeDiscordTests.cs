@@ -38,7 +38,7 @@ public sealed class AlertsOnFakeDiscordTests
         ]);
         services?.Invoke(builder.Services);
         var host = builder.Build();
-        await host.StartAsync();
+        await Task.Run(() => host.StartAsync()); // outside xunit's SynchronizationContext, as in production (see BotHarness)
         return (host, discord, vllm);
     }
 

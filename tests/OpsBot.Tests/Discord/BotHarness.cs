@@ -74,7 +74,10 @@ public sealed class BotHarness : IAsyncDisposable
         var host = Build(config, logs, mocks, time, services);
         try
         {
-            await host.StartAsync();
+            // In production the generic host has no SynchronizationContext and the app awaits without ConfigureAwait
+            // (.editorconfig); started from a test, the bot's gateway and interaction loops would capture xunit's
+            // two-thread context instead and run in another order than they do for users.
+            await Task.Run(() => host.StartAsync());
             if (waitForReady)
             {
                 await server.Gateway.WaitForAsync("ready");

@@ -121,7 +121,7 @@ public sealed class OpsTargetsTests : IDisposable
 
         Assert.Equal(
         [
-            "Ops:Vllm:0:Name is required for each entry of Ops:Vllm (a short name such as gpu-a, offered by /restart and /logs).",
+            "Ops:Vllm:0:Name is required for each entry of Ops:Vllm (a short name such as gpu-a, given to `opsbot logs --target`).",
             "Ops:Gateways:0:Name 'Not A Name' must be 1-32 lower-case letters, digits, - or _, starting with a letter or digit.",
             "Ops:Gateways:1:CommandTimeout: 'soon' is not a duration such as 00:05:00 (hh:mm:ss) or 1.00:00:00 (days).",
             "Ops:Gateways:2:Host is required for each entry of Ops:Gateways.",
