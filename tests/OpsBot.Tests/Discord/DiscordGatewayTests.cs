@@ -89,10 +89,11 @@ public sealed class DiscordGatewayTests
         var first = await bot.Discord.DispatchInteractionAsync(bot.Discord.Interactions.SlashCommand("status"));
         await bot.Discord.WaitForRequestAsync("PATCH", "/api/v10/webhooks/", timeout: Wait);
 
-        // Drop the TCP connection; an event sent meanwhile must arrive through the resume replay.
+        // An event that never reached the bot, then the TCP connection drops: it must arrive through the resume replay.
+        // It is dispatched before the drop so that a fast reconnect cannot resume before the event exists.
         gateway.HoldDispatches = true;
-        gateway.Abort();
         var missed = await bot.Discord.DispatchInteractionAsync(bot.Discord.Interactions.SlashCommand("status"));
+        gateway.Abort();
         gateway.HoldDispatches = false;
 
         var resumed = await gateway.WaitForAsync("resumed", timeout: Wait);
