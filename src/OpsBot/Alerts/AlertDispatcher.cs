@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
 using OpsBot.Components;
+using Polly;
+using Polly.Retry;
 
 namespace OpsBot.Alerts;
 
@@ -8,6 +10,11 @@ namespace OpsBot.Alerts;
 /// it backs off exponentially and keeps the queue; when it works again it first says how many alerts were
 /// delayed (and dropped), then posts them, each noting its delay.
 /// </summary>
+/// <remarks>
+/// The backoff is a Polly retry pipeline around one delivery step: a step that failed is retried after
+/// <see cref="Backoff"/>, which counts failures since the last successful send (not Polly's attempts), so a step that
+/// ends without sending (the queue emptied) keeps the backoff where it was, and the log line names the same delay.
+/// </remarks>
 public sealed partial class AlertDispatcher : BackgroundService
 {
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(30);
@@ -18,6 +25,7 @@ public sealed partial class AlertDispatcher : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<AlertDispatcher> _logger;
     private readonly ComponentStates? _states;
+    private readonly ResiliencePipeline<bool> _retry;
     private DateTimeOffset? _failingSince;
     private bool _backlogAnnounced;
     private int _failures;
@@ -30,6 +38,14 @@ public sealed partial class AlertDispatcher : BackgroundService
         _options = options.Value.Delivery;
         _time = time;
         _logger = logger;
+        _retry = new ResiliencePipelineBuilder<bool> { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions<bool>
+            {
+                MaxRetryAttempts = int.MaxValue,
+                ShouldHandle = static args => ValueTask.FromResult(args.Outcome is { Exception: null, Result: false }),
+                DelayGenerator = _ => ValueTask.FromResult<TimeSpan?>(Backoff()),
+            })
+            .Build();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -40,10 +56,7 @@ public sealed partial class AlertDispatcher : BackgroundService
             while (!stoppingToken.IsCancellationRequested)
             {
                 await _outbox.WaitForAlertsAsync(stoppingToken);
-                if (!await DeliverNextAsync(stoppingToken))
-                {
-                    await Task.Delay(Backoff(), _time, stoppingToken);
-                }
+                await _retry.ExecuteAsync(static (dispatcher, token) => new ValueTask<bool>(dispatcher.DeliverNextAsync(token)), this, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -176,6 +189,7 @@ public sealed partial class AlertDispatcher : BackgroundService
         return new OutgoingAlert("delivery", AlertKind.Notice, AlertSeverity.Warning, text, now, null);
     }
 
+    /// <summary>The wait before the next try: the initial delay doubling per consecutive failure, up to the maximum.</summary>
     private TimeSpan Backoff()
     {
         var exponent = Math.Clamp(_failures - 1, 0, 20);

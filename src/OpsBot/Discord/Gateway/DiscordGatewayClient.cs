@@ -3,6 +3,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpsBot.Discord.Rest;
+using Polly;
+using Polly.Retry;
 
 namespace OpsBot.Discord.Gateway;
 
@@ -26,6 +28,16 @@ public sealed partial class DiscordGatewayClient(
     private DateTimeOffset? _lastIdentifyAt;
     private volatile GatewayState _state = GatewayState.Disconnected;
 
+    // Reconnects until a connection returns null (stop, fatal close): each one after the delay it returned.
+    private readonly ResiliencePipeline<TimeSpan?> _reconnect = new ResiliencePipelineBuilder<TimeSpan?> { TimeProvider = time }
+        .AddRetry(new RetryStrategyOptions<TimeSpan?>
+        {
+            MaxRetryAttempts = int.MaxValue,
+            ShouldHandle = static args => ValueTask.FromResult(args.Outcome is { Exception: null, Result: not null }),
+            DelayGenerator = static args => ValueTask.FromResult(args.Outcome.Result),
+        })
+        .Build();
+
     public GatewayState State => _state;
 
     /// <summary>Why the gateway stopped, when <see cref="State"/> is <see cref="GatewayState.Failed"/>.</summary>
@@ -33,118 +45,12 @@ public sealed partial class DiscordGatewayClient(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var failures = 0;
-        var resumeAttempts = 0;
-        TimeSpan delay = TimeSpan.Zero;
-
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                if (delay > TimeSpan.Zero)
-                {
-                    await Task.Delay(delay, time, stoppingToken);
-                }
-
-                _state = GatewayState.Connecting;
-                if (_gateway is null && !await FetchGatewayAsync(stoppingToken))
-                {
-                    if (_state == GatewayState.Failed)
-                    {
-                        return;
-                    }
-
-                    failures++;
-                    delay = Backoff(failures);
-                    continue;
-                }
-
-                var resume = _session.CanResume && resumeAttempts < _options.MaxResumeAttempts;
-                Uri url;
-                if (resume)
-                {
-                    resumeAttempts++;
-                    url = _session.ResumeUrl!;
-                }
-                else
-                {
-                    _session.Reset();
-                    resumeAttempts = 0;
-                    if (!await WaitForIdentifySlotAsync(stoppingToken))
-                    {
-                        continue;
-                    }
-
-                    url = _gateway!.Url;
-                }
-
-                var connection = new GatewayConnection(_options, _session, handler, time, logger, () =>
-                {
-                    _state = GatewayState.Connected;
-                    connectivity.GatewayConnected();
-                });
-                GatewayDisconnect outcome;
-                try
-                {
-                    outcome = await connection.RunAsync(url, resume, stoppingToken);
-                }
-                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-                {
-                    // A malformed payload or a bug must cost one reconnect, never the whole host
-                    // (an exception escaping a BackgroundService stops OpsBot, proxy included).
-                    Log.ConnectionCrashed(logger, ex);
-                    // Resume when the session allows it (the loop identifies otherwise).
-                    outcome = new GatewayDisconnect(ReconnectAction.Resume, $"unexpected {ex.GetType().Name}");
-                }
-                _state = GatewayState.Disconnected;
-
-                if (outcome.Established)
-                {
-                    failures = 0;
-                    resumeAttempts = 0;
-                    if (outcome.Action != ReconnectAction.Stop)
-                    {
-                        connectivity.GatewayDisconnected(outcome.Reason);
-                    }
-                }
-                else
-                {
-                    failures++;
-                    if (outcome.Action is ReconnectAction.Resume or ReconnectAction.Identify)
-                    {
-                        connectivity.AttemptFailed("gateway", outcome.Reason);
-                    }
-
-                    if (!resume)
-                    {
-                        // The cached URL did not work: ask Discord for it again before the next identify.
-                        _gateway = null;
-                    }
-                }
-
-                switch (outcome.Action)
-                {
-                    case ReconnectAction.Stop:
-                        return;
-
-                    case ReconnectAction.Fatal:
-                        Fail($"gateway closed with {outcome.CloseCode} ({GatewayCloseCodes.Describe(outcome.CloseCode)})");
-                        Log.FatalClose(logger, outcome.CloseCode ?? 0, GatewayCloseCodes.Describe(outcome.CloseCode));
-                        return;
-
-                    case ReconnectAction.Identify:
-                        _session.Reset();
-                        delay = outcome.Delay ?? Backoff(failures);
-                        LogReconnecting(outcome, "identify", delay);
-                        break;
-
-                    default:
-                        // Op 7, zombie and the first attempt after a live connection go immediately.
-                        delay = Backoff(failures);
-                        LogReconnecting(outcome, _session.CanResume ? "resume" : "identify", delay);
-                        break;
-                }
-            }
+            await _reconnect.ExecuteAsync(
+                static (state, token) => state.Client.ConnectOnceAsync(state.Attempts, token),
+                (Client: this, Attempts: new ReconnectAttempts()),
+                stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -155,6 +61,113 @@ public sealed partial class DiscordGatewayClient(
             {
                 _state = GatewayState.Stopped;
             }
+        }
+    }
+
+    /// <summary>
+    /// One connection: fetch the gateway URL if needed, resume or identify (within the budget), run the session until it
+    /// ends. Returns the delay before the next attempt, or null when the gateway stops for good.
+    /// </summary>
+    private async ValueTask<TimeSpan?> ConnectOnceAsync(ReconnectAttempts attempts, CancellationToken stoppingToken)
+    {
+        stoppingToken.ThrowIfCancellationRequested();
+        _state = GatewayState.Connecting;
+        if (_gateway is null && !await FetchGatewayAsync(stoppingToken))
+        {
+            if (_state == GatewayState.Failed)
+            {
+                return null;
+            }
+
+            attempts.Failures++;
+            return attempts.Delay = Backoff(attempts.Failures);
+        }
+
+        var resume = _session.CanResume && attempts.ResumeAttempts < _options.MaxResumeAttempts;
+        Uri url;
+        if (resume)
+        {
+            attempts.ResumeAttempts++;
+            url = _session.ResumeUrl!;
+        }
+        else
+        {
+            _session.Reset();
+            attempts.ResumeAttempts = 0;
+            if (!await WaitForIdentifySlotAsync(stoppingToken))
+            {
+                // Fetch the renewed budget, after the same delay as the attempt before.
+                return attempts.Delay;
+            }
+
+            url = _gateway!.Url;
+        }
+
+        var connection = new GatewayConnection(_options, _session, handler, time, logger, () =>
+        {
+            _state = GatewayState.Connected;
+            connectivity.GatewayConnected();
+        });
+        GatewayDisconnect outcome;
+        try
+        {
+            outcome = await connection.RunAsync(url, resume, stoppingToken);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            // A malformed payload or a bug must cost one reconnect, never the whole host
+            // (an exception escaping a BackgroundService stops OpsBot, proxy included).
+            Log.ConnectionCrashed(logger, ex);
+            // Resume when the session allows it (the loop identifies otherwise).
+            outcome = new GatewayDisconnect(ReconnectAction.Resume, $"unexpected {ex.GetType().Name}");
+        }
+        _state = GatewayState.Disconnected;
+
+        if (outcome.Established)
+        {
+            attempts.Failures = 0;
+            attempts.ResumeAttempts = 0;
+            if (outcome.Action != ReconnectAction.Stop)
+            {
+                connectivity.GatewayDisconnected(outcome.Reason);
+            }
+        }
+        else
+        {
+            attempts.Failures++;
+            if (outcome.Action is ReconnectAction.Resume or ReconnectAction.Identify)
+            {
+                connectivity.AttemptFailed("gateway", outcome.Reason);
+            }
+
+            if (!resume)
+            {
+                // The cached URL did not work: ask Discord for it again before the next identify.
+                _gateway = null;
+            }
+        }
+
+        switch (outcome.Action)
+        {
+            case ReconnectAction.Stop:
+                return null;
+
+            case ReconnectAction.Fatal:
+                Fail($"gateway closed with {outcome.CloseCode} ({GatewayCloseCodes.Describe(outcome.CloseCode)})");
+                Log.FatalClose(logger, outcome.CloseCode ?? 0, GatewayCloseCodes.Describe(outcome.CloseCode));
+                return null;
+
+            case ReconnectAction.Identify:
+                _session.Reset();
+                attempts.Delay = outcome.Delay ?? Backoff(attempts.Failures);
+                LogReconnecting(outcome, "identify", attempts.Delay);
+                return attempts.Delay;
+
+            default:
+                // Op 7, zombie and the first attempt after a live connection go immediately.
+                attempts.Delay = Backoff(attempts.Failures);
+                LogReconnecting(outcome, _session.CanResume ? "resume" : "identify", attempts.Delay);
+                return attempts.Delay;
         }
     }
 
@@ -237,6 +250,16 @@ public sealed partial class DiscordGatewayClient(
         var jitter = TimeSpan.FromMilliseconds(Random.Shared.Next(-250, 251) * Math.Min(1.0, initial.TotalSeconds));
         var result = capped + jitter;
         return result < TimeSpan.Zero ? TimeSpan.Zero : result;
+    }
+
+    /// <summary>What one reconnect attempt leaves to the next: failures in a row, resumes tried, the last delay.</summary>
+    private sealed class ReconnectAttempts
+    {
+        public int Failures { get; set; }
+
+        public int ResumeAttempts { get; set; }
+
+        public TimeSpan Delay { get; set; }
     }
 
     private void Fail(string reason)

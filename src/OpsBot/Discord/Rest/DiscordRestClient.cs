@@ -8,6 +8,8 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
 
 namespace OpsBot.Discord.Rest;
 
@@ -20,16 +22,17 @@ public sealed partial class DiscordRestClient : IDiscordRestClient
     public const string HttpClientName = "Discord";
 
     private static readonly TimeSpan ServerErrorBackoff = TimeSpan.FromMilliseconds(500);
+    private static readonly ResiliencePropertyKey<RestCall> CallKey = new("OpsBot.DiscordRestCall");
 
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly DiscordRateLimiter _rateLimiter;
-    private readonly TimeProvider _time;
     private readonly ILogger<DiscordRestClient> _logger;
     private readonly DiscordConnectivity? _connectivity;
     private readonly string _baseUrl;
     private readonly AuthenticationHeaderValue _authorization;
     private readonly string _userAgent;
     private readonly int _maxRetries;
+    private readonly ResiliencePipeline<RestAnswer> _retry;
     private volatile bool _unauthorized;
 
     /// <param name="connectivity">Told of every answer from Discord and of every call that could not reach it after its retries.</param>
@@ -37,7 +40,6 @@ public sealed partial class DiscordRestClient : IDiscordRestClient
     {
         _httpClientFactory = httpClientFactory;
         _rateLimiter = rateLimiter;
-        _time = time;
         _logger = logger;
         _connectivity = connectivity;
         var value = options.Value;
@@ -45,6 +47,25 @@ public sealed partial class DiscordRestClient : IDiscordRestClient
         _authorization = new AuthenticationHeaderValue("Bot", value.Token ?? throw new InvalidOperationException("Discord:Token is not configured."));
         _userAgent = $"DiscordBot ({value.UserAgentUrl}, {Version}) OpsBot";
         _maxRetries = value.RestMaxRetries;
+        _retry = new ResiliencePipelineBuilder<RestAnswer> { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions<RestAnswer>
+            {
+                // Polly wants at least one retry; ShouldHandle also honours Discord:RestMaxRetries = 0.
+                MaxRetryAttempts = Math.Max(1, _maxRetries),
+                ShouldHandle = args => ValueTask.FromResult(args.AttemptNumber < _maxRetries && args.Outcome switch
+                {
+                    { Exception: { } ex } => IsTransportFailure(ex, args.Context.CancellationToken),
+                    { Result: { } answer } => answer.Retryable,
+                    _ => false,
+                }),
+                // 5xx and transport failures: 500 ms, 1 s, 1.5 s… A 429 goes again at once: the limiter waits out its Retry-After.
+                BackoffType = DelayBackoffType.Linear,
+                Delay = ServerErrorBackoff,
+                DelayGenerator = static args => ValueTask.FromResult<TimeSpan?>(
+                    args.Outcome.Result?.Status == HttpStatusCode.TooManyRequests ? TimeSpan.Zero : null),
+                OnRetry = LogRetryAsync,
+            })
+            .Build();
     }
 
     public static string Version { get; } =
@@ -108,84 +129,113 @@ public sealed partial class DiscordRestClient : IDiscordRestClient
             throw new DiscordApiException(HttpStatusCode.Unauthorized, 0, route.RouteKey, "bot token was rejected earlier; not calling Discord again", null);
         }
 
-        var client = _httpClientFactory.CreateClient(HttpClientName);
-        var uri = new Uri(_baseUrl + route.Path, UriKind.Absolute);
-        for (var attempt = 0; ; attempt++)
+        var call = new RestCall(route, new Uri(_baseUrl + route.Path, UriKind.Absolute), content, _httpClientFactory.CreateClient(HttpClientName));
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(CallKey, call);
+        RestAnswer answer;
+        try
         {
-            using var lease = await _rateLimiter.AcquireAsync(route, cancellationToken);
-            using var request = new HttpRequestMessage(route.Method, uri) { Content = content?.Invoke() };
-            request.Headers.Authorization = _authorization;
-            request.Headers.TryAddWithoutValidation("User-Agent", _userAgent);
+            answer = await _retry.ExecuteAsync(
+                static (context, state) => state.Client.AttemptAsync(state.Call, context.CancellationToken), context, (Client: this, Call: call));
+        }
+        finally
+        {
+            call.Lease?.Dispose();
+            ResilienceContextPool.Shared.Return(context);
+        }
 
-            HttpResponseMessage response;
-            try
+        if (answer.Retryable && answer.Attempt < _maxRetries)
+        {
+            // Polly hands back an answer it would have retried when the call was cancelled meanwhile: cancelled it is.
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        if ((int)answer.Status is < 200 or > 299)
+        {
+            if (answer.Status == HttpStatusCode.Unauthorized)
             {
-                response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+                _unauthorized = true;
+                Log.Unauthorized(_logger, route.RouteKey);
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+
+            throw Failure(route, answer.Status, answer.Body);
+        }
+
+        return answer.Body.Length == 0 ? null : JsonDocument.Parse(answer.Body);
+    }
+
+    /// <summary>
+    /// One try: wait for the route's bucket (which also waits out a 429's Retry-After), send, read the answer and teach
+    /// the limiter its headers. The bucket stays held through the backoff that may follow, as one caller's turn.
+    /// </summary>
+    private async ValueTask<RestAnswer> AttemptAsync(RestCall call, CancellationToken cancellationToken)
+    {
+        call.Lease?.Dispose();
+        call.Lease = await _rateLimiter.AcquireAsync(call.Route, cancellationToken);
+        var attempt = call.Attempts++;
+        using var request = new HttpRequestMessage(call.Route.Method, call.Uri) { Content = call.Content?.Invoke() };
+        request.Headers.Authorization = _authorization;
+        request.Headers.TryAddWithoutValidation("User-Agent", _userAgent);
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await call.Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        }
+        catch (Exception ex) when (IsTransportFailure(ex, cancellationToken) && attempt >= _maxRetries)
+        {
+            _connectivity?.AttemptFailed($"REST {call.Route.RouteKey}", $"{ex.GetType().Name}: {ex.Message}");
+            throw;
+        }
+
+        using (response)
+        {
+            if ((int)response.StatusCode < 500)
             {
-                if (attempt >= _maxRetries)
-                {
-                    _connectivity?.AttemptFailed($"REST {route.RouteKey}", $"{ex.GetType().Name}: {ex.Message}");
-                    throw;
-                }
-
-                Log.TransportError(_logger, route.RouteKey, ex.GetType().Name, attempt + 1);
-                await Task.Delay(ServerErrorBackoff * (attempt + 1), _time, cancellationToken);
-                continue;
+                _connectivity?.RestAnswered();
             }
-
-            using (response)
+            else if (attempt >= _maxRetries)
             {
-                if ((int)response.StatusCode < 500)
-                {
-                    _connectivity?.RestAnswered();
-                }
-                else if (attempt >= _maxRetries)
-                {
-                    // Cloudflare's 502/503 while Discord is down: an outage like a refused connection.
-                    _connectivity?.AttemptFailed($"REST {route.RouteKey}", $"HTTP {(int)response.StatusCode}");
-                }
-
-                var headers = RateLimitHeaders.Parse(response.Headers);
-                _rateLimiter.Update(route, lease, headers);
-                var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-
-                if (response.StatusCode == HttpStatusCode.TooManyRequests)
-                {
-                    var (retryAfter, global) = ParseRateLimit(body, headers);
-                    _rateLimiter.OnRateLimited(route, lease, retryAfter, global);
-                    if (attempt < _maxRetries)
-                    {
-                        Log.RateLimited(_logger, route.RouteKey, retryAfter.TotalSeconds, global, headers.Scope ?? "unknown");
-                        continue;
-                    }
-
-                    throw Failure(route, response.StatusCode, body);
-                }
-
-                if ((int)response.StatusCode >= 500 && attempt < _maxRetries)
-                {
-                    Log.ServerError(_logger, route.RouteKey, (int)response.StatusCode, attempt + 1);
-                    await Task.Delay(ServerErrorBackoff * (attempt + 1), _time, cancellationToken);
-                    continue;
-                }
-
-                if (!response.IsSuccessStatusCode)
-                {
-                    if (response.StatusCode == HttpStatusCode.Unauthorized)
-                    {
-                        _unauthorized = true;
-                        Log.Unauthorized(_logger, route.RouteKey);
-                    }
-
-                    throw Failure(route, response.StatusCode, body);
-                }
-
-                return body.Length == 0 ? null : JsonDocument.Parse(body);
+                // Cloudflare's 502/503 while Discord is down: an outage like a refused connection.
+                _connectivity?.AttemptFailed($"REST {call.Route.RouteKey}", $"HTTP {(int)response.StatusCode}");
             }
+
+            var headers = RateLimitHeaders.Parse(response.Headers);
+            _rateLimiter.Update(call.Route, call.Lease, headers);
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            if (response.StatusCode != HttpStatusCode.TooManyRequests)
+            {
+                return new RestAnswer(response.StatusCode, body, attempt);
+            }
+
+            var (retryAfter, global) = ParseRateLimit(body, headers);
+            _rateLimiter.OnRateLimited(call.Route, call.Lease, retryAfter, global);
+            return new RestAnswer(response.StatusCode, body, attempt) { RetryAfter = retryAfter, Global = global, Scope = headers.Scope };
         }
     }
+
+    /// <summary>Before the next try, after a 429 (the limiter waits) or, after a 5xx or a transport failure, the linear backoff.</summary>
+    private ValueTask LogRetryAsync(OnRetryArguments<RestAnswer> args)
+    {
+        var route = args.Context.Properties.GetValue(CallKey, null!).Route.RouteKey;
+        switch (args.Outcome)
+        {
+            case { Exception: { } ex }:
+                Log.TransportError(_logger, route, ex.GetType().Name, args.AttemptNumber + 1);
+                break;
+            case { Result: { Status: HttpStatusCode.TooManyRequests } limited }:
+                Log.RateLimited(_logger, route, limited.RetryAfter.TotalSeconds, limited.Global, limited.Scope ?? "unknown");
+                break;
+            case { Result: { } failed }:
+                Log.ServerError(_logger, route, (int)failed.Status, args.AttemptNumber + 1);
+                break;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private static bool IsTransportFailure(Exception exception, CancellationToken cancellationToken) =>
+        exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested;
 
     private DiscordApiException Failure(DiscordRoute route, HttpStatusCode status, byte[] body)
     {
@@ -306,6 +356,35 @@ public sealed partial class DiscordRestClient : IDiscordRestClient
 
     private static int GetInt(JsonElement element, string name, int fallback) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var result) ? result : fallback;
+
+    /// <summary>One call's tries: what to send, where, and the bucket lease of the latest try.</summary>
+    private sealed class RestCall(DiscordRoute route, Uri uri, Func<HttpContent>? content, HttpClient http)
+    {
+        public DiscordRoute Route { get; } = route;
+
+        public Uri Uri { get; } = uri;
+
+        public Func<HttpContent>? Content { get; } = content;
+
+        public HttpClient Http { get; } = http;
+
+        public RateLimitLease? Lease { get; set; }
+
+        public int Attempts { get; set; }
+    }
+
+    /// <summary>Discord's answer to one try, read in full; a 429 carries its wait.</summary>
+    private sealed record RestAnswer(HttpStatusCode Status, byte[] Body, int Attempt)
+    {
+        public TimeSpan RetryAfter { get; init; }
+
+        public bool Global { get; init; }
+
+        public string? Scope { get; init; }
+
+        /// <summary>A 429 or a 5xx: worth another try while tries are left.</summary>
+        public bool Retryable => Status == HttpStatusCode.TooManyRequests || (int)Status >= 500;
+    }
 
     private static partial class Log
     {
