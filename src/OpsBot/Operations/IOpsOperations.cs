@@ -19,12 +19,6 @@ public interface IOpsOperations
     /// </param>
     Task<StatusReport> GetStatusAsync(bool inService, CancellationToken cancellationToken);
 
-    /// <summary>The stack's health as the status service reports it; throws when it cannot tell (Discord's <c>/status</c> reports the failure).</summary>
-    Task<StackStatus> GetStackStatusAsync(CancellationToken cancellationToken);
-
-    /// <summary>OpsBot's own parts, or null when this build has no component states.</summary>
-    IReadOnlyList<ComponentStatus>? GetComponents();
-
     /// <summary>The last <paramref name="lines"/> (clamped to 1–<see cref="OpsLimits.MaxLogLines"/>) of a service log; a failure is in <see cref="LogTail.Error"/>.</summary>
     /// <param name="target">One of the service's configured targets (<c>Ops:Gateways:N:Name</c>); null: the first.</param>
     Task<LogTail> GetLogsAsync(StackService service, int lines, string? target, CancellationToken cancellationToken);

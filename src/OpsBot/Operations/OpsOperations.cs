@@ -23,10 +23,6 @@ internal sealed partial class OpsOperations(
 
     public Task<StatusReport> GetStatusAsync(bool inService, CancellationToken cancellationToken) => status.GetReportAsync(inService, cancellationToken);
 
-    public Task<StackStatus> GetStackStatusAsync(CancellationToken cancellationToken) => status.GetStackAsync(cancellationToken);
-
-    public IReadOnlyList<ComponentStatus>? GetComponents() => status.GetComponents();
-
     public async Task<LogTail> GetLogsAsync(StackService service, int lines, string? target, CancellationToken cancellationToken)
     {
         lines = Math.Clamp(lines, 1, OpsLimits.MaxLogLines);

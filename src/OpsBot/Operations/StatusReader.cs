@@ -32,13 +32,6 @@ internal sealed class StatusReader(
     private static readonly TimeSpan AvailabilityWindow = TimeSpan.FromHours(24);
     private static readonly TimeSpan TrafficWindow = TimeSpan.FromHours(1);
 
-    public IReadOnlyList<ComponentStatus>? GetComponents() => components?.Snapshot();
-
-    public async Task<StackStatus> GetStackAsync(CancellationToken cancellationToken) =>
-        status is null
-            ? throw new InvalidOperationException($"the status service is unavailable: {OpsOperations.NotInBuild}")
-            : await status.GetStatusAsync(cancellationToken);
-
     /// <param name="inService">
     /// True inside the running service. The CLI passes false: its own process has no proxy counters,
     /// silences or maintenance windows, so it shows traffic from history instead of empty live numbers.
