@@ -16,8 +16,7 @@ public sealed partial class RestartConfirmations(TimeProvider time, IOptions<Dis
 
     public int Count => _pending.Count;
 
-    public PendingRestart Create(StackService service, ulong requesterId, Func<CancellationToken, Task> onExpired) => Create(service, null, requesterId, onExpired);
-
+    /// <param name="target">The target's name; null for the service's only target.</param>
     public PendingRestart Create(StackService service, string? target, ulong requesterId, Func<CancellationToken, Task> onExpired)
     {
         var timeout = options.Value.RestartConfirmTimeout;
@@ -27,8 +26,6 @@ public sealed partial class RestartConfirmations(TimeProvider time, IOptions<Dis
         _pending[nonce] = (pending, timer);
         return pending;
     }
-
-    public ConfirmationOutcome TryTake(string nonce, StackService service, ulong userId, out PendingRestart? pending) => TryTake(nonce, service, null, userId, out pending);
 
     /// <summary>Takes the confirmation if <paramref name="service"/> and <paramref name="target"/> are the ones it was made for.</summary>
     public ConfirmationOutcome TryTake(string nonce, StackService service, string? target, ulong userId, out PendingRestart? pending)

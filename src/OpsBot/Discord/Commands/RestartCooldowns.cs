@@ -12,7 +12,8 @@ public sealed class RestartCooldowns(TimeProvider time, IOptions<DiscordOptions>
     private readonly Lock _lock = new();
     private readonly Dictionary<(StackService Service, string? Target), DateTimeOffset> _lastStart = [];
 
-    public TimeSpan Remaining(StackService service, string? target = null)
+    /// <param name="target">The target's name; null for the service's only target.</param>
+    public TimeSpan Remaining(StackService service, string? target)
     {
         lock (_lock)
         {
@@ -21,8 +22,6 @@ public sealed class RestartCooldowns(TimeProvider time, IOptions<DiscordOptions>
     }
 
     /// <summary>Starts the cooldown if none is running; otherwise returns false and how long is left.</summary>
-    public bool TryStart(StackService service, out TimeSpan remaining) => TryStart(service, null, out remaining);
-
     /// <param name="target">The target's name; null for the service's only target.</param>
     public bool TryStart(StackService service, string? target, out TimeSpan remaining)
     {
