@@ -50,6 +50,18 @@ public sealed class DiscordTargetCommandTests
     }
 
     [Fact]
+    public async Task An_autocomplete_from_another_server_gets_no_suggestions_and_no_message()
+    {
+        await using var bot = await StartAsync();
+
+        var interaction = await bot.Discord.DispatchInteractionAsync(
+            bot.Discord.Interactions.Autocomplete("logs", "target", "", [("service", "gateway")], guildId: 1300000000000000999));
+
+        Assert.Empty(await ChoicesAsync(bot, interaction));
+        Assert.Null(interaction.Original);
+    }
+
+    [Fact]
     public async Task Restart_with_a_target_restarts_only_that_one_and_its_cooldown_does_not_hold_back_the_other()
     {
         await using var bot = await StartAsync();
