@@ -71,6 +71,10 @@ internal static class OpsBotEventIds
     public const int InteractionLogNoResponse = 2057;
     public const int InteractionLogAutoDeferred = 2058;
     public const int InteractionLogReplyFailed = 2059;
+    public const int InteractionLogAutocompleteUnhandled = 2060;
+    public const int InteractionLogAutocompleteRefused = 2061;
+    public const int InteractionLogAutocompleteFailed = 2062;
+    public const int InteractionLogAutocompleteChoiceDropped = 2063;
     public const int DiscordInteractionHandlerRegistered = 2070;
     public const int DiscordInteractionHandlerRegistrationFailed = 2071;
     public const int DiscordInteractionHandlerMalformed = 2072;

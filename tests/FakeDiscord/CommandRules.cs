@@ -6,7 +6,8 @@ namespace OpsBot.FakeDiscord;
 /// <summary>
 /// Discord's checks on a bulk command overwrite: names (lowercase for commands and options), descriptions, counts,
 /// option types and order, choices (name 1-100 chars, value of the option's type, strings up to 100 chars), the
-/// 4000-character total per command, and <c>default_member_permissions</c> as a string of permission bits.
+/// 4000-character total per command, <c>default_member_permissions</c> as a string of permission bits, and
+/// <c>autocomplete</c> (a boolean, only on string/integer/number options, never together with <c>choices</c>).
 /// </summary>
 public static partial class CommandRules
 {
@@ -14,9 +15,9 @@ public static partial class CommandRules
 
     // SUB_COMMAND 1 ... ATTACHMENT 11.
     private const int MaxOptionType = 11;
-    private const int StringOption = 3;
-    private const int IntegerOption = 4;
-    private const int NumberOption = 10;
+    internal const int StringOption = 3;
+    internal const int IntegerOption = 4;
+    internal const int NumberOption = 10;
 
     public static string? Validate(JsonArray commands)
     {
@@ -105,9 +106,25 @@ public static partial class CommandRules
                         return $"{i}.options.{o}.choices: max 25";
                     }
 
-                    if (option["choices"] is JsonArray && option["autocomplete"]?.GetValue<bool>() == true)
+                    if (option["autocomplete"] is { } autocompleteNode)
                     {
-                        return $"{i}.options.{o}: autocomplete cannot be used with choices";
+                        if (autocompleteNode is not JsonValue flag || flag.GetValueKind() is not (System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False))
+                        {
+                            return $"{i}.options.{o}.autocomplete: BASE_TYPE_BOOLEAN";
+                        }
+
+                        if (flag.GetValue<bool>())
+                        {
+                            if (option["choices"] is JsonArray)
+                            {
+                                return $"{i}.options.{o}: APPLICATION_COMMAND_OPTION_CHOICES_AUTOCOMPLETE (autocomplete cannot be used with choices)";
+                            }
+
+                            if (type is not (StringOption or IntegerOption or NumberOption))
+                            {
+                                return $"{i}.options.{o}.autocomplete: only STRING, INTEGER and NUMBER options can autocomplete (type {type})";
+                            }
+                        }
                     }
                 }
             }

@@ -93,15 +93,45 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
 
     public FakeInteraction? FindInteraction(ulong id) => _interactions.GetValueOrDefault(id);
 
-    /// <summary>Registers the interaction (so callbacks can be checked) and dispatches INTERACTION_CREATE.</summary>
+    /// <summary>
+    /// Registers the interaction (so callbacks can be checked) and dispatches INTERACTION_CREATE. An autocomplete (type 4)
+    /// is only sent, as by Discord, for a registered option with <c>autocomplete: true</c> that is focused; anything else
+    /// is a mistake in the test and throws.
+    /// </summary>
     public async Task<FakeInteraction> DispatchInteractionAsync(JsonObject interaction)
     {
         var id = ulong.Parse(interaction["id"]!.GetValue<string>(), CultureInfo.InvariantCulture);
         var token = interaction["token"]!.GetValue<string>();
-        var state = _interactions.GetOrAdd(id, _ => new FakeInteraction(id, token, interaction["type"]!.GetValue<int>() == 3, _clock.Elapsed));
+        var type = interaction["type"]!.GetValue<int>();
+        int? optionType = type == 4 ? FocusedOptionType(interaction) : null;
+        var state = _interactions.GetOrAdd(id, _ => new FakeInteraction(id, token, type == 3, _clock.Elapsed, optionType));
         _byToken.TryAdd(token, state);
         await Gateway.DispatchAsync("INTERACTION_CREATE", interaction);
         return state;
+    }
+
+    /// <summary>The registered type of the focused option, which must have <c>autocomplete: true</c>.</summary>
+    private int FocusedOptionType(JsonObject interaction)
+    {
+        var data = interaction["data"] as JsonObject ?? throw new InvalidOperationException("An autocomplete interaction needs data.");
+        var name = data["name"]?.GetValue<string>();
+        var focused = (data["options"] as JsonArray ?? []).OfType<JsonObject>().Where(o => o["focused"]?.GetValue<bool>() == true).ToList();
+        if (focused.Count != 1)
+        {
+            throw new InvalidOperationException($"Discord focuses exactly one option in an autocomplete interaction (got {focused.Count}).");
+        }
+
+        var optionName = focused[0]["name"]?.GetValue<string>();
+        var command = (RegisteredCommands ?? []).OfType<JsonObject>().FirstOrDefault(c => c["name"]?.GetValue<string>() == name)
+            ?? throw new InvalidOperationException($"Discord sends no autocomplete for /{name}: it is not registered.");
+        var option = (command["options"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(o => o["name"]?.GetValue<string>() == optionName)
+            ?? throw new InvalidOperationException($"/{name} has no registered option '{optionName}'.");
+        if (option["autocomplete"]?.GetValue<bool>() != true)
+        {
+            throw new InvalidOperationException($"Discord sends no autocomplete for /{name} {optionName}: it is not registered with autocomplete: true.");
+        }
+
+        return option["type"]!.GetValue<int>();
     }
 
     public void InjectRateLimit(InjectedRateLimit limit)
@@ -265,7 +295,9 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
         if (WebhookRoute().Match(route) is { Success: true } webhook)
         {
             var token = Uri.UnescapeDataString(webhook.Groups[2].Value);
-            if (ExpireWebhookTokens || webhook.Groups[1].Value != Options.ApplicationId.ToString() || !_byToken.TryGetValue(token, out var interaction) || interaction.CallbackType is null)
+            // An autocomplete answer creates no message: its token has nothing to edit or follow up.
+            if (ExpireWebhookTokens || webhook.Groups[1].Value != Options.ApplicationId.ToString() || !_byToken.TryGetValue(token, out var interaction)
+                || interaction.CallbackType is null || interaction.IsAutocomplete)
             {
                 return (404, Error(10015, "Unknown Webhook"), extra);
             }
@@ -338,8 +370,10 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
                 return (404, Error(10062, "Unknown interaction"), extra);
             }
 
+            // An autocomplete takes only type 8, and type 8 answers nothing else.
             var valid = type switch
             {
+                _ when interaction.IsAutocomplete => type == InteractionRules.AutocompleteResult,
                 4 or 5 => true,
                 6 or 7 => interaction.IsComponent,
                 _ => false,
@@ -360,8 +394,13 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
                 return (400, InvalidForm("data." + problem), extra);
             }
 
-            var ephemeral = ((data?["flags"]?.GetValue<int>() ?? 0) & 64) != 0;
-            interaction.Acknowledge(type, ephemeral, type is 4 or 7 ? (JsonObject)data!.DeepClone() : null, _clock.Elapsed);
+            if (type == InteractionRules.AutocompleteResult && InteractionRules.ValidateAutocompleteResult(response["data"], interaction.AutocompleteOptionType!.Value) is { } choiceProblem)
+            {
+                return (400, InvalidForm(choiceProblem), extra);
+            }
+
+            var ephemeral = type != InteractionRules.AutocompleteResult && ((data?["flags"]?.GetValue<int>() ?? 0) & 64) != 0;
+            interaction.Acknowledge(type, ephemeral, type is 4 or 7 or InteractionRules.AutocompleteResult ? (JsonObject)data!.DeepClone() : null, _clock.Elapsed);
         }
 
         return (204, null, extra);

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace OpsBot.FakeDiscord;
 
 /// <summary>What the fake knows about one dispatched interaction and how the bot answered it.</summary>
-public sealed class FakeInteraction(ulong id, string token, bool isComponent, TimeSpan dispatchedAt)
+public sealed class FakeInteraction(ulong id, string token, bool isComponent, TimeSpan dispatchedAt, int? autocompleteOptionType = null)
 {
     private readonly Lock _lock = new();
 
@@ -14,6 +14,15 @@ public sealed class FakeInteraction(ulong id, string token, bool isComponent, Ti
     public bool IsComponent { get; } = isComponent;
 
     public TimeSpan DispatchedAt { get; } = dispatchedAt;
+
+    /// <summary>True for an autocomplete interaction (type 4), which only takes callback type 8.</summary>
+    public bool IsAutocomplete => AutocompleteOptionType is not null;
+
+    /// <summary>The registered type of the focused option of an autocomplete interaction (3, 4 or 10); its choices' values must fit it.</summary>
+    public int? AutocompleteOptionType { get; } = autocompleteOptionType;
+
+    /// <summary>The suggestions of an accepted type 8 answer.</summary>
+    public JsonArray? Choices { get; private set; }
 
     /// <summary>Callback type of the accepted initial response, or null while unanswered.</summary>
     public int? CallbackType { get; private set; }
@@ -36,7 +45,11 @@ public sealed class FakeInteraction(ulong id, string token, bool isComponent, Ti
         CallbackType = type;
         Ephemeral = ephemeral;
         AcknowledgedAt = at;
-        if (message is not null)
+        if (type == InteractionRules.AutocompleteResult)
+        {
+            Choices = (JsonArray?)message?["choices"]?.DeepClone();
+        }
+        else if (message is not null)
         {
             Original = message;
         }

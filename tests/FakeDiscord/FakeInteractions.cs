@@ -48,6 +48,23 @@ public sealed class FakeInteractions(FakeDiscordOptions options)
         return interaction;
     }
 
+    /// <summary>
+    /// An autocomplete interaction (type 4, as <c>payloads/15</c>): the options filled in so far, and <paramref name="focused"/>
+    /// with what the user has typed (<paramref name="typed"/>, partial text) and <c>focused: true</c>.
+    /// </summary>
+    public JsonObject Autocomplete(
+        string name, string focused, string typed, IEnumerable<(string Name, object Value)>? otherOptions = null, int focusedType = 3,
+        ulong userId = AliceUserId, IEnumerable<ulong>? roles = null, ulong? guildId = null, ulong channelId = OpsChannelId)
+    {
+        var interaction = SlashCommand(name, otherOptions, userId, roles, guildId, channelId);
+        interaction["type"] = 4;
+        var data = (JsonObject)interaction["data"]!;
+        var options = data["options"] as JsonArray ?? [];
+        options.Add(new JsonObject { ["name"] = focused, ["type"] = focusedType, ["value"] = typed, ["focused"] = true });
+        data["options"] = options;
+        return interaction;
+    }
+
     public JsonObject Button(string customId, ulong messageId, ulong userId = AliceUserId, IEnumerable<ulong>? roles = null, ulong channelId = OpsChannelId)
     {
         var interaction = NewInteraction(3, userId, roles, null, channelId);

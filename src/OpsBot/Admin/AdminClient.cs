@@ -80,9 +80,9 @@ public sealed class AdminClient : IDisposable
     /// Runs the smoke tests in the service, passing its progress lines to <paramref name="progress"/> as they
     /// arrive. Unreachable only when nothing was run (the service could not be asked at all).
     /// </summary>
-    public async Task<AdminAnswer<SmokeReport>> RunSmokeAsync(string test, string requestedBy, IProgress<string> progress, CancellationToken cancellationToken)
+    public async Task<AdminAnswer<SmokeReport>> RunSmokeAsync(string test, string requestedBy, IProgress<string> progress, CancellationToken cancellationToken, string? target = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, AdminRoutes.SmokeFor(test, requestedBy));
+        using var request = new HttpRequestMessage(HttpMethod.Post, AdminRoutes.SmokeFor(test, requestedBy, target));
         HttpResponseMessage response;
         try
         {

@@ -252,9 +252,9 @@ public sealed partial class AdminEndpoint : IHostedService, IAsyncDisposable
             return Results.File(chart.Png, ChartImage.ContentType, chart.FileName);
         });
 
-        app.MapPost(AdminRoutes.Smoke, (string? test, string? by, HttpContext http) =>
+        app.MapPost(AdminRoutes.Smoke, (string? test, string? by, string? target, HttpContext http) =>
             SmokeTestNames.TryParse(test, out var kinds)
-                ? StreamSmokeAsync(operations, kinds, RequestedBy(by), http)
+                ? StreamSmokeAsync(operations, kinds, RequestedBy(by), target, http)
                 : Task.FromResult(Error($"unknown smoke test '{test}' ({string.Join(", ", SmokeTestNames.Names)})")));
     }
 
@@ -262,7 +262,7 @@ public sealed partial class AdminEndpoint : IHostedService, IAsyncDisposable
     /// Runs the smoke tests in the service and streams one JSON line per progress step, then one with the report
     /// (<c>application/x-ndjson</c>), so the CLI shows progress as it happens. A client that hangs up cancels the run.
     /// </summary>
-    private static async Task<IResult> StreamSmokeAsync(IOpsOperations operations, IReadOnlyList<Ops.SmokeTestKind> kinds, string requestedBy, HttpContext http)
+    private static async Task<IResult> StreamSmokeAsync(IOpsOperations operations, IReadOnlyList<Ops.SmokeTestKind> kinds, string requestedBy, string? gateway, HttpContext http)
     {
         var events = Channel.CreateUnbounded<SmokeStreamEvent>(new UnboundedChannelOptions { SingleReader = true });
         var progress = new ChannelProgress(events.Writer);
@@ -270,7 +270,7 @@ public sealed partial class AdminEndpoint : IHostedService, IAsyncDisposable
         {
             try
             {
-                var report = await operations.RunSmokeAsync(kinds, requestedBy, progress, http.RequestAborted);
+                var report = await operations.RunSmokeAsync(kinds, requestedBy, progress, http.RequestAborted, gateway: gateway);
                 events.Writer.TryWrite(new SmokeStreamEvent(null, report));
                 events.Writer.TryComplete();
             }

@@ -27,8 +27,10 @@ public static class AdminRoutes
     public static string HistoryFor(HistoryQuery query) =>
         string.Create(CultureInfo.InvariantCulture, $"{History}?kind={query.Kind}&hours={(int)query.Window.TotalHours}&limit={query.Limit}");
 
-    public static string SmokeFor(string test, string requestedBy) =>
-        $"{Smoke}?test={Uri.EscapeDataString(test)}&by={Uri.EscapeDataString(requestedBy)}";
+    /// <param name="target">The gateway for the agent tests; null: the only one, or each of several.</param>
+    public static string SmokeFor(string test, string requestedBy, string? target = null) =>
+        $"{Smoke}?test={Uri.EscapeDataString(test)}&by={Uri.EscapeDataString(requestedBy)}"
+        + (string.IsNullOrEmpty(target) ? "" : $"&target={Uri.EscapeDataString(target)}");
 
     /// <param name="size">Null for the service's configured size.</param>
     public static string ChartFor(ChartRange range, ChartSize? size) =>

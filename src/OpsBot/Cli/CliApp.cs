@@ -107,7 +107,7 @@ public sealed class CliApp
 
         if (command == definition.Smoke)
         {
-            return await SmokeAsync(Verb.For(this, commandLine), result.GetValue(definition.SmokeTest) ?? "all", cancellationToken);
+            return await SmokeAsync(Verb.For(this, commandLine), result.GetValue(definition.SmokeTest) ?? "all", result.GetValue(definition.SmokeTarget), cancellationToken);
         }
 
         if (command == definition.History)
@@ -195,7 +195,7 @@ public sealed class CliApp
         return tail.Error is null ? ExitOk : ExitFailed;
     }
 
-    private async Task<int> SmokeAsync(Verb verb, string test, CancellationToken cancellationToken)
+    private async Task<int> SmokeAsync(Verb verb, string test, string? target, CancellationToken cancellationToken)
     {
         _ = SmokeTestNames.TryParse(test, out var kinds);
         var requestedBy = $"cli:{Environment.UserName}";
@@ -204,8 +204,8 @@ public sealed class CliApp
         {
             var progress = new TerminalProgress(_console, _renderer, _time, heartbeat);
             report = await verb.FromServiceAsync(
-                admin => admin.RunSmokeAsync(test, requestedBy, progress, cancellationToken),
-                () => verb.Operations.RunSmokeAsync(kinds, requestedBy, progress, cancellationToken));
+                admin => admin.RunSmokeAsync(test, requestedBy, progress, cancellationToken, target),
+                () => verb.Operations.RunSmokeAsync(kinds, requestedBy, progress, cancellationToken, gateway: target));
         }
 
         _console.WriteResult(_renderer.RenderSmoke(report));

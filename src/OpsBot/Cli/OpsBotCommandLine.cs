@@ -134,7 +134,11 @@ public sealed partial class OpsBotCommandLine
             Description = "Which gateway or vLLM, by its name in Ops:Gateways or Ops:Vllm (default: the first)",
         };
         Logs = new Command("logs", "The last lines of a service's log") { LogsService, LogsLines, LogsTarget };
-        Smoke = new Command("smoke", "Run smoke tests with progress (exit 1 on failure)") { SmokeTest };
+        SmokeTarget = new Option<string?>("--target", "-t")
+        {
+            Description = "Which gateway, by its name in Ops:Gateways (default: each configured gateway in turn)",
+        };
+        Smoke = new Command("smoke", "Run smoke tests with progress (exit 1 on failure)") { SmokeTest, SmokeTarget };
         History = new Command("history", "Incidents, alerts, restarts, smoke tests and traffic from the history database")
         {
             HistoryKindArgument, HistoryHours, HistoryLimit,
@@ -185,6 +189,8 @@ public sealed partial class OpsBotCommandLine
     public Command Smoke { get; }
 
     public Argument<string> SmokeTest { get; }
+
+    public Option<string?> SmokeTarget { get; }
 
     public Command History { get; }
 

@@ -59,7 +59,7 @@ public sealed class PlainTextRenderer : IOpsRenderer<string>
         text.AppendLine(CultureInfo.InvariantCulture, $"Smoke tests: {passed} of {report.Results.Count} passed in {report.Elapsed.TotalSeconds:0.0} s");
         foreach (var result in report.Results)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  {(result.Passed ? _style.Good("PASS") : _style.Bad("FAIL"))}  {SmokeTestNames.Describe(result.Kind)} ({result.Elapsed.TotalSeconds:0.0} s)");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {(result.Passed ? _style.Good("PASS") : _style.Bad("FAIL"))}  {SmokeTestNames.Describe(result.Kind)}{SmokeTestNames.On(result)} ({result.Elapsed.TotalSeconds:0.0} s)");
             if (result.Failure is not null)
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"        why: {result.Failure}");

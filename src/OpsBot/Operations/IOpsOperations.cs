@@ -24,7 +24,12 @@ public interface IOpsOperations
     Task<LogTail> GetLogsAsync(StackService service, int lines, string? target, CancellationToken cancellationToken);
 
     /// <summary>Runs the tests one after another, reporting progress in <paramref name="wording"/> (default <see cref="SmokeProgressWording.Plain"/>), and records each result in history.</summary>
-    Task<SmokeReport> RunSmokeAsync(IReadOnlyList<SmokeTestKind> kinds, string requestedBy, IProgress<string>? progress, CancellationToken cancellationToken, SmokeProgressWording? wording = null);
+    /// <param name="gateway">
+    /// The gateway target (<c>Ops:Gateways:N:Name</c>) for the agent tests; null: the only one, or each of several in turn.
+    /// An unknown name is the report's <see cref="SmokeReport.Error"/>, naming the configured ones.
+    /// </param>
+    Task<SmokeReport> RunSmokeAsync(
+        IReadOnlyList<SmokeTestKind> kinds, string requestedBy, IProgress<string>? progress, CancellationToken cancellationToken, SmokeProgressWording? wording = null, string? gateway = null);
 
     /// <returns>The report, or null when history is not part of this build.</returns>
     Task<HistoryReport?> GetHistoryAsync(HistoryQuery query, CancellationToken cancellationToken);

@@ -42,8 +42,9 @@ internal sealed partial class OpsOperations(
         }
     }
 
-    public Task<SmokeReport> RunSmokeAsync(IReadOnlyList<SmokeTestKind> kinds, string requestedBy, IProgress<string>? progress, CancellationToken cancellationToken, SmokeProgressWording? wording = null) =>
-        smoke.RunAsync(kinds, requestedBy, progress, wording ?? SmokeProgressWording.Plain, cancellationToken);
+    public Task<SmokeReport> RunSmokeAsync(
+        IReadOnlyList<SmokeTestKind> kinds, string requestedBy, IProgress<string>? progress, CancellationToken cancellationToken, SmokeProgressWording? wording = null, string? gateway = null) =>
+        smoke.RunAsync(kinds, requestedBy, progress, wording ?? SmokeProgressWording.Plain, cancellationToken, gateway);
 
     public async Task<HistoryReport?> GetHistoryAsync(HistoryQuery query, CancellationToken cancellationToken) =>
         history is null ? null : await history.GetReportAsync(query, cancellationToken);

@@ -29,6 +29,9 @@ public static class SmokeTestNames
 
     public static string NameOf(SmokeTestKind kind) => EnumNames<SmokeTestSelection>.NameOf((SmokeTestSelection)kind);
 
+    /// <summary><c> on beta</c> for a result from a named gateway; empty for the only gateway and the proxy test.</summary>
+    public static string On(SmokeTestResult result) => result.Gateway is { } gateway ? $" on {gateway}" : "";
+
     /// <summary>What the test asks, for the CLI's report.</summary>
     public static string Describe(SmokeTestKind kind) => kind switch
     {

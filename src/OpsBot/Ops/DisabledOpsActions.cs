@@ -8,6 +8,6 @@ public sealed class DisabledOpsActions(string reason) : IRestartService, ISmokeT
     public Task<RestartResult> RestartAsync(StackService service, string? target, string requestedBy, IProgress<string>? progress, CancellationToken cancellationToken) =>
         Task.FromResult(new RestartResult(service, false, Message, TimeSpan.Zero, null));
 
-    public Task<SmokeTestResult> RunAsync(SmokeTestKind kind, IProgress<string>? progress, CancellationToken cancellationToken) =>
-        Task.FromResult(new SmokeTestResult(kind, false, TimeSpan.Zero, "", Message));
+    public Task<SmokeTestResult> RunAsync(SmokeTestKind kind, string? gateway, IProgress<string>? progress, CancellationToken cancellationToken) =>
+        Task.FromResult(new SmokeTestResult(kind, false, TimeSpan.Zero, "", Message, gateway));
 }

@@ -112,9 +112,53 @@ public sealed class GatewayOverSshTests : IClassFixture<SshServerFixture>, IAsyn
     [Fact]
     public async Task Of_two_gateways_on_the_sshd_a_targeted_restart_and_log_tail_touch_only_the_one_named()
     {
-        // The flat settings as two list entries, told apart by their units (both reach this sshd).
+        var settings = TwoGatewaySettings(_ssh, GatewayPort);
+        _ssh.SetJournal("Nov 25 10:00:02 gw node[4242]: [agent] idle");
+        await using var ops = new OpsServices(settings);
+
+        var result = await ops.Get<IRestartService>().RestartAsync(StackService.Gateway, "beta", "alice#0001", null, CancellationToken.None);
+        var restartCalls = _ssh.Calls();
+        var tail = await ops.Get<ILogTailService>().TailAsync(StackService.Gateway, "alpha", 3, CancellationToken.None);
+
+        Assert.True(result.Succeeded, result.Message);
+        Assert.StartsWith("gateway beta healthy again after", result.Message);
+        Assert.Equal("systemctl [--user] [restart] [openclaw-beta.service]", restartCalls[0]);
+        Assert.All(restartCalls, call => Assert.Contains("[openclaw-beta.service]", call));
+        Assert.Equal(["Nov 25 10:00:02 gw node[4242]: [agent] idle"], tail.Lines);
+        Assert.Equal("journalctl [--user] [-u] [openclaw-alpha.service] [-n] [3] [--no-pager]", _ssh.Calls()[^1]);
+    }
+
+    [Fact]
+    public async Task Of_two_gateways_a_smoke_test_runs_the_agent_with_the_named_gateways_own_settings()
+    {
+        await using var ops = new OpsServices(TwoGatewaySettings(_ssh, GatewayPort));
+        var smoke = ops.Get<ISmokeTestService>();
+
+        var beta = await smoke.RunAsync(SmokeTestKind.TwoPlusTwo, "beta", null, CancellationToken.None);
+        var betaCalls = _ssh.Calls();
+        _ssh.Reset();
+        var alpha = await smoke.RunAsync(SmokeTestKind.TwoPlusTwo, "ALPHA", null, CancellationToken.None);
+        var unknown = await smoke.RunAsync(SmokeTestKind.TwoPlusTwo, "gamma", null, CancellationToken.None);
+
+        Assert.True(beta.Passed, beta.Failure);
+        Assert.Equal("beta", beta.Gateway);
+        Assert.Contains("env VLLM_API_KEY=beta-key-77", betaCalls);
+        Assert.DoesNotContain("env VLLM_API_KEY=vllm-secret-key-42", betaCalls);
+        Assert.True(alpha.Passed, alpha.Failure);
+        Assert.Equal("alpha", alpha.Gateway);
+        Assert.Contains("env VLLM_API_KEY=vllm-secret-key-42", _ssh.Calls());
+        Assert.False(unknown.Passed);
+        Assert.Equal("no gateway target 'gamma'; configured: alpha, beta", unknown.Failure);
+        Assert.DoesNotContain("beta-key-77", beta.Reply + beta.Failure);
+    }
+
+    /// <summary>
+    /// The flat settings as two list entries, alpha and beta, told apart by their units and beta's agent key (both reach this sshd).
+    /// </summary>
+    internal static Dictionary<string, string?> TwoGatewaySettings(SshServerFixture ssh, int gatewayPort)
+    {
         var settings = new Dictionary<string, string?>();
-        foreach (var (key, value) in OpsServices.GatewaySettings(_ssh, GatewayPort))
+        foreach (var (key, value) in OpsServices.GatewaySettings(ssh, gatewayPort))
         {
             if (key.StartsWith("Ops:Gateway:", StringComparison.Ordinal))
             {
@@ -129,19 +173,8 @@ public sealed class GatewayOverSshTests : IClassFixture<SshServerFixture>, IAsyn
 
         (settings["Ops:Gateways:0:Name"], settings["Ops:Gateways:0:UnitName"]) = ("alpha", "openclaw-alpha.service");
         (settings["Ops:Gateways:1:Name"], settings["Ops:Gateways:1:UnitName"]) = ("beta", "openclaw-beta.service");
-        _ssh.SetJournal("Nov 25 10:00:02 gw node[4242]: [agent] idle");
-        await using var ops = new OpsServices(settings);
-
-        var result = await ops.Get<IRestartService>().RestartAsync(StackService.Gateway, "beta", "alice#0001", null, CancellationToken.None);
-        var restartCalls = _ssh.Calls();
-        var tail = await ops.Get<ILogTailService>().TailAsync(StackService.Gateway, "alpha", 3, CancellationToken.None);
-
-        Assert.True(result.Succeeded, result.Message);
-        Assert.StartsWith("gateway beta healthy again after", result.Message);
-        Assert.Equal("systemctl [--user] [restart] [openclaw-beta.service]", restartCalls[0]);
-        Assert.All(restartCalls, call => Assert.Contains("[openclaw-beta.service]", call));
-        Assert.Equal(["Nov 25 10:00:02 gw node[4242]: [agent] idle"], tail.Lines);
-        Assert.Equal("journalctl [--user] [-u] [openclaw-alpha.service] [-n] [3] [--no-pager]", _ssh.Calls()[^1]);
+        settings["Ops:Gateways:1:OpenClawEnvironment:VLLM_API_KEY"] = "beta-key-77";
+        return settings;
     }
 
     [Fact]

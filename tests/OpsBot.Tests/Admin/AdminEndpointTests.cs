@@ -147,6 +147,20 @@ public sealed class AdminEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Smoke_target_is_passed_to_the_service_which_runs_the_agent_test_on_that_gateway()
+    {
+        _serviceSmoke.RunAsync(SmokeTestKind.TwoPlusTwo, "beta", Arg.Any<IProgress<string>?>(), Arg.Any<CancellationToken>())
+            .Returns(new SmokeTestResult(SmokeTestKind.TwoPlusTwo, true, TimeSpan.FromSeconds(2), "4", null, "beta"));
+
+        var (exit, output, error) = await CliAsync("smoke", "2+2", "--target", "beta");
+
+        Assert.Equal(0, exit);
+        Assert.Equal("", error);
+        Assert.Contains("PASS  \"What is 2+2?\" on beta (2.0 s)", output);
+        await _serviceSmoke.DidNotReceive().RunAsync(Arg.Any<SmokeTestKind>(), Arg.Any<IProgress<string>?>(), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
     public async Task Status_shows_the_service_monitors_and_its_live_proxy_counters()
     {
         _serviceStatus.GetStatusAsync(Arg.Any<CancellationToken>()).Returns(new StackStatus(DateTimeOffset.UtcNow,

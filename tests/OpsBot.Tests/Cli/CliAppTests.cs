@@ -9,6 +9,7 @@ using OpsBot.Cli;
 using OpsBot.History;
 using OpsBot.Operations;
 using OpsBot.Ops;
+using OpsBot.Ops.Configuration;
 using OpsBot.Ops.Restarts;
 using OpsBot.Tests.History;
 
@@ -241,6 +242,25 @@ public sealed class CliAppTests : IDisposable
         Assert.Equal(0, exit);
         Assert.Contains("Smoke tests: 1 of 1 passed", output);
         await _smoke.Received(1).RunAsync(Arg.Any<SmokeTestKind>(), Arg.Any<IProgress<string>?>(), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task Smoke_target_runs_the_agent_tests_on_that_gateway_and_the_report_names_it()
+    {
+        await using var services = Services(configure: s => s.AddSingleton(new OpsTargets([new GatewayOpsOptions { Name = "alpha" }, new GatewayOpsOptions { Name = "beta" }], [new VllmOpsOptions()])));
+        _smoke.RunAsync(SmokeTestKind.TwoPlusTwo, "beta", Arg.Any<IProgress<string>?>(), Arg.Any<CancellationToken>())
+            .Returns(new SmokeTestResult(SmokeTestKind.TwoPlusTwo, true, TimeSpan.FromSeconds(2), "4", null, "beta"));
+
+        var (exit, output) = await RunAsync(services, "smoke", "2+2", "--target", "beta");
+        var (unknownExit, unknown) = await RunAsync(services, "smoke", "-t", "gamma");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("PASS  \"What is 2+2?\" on beta (2.0 s)", output);
+        Assert.Contains("\"What is 2+2?\" on beta: passed in 2.0 s", output);
+        Assert.Equal(1, unknownExit);
+        Assert.Contains("Smoke tests not run: no gateway target 'gamma'; configured: alpha, beta", unknown);
+        await _smoke.DidNotReceive().RunAsync(Arg.Any<SmokeTestKind>(), Arg.Any<IProgress<string>?>(), Arg.Any<CancellationToken>());
+        await _smoke.Received(1).RunAsync(Arg.Any<SmokeTestKind>(), Arg.Any<string?>(), Arg.Any<IProgress<string>?>(), Arg.Any<CancellationToken>());
     }
 
     [Fact]

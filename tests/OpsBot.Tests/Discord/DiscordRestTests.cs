@@ -18,11 +18,14 @@ public sealed class DiscordRestTests
         [{"name":"status","type":1,"description":"Show the health of vLLM, the proxy and the OpenClaw gateway"},
         {"name":"logs","type":1,"description":"Show the last lines of a service log","options":[
         {"type":3,"name":"service","description":"Whose log to show","required":true,"choices":[{"name":"vllm","value":"vllm"},{"name":"proxy","value":"proxy"},{"name":"gateway","value":"gateway"}]},
-        {"type":4,"name":"lines","description":"How many lines (1-500, default 50)","required":false,"min_value":1,"max_value":500}]},
+        {"type":4,"name":"lines","description":"How many lines (1-500, default 50)","required":false,"min_value":1,"max_value":500},
+        {"type":3,"name":"target","description":"Which gateway or vLLM, when several are configured (default: the first)","required":false,"autocomplete":true}]},
         {"name":"restart","type":1,"description":"Restart one service (asks for confirmation)","default_member_permissions":"0","options":[
-        {"type":3,"name":"service","description":"Service to restart","required":true,"choices":[{"name":"vllm","value":"vllm"},{"name":"proxy","value":"proxy"},{"name":"gateway","value":"gateway"}]}]},
+        {"type":3,"name":"service","description":"Service to restart","required":true,"choices":[{"name":"vllm","value":"vllm"},{"name":"proxy","value":"proxy"},{"name":"gateway","value":"gateway"}]},
+        {"type":3,"name":"target","description":"Which gateway or vLLM, when several are configured","required":false,"autocomplete":true}]},
         {"name":"smoke","type":1,"description":"Run a smoke test against the live stack","default_member_permissions":"0","options":[
-        {"type":3,"name":"test","description":"Which smoke test to run","required":true,"choices":[{"name":"proxy-direct","value":"proxy-direct"},{"name":"2+2","value":"2+2"},{"name":"list-tmp","value":"list-tmp"},{"name":"all","value":"all"}]}]},
+        {"type":3,"name":"test","description":"Which smoke test to run","required":true,"choices":[{"name":"proxy-direct","value":"proxy-direct"},{"name":"2+2","value":"2+2"},{"name":"list-tmp","value":"list-tmp"},{"name":"all","value":"all"}]},
+        {"type":3,"name":"target","description":"Which gateway, when several are configured (default: each in turn)","required":false,"autocomplete":true}]},
         {"name":"silence","type":1,"description":"Hold back alerts for a service for some minutes","default_member_permissions":"0","options":[
         {"type":3,"name":"target","description":"Which alerts to hold back","required":true,"choices":[{"name":"vllm","value":"vllm"},{"name":"proxy","value":"proxy"},{"name":"gateway","value":"gateway"},{"name":"no-reply","value":"no-reply"},{"name":"all","value":"all"}]},
         {"type":4,"name":"minutes","description":"For how long, in minutes (at most Alerts:MaxSilenceMinutes, default 1440)","required":true,"min_value":1,"max_value":10080}]},

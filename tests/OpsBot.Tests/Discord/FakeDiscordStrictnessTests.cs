@@ -156,6 +156,14 @@ public sealed class FakeDiscordStrictnessTests
         { Command(options: """[{"type":10,"name":"n","description":"d","choices":[{"name":"n","value":1.5}]}]"""), null },
         { Command(options: """[{"type":5,"name":"b","description":"d","choices":[{"name":"n","value":true}]}]"""), "0.options.0.choices.0.value" },
         { Command(options: TooLargeOptions()), "APPLICATION_COMMAND_TOO_LARGE" },
+        { Command(options: """[{"type":3,"name":"target","description":"d","autocomplete":true}]"""), null },
+        { Command(options: """[{"type":4,"name":"n","description":"d","autocomplete":true}]"""), null },
+        { Command(options: """[{"type":10,"name":"n","description":"d","autocomplete":true}]"""), null },
+        { Command(options: """[{"type":3,"name":"s","description":"d","autocomplete":false,"choices":[{"name":"n","value":"v"}]}]"""), null },
+        { Command(options: """[{"type":3,"name":"s","description":"d","autocomplete":true,"choices":[{"name":"n","value":"v"}]}]"""), "APPLICATION_COMMAND_OPTION_CHOICES_AUTOCOMPLETE" },
+        { Command(options: """[{"type":5,"name":"b","description":"d","autocomplete":true}]"""), "0.options.0.autocomplete" },
+        { Command(options: """[{"type":6,"name":"u","description":"d","autocomplete":true}]"""), "0.options.0.autocomplete" },
+        { Command(options: """[{"type":3,"name":"s","description":"d","autocomplete":"true"}]"""), "BASE_TYPE_BOOLEAN" },
     };
 
     [Theory]

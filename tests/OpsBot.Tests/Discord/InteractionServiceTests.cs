@@ -25,7 +25,7 @@ public sealed class InteractionServiceTests
         var (arguments, error) = Command("logs").ParseArguments(Interaction("logs", options), CancellationToken.None);
 
         Assert.Null(error);
-        Assert.Equal(new object?[] { service, lines }, arguments);
+        Assert.Equal(new object?[] { service, lines, null }, arguments);
     }
 
     [Theory]

@@ -7,6 +7,7 @@ using NSubstitute.ExceptionExtensions;
 using OpsBot.History;
 using OpsBot.Operations;
 using OpsBot.Ops;
+using OpsBot.Ops.Configuration;
 
 namespace OpsBot.Tests.Operations;
 
@@ -14,6 +15,8 @@ public sealed class OpsOperationsTests
 {
     private readonly ISmokeTestService _smoke = Substitute.For<ISmokeTestService>();
     private readonly ISmokeTestHistory _history = Substitute.For<ISmokeTestHistory>();
+
+    private static readonly OpsTargets TwoGateways = new([new GatewayOpsOptions { Name = "alpha" }, new GatewayOpsOptions { Name = "beta" }], [new VllmOpsOptions()]);
 
     [Fact]
     public async Task Smoke_runs_in_order_words_progress_as_the_front_end_asks_and_records_every_result()
@@ -37,6 +40,70 @@ public sealed class OpsOperationsTests
         var recorded = _history.ReceivedCalls().Select(c => (SmokeTestRecord)c.GetArguments()[0]!).ToList();
         Assert.Equal([SmokeTestKind.ProxyDirect, SmokeTestKind.TwoPlusTwo, SmokeTestKind.ListTmp], recorded.Select(r => r.Kind));
         Assert.All(recorded, r => Assert.Equal("bob via Discord", r.RequestedBy));
+    }
+
+    [Fact]
+    public async Task With_several_gateways_the_proxy_test_runs_once_then_the_agent_tests_on_each_gateway_in_turn()
+    {
+        _smoke.RunAsync(Arg.Any<SmokeTestKind>(), Arg.Any<IProgress<string>?>(), Arg.Any<CancellationToken>())
+            .Returns(call => new SmokeTestResult(call.Arg<SmokeTestKind>(), true, TimeSpan.FromSeconds(1), "ok"));
+        _smoke.RunAsync(Arg.Any<SmokeTestKind>(), Arg.Any<string?>(), Arg.Any<IProgress<string>?>(), Arg.Any<CancellationToken>())
+            .Returns(call => new SmokeTestResult(call.Arg<SmokeTestKind>(), call.ArgAt<string>(1) == "alpha", TimeSpan.FromSeconds(2), "4", null, call.ArgAt<string>(1)));
+        using var services = Services(s => s.AddSingleton(_smoke).AddSingleton(_history).AddSingleton(TwoGateways));
+        var lines = new List<string>();
+
+        var report = await services.GetRequiredService<IOpsOperations>().RunSmokeAsync(SmokeTestNames.All, "cli:alice", new SyncProgress(lines), CancellationToken.None);
+
+        Assert.Equal(
+            [(SmokeTestKind.ProxyDirect, null), (SmokeTestKind.TwoPlusTwo, "alpha"), (SmokeTestKind.ListTmp, "alpha"), (SmokeTestKind.TwoPlusTwo, "beta"), (SmokeTestKind.ListTmp, "beta")],
+            report.Results.Select(r => (r.Kind, r.Gateway)));
+        Assert.False(report.Passed);
+        Assert.Equal(
+            ["gateway alpha:", "\"What is 2+2?\" on alpha: passed in 2.0 s", "gateway beta:", "\"What is 2+2?\" on beta: FAILED in 2.0 s"],
+            lines.Where(l => l.StartsWith("gateway", StringComparison.Ordinal) || l.Contains("2+2?\" on", StringComparison.Ordinal)));
+        Assert.Equal(5, _history.ReceivedCalls().Count());
+    }
+
+    [Theory]
+    [InlineData("BETA", "beta")]
+    [InlineData(" beta ", "beta")]
+    public async Task A_named_gateway_runs_the_agent_tests_there_only(string typed, string expected)
+    {
+        _smoke.RunAsync(Arg.Any<SmokeTestKind>(), Arg.Any<string?>(), Arg.Any<IProgress<string>?>(), Arg.Any<CancellationToken>())
+            .Returns(call => new SmokeTestResult(call.Arg<SmokeTestKind>(), true, TimeSpan.FromSeconds(2), "4", null, call.ArgAt<string>(1)));
+        using var services = Services(s => s.AddSingleton(_smoke).AddSingleton(TwoGateways));
+
+        var report = await services.GetRequiredService<IOpsOperations>().RunSmokeAsync([SmokeTestKind.TwoPlusTwo], "cli", null, CancellationToken.None, gateway: typed);
+
+        Assert.Equal(expected, Assert.Single(report.Results).Gateway);
+        await _smoke.DidNotReceive().RunAsync(Arg.Any<SmokeTestKind>(), Arg.Any<IProgress<string>?>(), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task An_unknown_gateway_is_the_reports_error_naming_the_configured_ones_and_nothing_runs()
+    {
+        using var services = Services(s => s.AddSingleton(_smoke).AddSingleton(TwoGateways));
+
+        var report = await services.GetRequiredService<IOpsOperations>().RunSmokeAsync(SmokeTestNames.All, "cli", null, CancellationToken.None, gateway: "gamma");
+
+        Assert.Equal("no gateway target 'gamma'; configured: alpha, beta", report.Error);
+        Assert.Empty(_smoke.ReceivedCalls());
+    }
+
+    [Fact]
+    public async Task One_gateway_named_or_not_runs_untargeted_as_before()
+    {
+        _smoke.RunAsync(Arg.Any<SmokeTestKind>(), Arg.Any<IProgress<string>?>(), Arg.Any<CancellationToken>())
+            .Returns(call => new SmokeTestResult(call.Arg<SmokeTestKind>(), true, TimeSpan.FromSeconds(1), "ok"));
+        using var services = Services(s => s.AddSingleton(_smoke).AddSingleton(new OpsTargets([new GatewayOpsOptions()], [new VllmOpsOptions()])));
+        var operations = services.GetRequiredService<IOpsOperations>();
+
+        var unnamed = await operations.RunSmokeAsync(SmokeTestNames.All, "cli", null, CancellationToken.None);
+        var named = await operations.RunSmokeAsync([SmokeTestKind.TwoPlusTwo], "cli", null, CancellationToken.None, gateway: "default");
+
+        Assert.Equal(SmokeTestNames.All, unnamed.Results.Select(r => r.Kind));
+        Assert.All([.. unnamed.Results, .. named.Results], r => Assert.Null(r.Gateway));
+        await _smoke.DidNotReceive().RunAsync(Arg.Any<SmokeTestKind>(), Arg.Any<string?>(), Arg.Any<IProgress<string>?>(), Arg.Any<CancellationToken>());
     }
 
     [Fact]

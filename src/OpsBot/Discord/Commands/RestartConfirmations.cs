@@ -16,20 +16,22 @@ public sealed partial class RestartConfirmations(TimeProvider time, IOptions<Dis
 
     public int Count => _pending.Count;
 
-    public PendingRestart Create(StackService service, ulong requesterId, Func<CancellationToken, Task> onExpired)
+    /// <param name="target">The target's name; null for the service's only target.</param>
+    public PendingRestart Create(StackService service, string? target, ulong requesterId, Func<CancellationToken, Task> onExpired)
     {
         var timeout = options.Value.RestartConfirmTimeout;
         var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant();
-        var pending = new PendingRestart(nonce, service, requesterId, time.GetUtcNow() + timeout);
+        var pending = new PendingRestart(nonce, service, requesterId, time.GetUtcNow() + timeout, target);
         var timer = time.CreateTimer(_ => _ = ExpireAsync(nonce, onExpired), null, timeout, Timeout.InfiniteTimeSpan);
         _pending[nonce] = (pending, timer);
         return pending;
     }
 
-    public ConfirmationOutcome TryTake(string nonce, StackService service, ulong userId, out PendingRestart? pending)
+    /// <summary>Takes the confirmation if <paramref name="service"/> and <paramref name="target"/> are the ones it was made for.</summary>
+    public ConfirmationOutcome TryTake(string nonce, StackService service, string? target, ulong userId, out PendingRestart? pending)
     {
         pending = null;
-        if (!_pending.TryGetValue(nonce, out var entry) || entry.Pending.Service != service)
+        if (!_pending.TryGetValue(nonce, out var entry) || entry.Pending.Service != service || !string.Equals(entry.Pending.Target, target, StringComparison.Ordinal))
         {
             return ConfirmationOutcome.NotFound;
         }

@@ -3,12 +3,14 @@ using Microsoft.Extensions.Options;
 using OpsBot.Discord.Interactions;
 using OpsBot.Operations;
 using OpsBot.Ops;
+using OpsBot.Ops.Configuration;
 
 namespace OpsBot.Discord.Commands;
 
 /// <summary>
-/// /restart: admin only, confirmed with a button only the requester can press, rate limited per service by a cooldown,
-/// with progress edits and the time until healthy at the end.
+/// /restart: admin only, confirmed with a button only the requester can press, rate limited per service (and target) by a
+/// cooldown, with progress edits and the time until healthy at the end. With several gateways or vLLM containers the
+/// <c>target</c> option (autocompleted from the configuration) must name one; the buttons carry it.
 /// </summary>
 [RequireAdmin]
 public sealed partial class RestartModule(
@@ -17,7 +19,8 @@ public sealed partial class RestartModule(
     RestartCooldowns cooldowns,
     IOptions<DiscordOptions> options,
     TimeProvider time,
-    ILogger<RestartModule> logger) : InteractionModuleBase
+    ILogger<RestartModule> logger,
+    OpsTargets? targets = null) : InteractionModuleBase
 {
     public const string ConfirmPrefix = "restart:confirm";
     public const string CancelPrefix = "restart:cancel";
@@ -25,62 +28,86 @@ public sealed partial class RestartModule(
     [SlashCommand("restart", "Restart one service (asks for confirmation)")]
     public async Task RestartAsync(
         [Summary("service", "Service to restart")]
-        StackService target)
+        StackService service,
+        [Summary("target", "Which gateway or vLLM, when several are configured")]
+        [Autocomplete(typeof(ServiceTargetAutocomplete))]
+        string? target = null)
     {
-        var service = EnumNames<StackService>.NameOf(target);
-        var wait = cooldowns.Remaining(target);
+        if (!CommandTargets.TryResolve(targets, service, target, required: true, out var name, out var error))
+        {
+            await RespondAsync("⚠️ " + error, ephemeral: true);
+            return;
+        }
+
+        var label = CommandTargets.Label(service, name);
+        var wait = cooldowns.Remaining(service, name);
         if (wait > TimeSpan.Zero)
         {
-            await RespondAsync($"⏳ `{service}` was restarted recently; try again in {DiscordText.Duration(wait)}.", ephemeral: true);
+            await RespondAsync($"⏳ `{label}` was restarted recently; try again in {DiscordText.Duration(wait)}.", ephemeral: true);
             return;
         }
 
         var responder = Context.Responder;
         var pending = confirmations.Create(
-            target,
+            service,
+            name,
             Context.User.Id,
-            ct => responder.ModifyOriginalAsync(DiscordMessage.FromText($"⌛ Restart of `{service}` was not confirmed in time; nothing was restarted."), ct));
+            ct => responder.ModifyOriginalAsync(DiscordMessage.FromText($"⌛ Restart of `{label}` was not confirmed in time; nothing was restarted."), ct));
         var timeout = DiscordText.Duration(options.Value.RestartConfirmTimeout);
+        // The target rides in the custom_id (names are [a-z0-9_-], no colon), so the press is checked against what was asked.
+        var key = name is null ? EnumNames<StackService>.NameOf(service) : $"{EnumNames<StackService>.NameOf(service)}:{name}";
         await RespondAsync(new DiscordMessage
         {
-            Content = $"Restart **{service}**? {Context.User.Mention}, confirm within {timeout}.",
+            Content = $"Restart **{label}**? {Context.User.Mention}, confirm within {timeout}.",
             Buttons =
             [
-                new DiscordButton($"{ConfirmPrefix}:{service}:{pending.Nonce}", $"Restart {service}", DiscordButtonStyle.Danger),
-                new DiscordButton($"{CancelPrefix}:{service}:{pending.Nonce}", "Cancel"),
+                new DiscordButton($"{ConfirmPrefix}:{key}:{pending.Nonce}", $"Restart {label}", DiscordButtonStyle.Danger),
+                new DiscordButton($"{CancelPrefix}:{key}:{pending.Nonce}", "Cancel"),
             ],
         });
     }
 
     [ComponentInteraction(ConfirmPrefix + ":*:*")]
-    public async Task ConfirmAsync(string service, string nonce)
+    public Task ConfirmAsync(string service, string nonce) => ConfirmTargetAsync(service, null, nonce);
+
+    [ComponentInteraction(ConfirmPrefix + ":*:*:*")]
+    public Task ConfirmAsync(string service, string target, string nonce) => ConfirmTargetAsync(service, target, nonce);
+
+    [ComponentInteraction(CancelPrefix + ":*:*")]
+    public Task CancelAsync(string service, string nonce) => CancelTargetAsync(service, null, nonce);
+
+    [ComponentInteraction(CancelPrefix + ":*:*:*")]
+    public Task CancelAsync(string service, string target, string nonce) => CancelTargetAsync(service, target, nonce);
+
+    private async Task ConfirmTargetAsync(string serviceWord, string? name, string nonce)
     {
-        if (!EnumNames<StackService>.TryParseExact(service, out var target))
+        if (!EnumNames<StackService>.TryParseExact(serviceWord, out var service))
         {
             await RespondAsync("⚠️ Unknown service in this button.", ephemeral: true);
             return;
         }
 
+        var label = CommandTargets.Label(service, name);
         var user = Context.User;
-        switch (confirmations.TryTake(nonce, target, user.Id, out var pending))
+        switch (confirmations.TryTake(nonce, service, name, user.Id, out var pending))
         {
             case ConfirmationOutcome.WrongUser:
-                Log.WrongUser(logger, service, user.Username, user.Id, pending!.RequesterId);
+                Log.WrongUser(logger, label, user.Username, user.Id, pending!.RequesterId);
                 await RespondAsync($"⚠️ Only <@{pending.RequesterId}> can confirm this restart.", ephemeral: true);
                 return;
             case ConfirmationOutcome.NotFound or ConfirmationOutcome.Expired:
-                await ModifyOriginalAsync(DiscordMessage.FromText($"⌛ This restart confirmation for `{service}` has expired; run /restart again."));
+                await ModifyOriginalAsync(DiscordMessage.FromText($"⌛ This restart confirmation for `{label}` has expired; run /restart again."));
                 return;
         }
 
-        if (!cooldowns.TryStart(target, out var wait))
+        if (!cooldowns.TryStart(service, name, out var wait))
         {
-            await ModifyOriginalAsync(DiscordMessage.FromText($"⏳ `{service}` was restarted recently; try again in {DiscordText.Duration(wait)}."));
+            await ModifyOriginalAsync(DiscordMessage.FromText($"⏳ `{label}` was restarted recently; try again in {DiscordText.Duration(wait)}."));
             return;
         }
 
-        Log.Restarting(logger, service, user.Username, user.Id);
-        var heading = $"🔄 Restarting **{service}** (requested by {user.Mention})…";
+        Log.Restarting(logger, label, user.Username, user.Id);
+        var heading = $"🔄 Restarting **{label}** (requested by {user.Mention})…";
         await ModifyOriginalAsync(DiscordMessage.FromText(heading));
 
         var progress = new ProgressMessage(
@@ -91,38 +118,41 @@ public sealed partial class RestartModule(
         RestartResult result;
         try
         {
-            result = await restarts.RestartAsync(target, $"{user.Username} ({user.Id}) via Discord", progress, CancellationToken);
+            var requestedBy = $"{user.Username} ({user.Id}) via Discord";
+            result = await (name is null
+                ? restarts.RestartAsync(service, requestedBy, progress, CancellationToken)
+                : restarts.RestartAsync(service, name, requestedBy, progress, CancellationToken));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Log.RestartThrew(logger, service, ex);
-            result = new RestartResult(target, false, $"Restart failed: {ex.GetType().Name} (details in the OpsBot log).", time.GetElapsedTime(started), null);
+            Log.RestartThrew(logger, label, ex);
+            result = new RestartResult(service, false, $"Restart failed: {ex.GetType().Name} (details in the OpsBot log).", time.GetElapsedTime(started), null);
         }
 
         await progress.FlushAsync();
-        Log.Restarted(logger, service, result.Succeeded, result.Elapsed.TotalSeconds, result.TimeToHealthy?.TotalSeconds);
-        await ModifyOriginalAsync(new DiscordMessage { Embeds = [BuildResultEmbed(service, result, progress.Lines, user, time.GetUtcNow())] });
+        Log.Restarted(logger, label, result.Succeeded, result.Elapsed.TotalSeconds, result.TimeToHealthy?.TotalSeconds);
+        await ModifyOriginalAsync(new DiscordMessage { Embeds = [BuildResultEmbed(label, result, progress.Lines, user, time.GetUtcNow())] });
     }
 
-    [ComponentInteraction(CancelPrefix + ":*:*")]
-    public async Task CancelAsync(string service, string nonce)
+    private async Task CancelTargetAsync(string serviceWord, string? name, string nonce)
     {
-        if (!EnumNames<StackService>.TryParseExact(service, out var target))
+        if (!EnumNames<StackService>.TryParseExact(serviceWord, out var service))
         {
             await RespondAsync("⚠️ Unknown service in this button.", ephemeral: true);
             return;
         }
 
-        switch (confirmations.TryTake(nonce, target, Context.User.Id, out var pending))
+        var label = CommandTargets.Label(service, name);
+        switch (confirmations.TryTake(nonce, service, name, Context.User.Id, out var pending))
         {
             case ConfirmationOutcome.WrongUser:
                 await RespondAsync($"⚠️ Only <@{pending!.RequesterId}> can cancel this restart.", ephemeral: true);
                 return;
             case ConfirmationOutcome.Confirmed:
-                await ModifyOriginalAsync(DiscordMessage.FromText($"Restart of `{service}` cancelled by {Context.User.Mention}."));
+                await ModifyOriginalAsync(DiscordMessage.FromText($"Restart of `{label}` cancelled by {Context.User.Mention}."));
                 return;
             default:
-                await ModifyOriginalAsync(DiscordMessage.FromText($"⌛ This restart confirmation for `{service}` has expired."));
+                await ModifyOriginalAsync(DiscordMessage.FromText($"⌛ This restart confirmation for `{label}` has expired."));
                 return;
         }
     }

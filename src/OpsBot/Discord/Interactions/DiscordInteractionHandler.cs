@@ -68,17 +68,23 @@ public sealed partial class DiscordInteractionHandler(
         var responder = new InteractionResponder(interaction, rest, logger);
         try
         {
+            var autocomplete = interaction.Type == InteractionType.ApplicationCommandAutocomplete;
             if (Reject(interaction) is { } refusal)
             {
                 Log.OutsideScope(logger, interaction.Id, interaction.User.Id, interaction.GuildId ?? 0, interaction.ChannelId ?? 0);
-                await responder.RespondAsync(DiscordMessage.FromText("⚠️ " + refusal), ephemeral: true, cancellationToken);
+                // An autocomplete takes no message: outside OpsBot's scope it simply suggests nothing.
+                await (autocomplete
+                    ? responder.RespondWithAutocompleteAsync([], cancellationToken)
+                    : responder.RespondAsync(DiscordMessage.FromText("⚠️ " + refusal), ephemeral: true, cancellationToken));
                 return;
             }
 
-            if (interaction.Type == InteractionType.ApplicationCommand && interaction.Data.Name is null)
+            if (interaction.Type is InteractionType.ApplicationCommand or InteractionType.ApplicationCommandAutocomplete && interaction.Data.Name is null)
             {
                 Log.Malformed(logger, "command interaction without a command name");
-                await responder.RespondAsync(DiscordMessage.FromText("⚠️ OpsBot could not read this command."), ephemeral: true, cancellationToken);
+                await (autocomplete
+                    ? responder.RespondWithAutocompleteAsync([], cancellationToken)
+                    : responder.RespondAsync(DiscordMessage.FromText("⚠️ OpsBot could not read this command."), ephemeral: true, cancellationToken));
                 return;
             }
 

@@ -18,4 +18,10 @@ public interface IInteractionResponder
     Task ModifyOriginalAsync(DiscordMessage message, CancellationToken cancellationToken);
 
     Task FollowupAsync(DiscordMessage message, bool ephemeral, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Answers an autocomplete interaction with its suggestions (callback type 8, the only answer it takes). No-op once answered.
+    /// The message methods above refuse an autocomplete interaction, and this one refuses any other.
+    /// </summary>
+    Task RespondWithAutocompleteAsync(IReadOnlyList<AutocompleteResult> choices, CancellationToken cancellationToken);
 }

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace OpsBot.Discord.Interactions;
 
-/// <summary>The interaction framework's log messages (event ids 50-59), shared by the router, the auto-defer timer and the error replies.</summary>
+/// <summary>The interaction framework's log messages (event ids 2050-2069), shared by the router, the auto-defer timer and the error replies.</summary>
 internal static partial class InteractionLog
 {
     [LoggerMessage(EventId = OpsBotEventIds.InteractionLogExecuting, Level = LogLevel.Information, Message = "Discord {Command} from {UserName} ({UserId}) in channel {ChannelId}.")]
@@ -35,4 +35,16 @@ internal static partial class InteractionLog
 
     [LoggerMessage(EventId = OpsBotEventIds.InteractionLogReplyFailed, Level = LogLevel.Warning, Message = "Discord reply to interaction {InteractionId} failed.")]
     public static partial void ReplyFailed(ILogger logger, ulong interactionId, Exception exception);
+
+    [LoggerMessage(EventId = OpsBotEventIds.InteractionLogAutocompleteUnhandled, Level = LogLevel.Debug, Message = "Discord autocomplete for {Option} from user {UserId} has no handler; answered with no suggestions.")]
+    public static partial void AutocompleteUnhandled(ILogger logger, string option, ulong userId);
+
+    [LoggerMessage(EventId = OpsBotEventIds.InteractionLogAutocompleteRefused, Level = LogLevel.Debug, Message = "Discord {Command} for user {UserId}: no suggestions ({Reason}).")]
+    public static partial void AutocompleteRefused(ILogger logger, string command, ulong userId, string reason);
+
+    [LoggerMessage(EventId = OpsBotEventIds.InteractionLogAutocompleteFailed, Level = LogLevel.Warning, Message = "Discord {Command} answered with no suggestions: {Reason}.")]
+    public static partial void AutocompleteFailed(ILogger logger, string command, string reason);
+
+    [LoggerMessage(EventId = OpsBotEventIds.InteractionLogAutocompleteChoiceDropped, Level = LogLevel.Warning, Message = "Discord {Command}: a suggestion Discord would refuse was left out ({Problem}).")]
+    public static partial void AutocompleteChoiceDropped(ILogger logger, string command, string problem);
 }

@@ -98,7 +98,8 @@ public static class InteractionParser
 
             var type = option.TryGetProperty("type", out var t) && t.TryGetInt32(out var typeValue) ? (ApplicationCommandOptionType)typeValue : 0;
             JsonElement? value = option.TryGetProperty("value", out var v) && v.ValueKind != JsonValueKind.Null ? v.Clone() : null;
-            result.Add(new InteractionOption(name, type, value, ParseOptions(option)));
+            var focused = option.TryGetProperty("focused", out var f) && f.ValueKind == JsonValueKind.True;
+            result.Add(new InteractionOption(name, type, value, ParseOptions(option), focused));
         }
 
         return result;

@@ -33,6 +33,7 @@ public sealed partial class InteractionResponder(Interaction interaction, IDisco
 
     public async Task DeferAsync(bool ephemeral, CancellationToken cancellationToken)
     {
+        RequireMessageInteraction();
         var component = interaction.IsComponent;
         await TryInitialAsync(
             new InteractionResponse(component ? InteractionCallbackType.DeferredUpdateMessage : InteractionCallbackType.DeferredChannelMessageWithSource, null, ephemeral && !component),
@@ -42,6 +43,7 @@ public sealed partial class InteractionResponder(Interaction interaction, IDisco
 
     public async Task RespondAsync(DiscordMessage message, bool ephemeral, CancellationToken cancellationToken)
     {
+        RequireMessageInteraction();
         var previous = await TryInitialAsync(new InteractionResponse(InteractionCallbackType.ChannelMessageWithSource, message, ephemeral), ResponseState.Responded, cancellationToken);
         switch (previous)
         {
@@ -56,6 +58,7 @@ public sealed partial class InteractionResponder(Interaction interaction, IDisco
 
     public async Task ModifyOriginalAsync(DiscordMessage message, CancellationToken cancellationToken)
     {
+        RequireMessageInteraction();
         var initial = interaction.IsComponent
             ? new InteractionResponse(InteractionCallbackType.UpdateMessage, message)
             : new InteractionResponse(InteractionCallbackType.ChannelMessageWithSource, message);
@@ -68,10 +71,30 @@ public sealed partial class InteractionResponder(Interaction interaction, IDisco
 
     public async Task FollowupAsync(DiscordMessage message, bool ephemeral, CancellationToken cancellationToken)
     {
+        RequireMessageInteraction();
         var previous = await TryInitialAsync(new InteractionResponse(InteractionCallbackType.ChannelMessageWithSource, message, ephemeral), ResponseState.Responded, cancellationToken);
         if (previous != ResponseState.Pending)
         {
             await WithTokenAsync(() => rest.CreateFollowupMessageAsync(interaction.ApplicationId, interaction.Token, message, ephemeral, cancellationToken));
+        }
+    }
+
+    public async Task RespondWithAutocompleteAsync(IReadOnlyList<AutocompleteResult> choices, CancellationToken cancellationToken)
+    {
+        if (interaction.Type != InteractionType.ApplicationCommandAutocomplete)
+        {
+            throw new InvalidOperationException("Only an autocomplete interaction is answered with suggestions (callback type 8).");
+        }
+
+        await TryInitialAsync(new InteractionResponse(InteractionCallbackType.AutocompleteResult, Choices: choices), ResponseState.Responded, cancellationToken);
+    }
+
+    /// <summary>An autocomplete interaction has no message and takes only type 8: a message answer would be a 400 and leave the user's list spinning.</summary>
+    private void RequireMessageInteraction()
+    {
+        if (interaction.Type == InteractionType.ApplicationCommandAutocomplete)
+        {
+            throw new InvalidOperationException("An autocomplete interaction can only be answered with suggestions (RespondWithAutocompleteAsync).");
         }
     }
 

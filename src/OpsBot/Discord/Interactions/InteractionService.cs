@@ -8,7 +8,8 @@ namespace OpsBot.Discord.Interactions;
 /// Registry and router of command modules, after Discord.Net's <c>InteractionService</c>. The phases live apart as there:
 /// <see cref="ModuleClassBuilder"/> reflects modules into infos, <see cref="TypeConverter"/>s read options,
 /// <see cref="ApplicationCommandJson"/> writes the registration from the same infos, and this type routes an interaction
-/// to its handler through preconditions, argument parsing, the <see cref="AutoDeferTimer"/> and <see cref="InteractionErrorReply"/>.
+/// to its handler through preconditions, argument parsing, the <see cref="AutoDeferTimer"/> and <see cref="InteractionErrorReply"/>;
+/// an autocomplete interaction goes to its option's <see cref="AutocompleteHandler"/> instead, without a defer.
 /// </summary>
 public sealed class InteractionService(TimeProvider time, ILogger<InteractionService> logger)
 {
@@ -21,6 +22,9 @@ public sealed class InteractionService(TimeProvider time, ILogger<InteractionSer
 
     /// <summary>A handler that has not answered by then gets a public defer, keeping Discord's 3-second rule.</summary>
     public TimeSpan AutoDeferAfter { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>An autocomplete handler gets this long (it cannot be deferred); after it the user gets an empty list, still within Discord's 3 seconds.</summary>
+    public TimeSpan AutocompleteTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     public InteractionService AddModule<TModule>()
         where TModule : InteractionModuleBase => AddModule(typeof(TModule));
@@ -72,13 +76,100 @@ public sealed class InteractionService(TimeProvider time, ILogger<InteractionSer
                 InteractionLog.UnknownComponent(logger, Rest.DiscordLimits.Truncate(customId, Rest.DiscordLimits.CustomId), interaction.User.Id);
                 return await FailAsync(context, InteractionCommandError.UnknownCommand, "This button is no longer handled by OpsBot.");
 
+            case InteractionType.ApplicationCommandAutocomplete:
+                return await AutocompleteAsync(context, services);
+
             default:
-                // Autocomplete, modals and PINGs are not used by OpsBot's commands.
+                // Modals and PINGs are not used by OpsBot's commands.
                 InteractionLog.UnsupportedInteraction(logger, (int)interaction.Type, interaction.User.Id);
                 const string unsupported = "OpsBot does not handle this kind of interaction.";
-                return interaction.Type is InteractionType.Ping or InteractionType.ApplicationCommandAutocomplete
+                return interaction.Type is InteractionType.Ping
                     ? ExecuteResult.FromError(InteractionCommandError.UnsupportedInteraction, unsupported)
                     : await FailAsync(context, InteractionCommandError.UnsupportedInteraction, unsupported);
+        }
+    }
+
+    /// <summary>
+    /// An autocomplete interaction: the focused option's handler suggests values, which are checked against Discord's rules
+    /// and sent as callback type 8. Never deferred and never answered with a message (Discord takes neither): a refused
+    /// precondition, an unknown option, a failing or slow handler all answer with an empty list and are logged.
+    /// </summary>
+    private async Task<ExecuteResult> AutocompleteAsync(InteractionContext context, IServiceProvider services)
+    {
+        var interaction = context.Interaction;
+        var name = interaction.Data.Name;
+        var command = _commands.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.Ordinal));
+        var focused = interaction.Data.Options.FirstOrDefault(o => o.Focused);
+        var parameter = focused is null ? null : command?.Options.FirstOrDefault(p => string.Equals(p.Name, focused.Name, StringComparison.Ordinal));
+        if (command is null || parameter?.AutocompleteHandler is not { } handlerType)
+        {
+            var what = $"/{name ?? "(none)"} {focused?.Name ?? "(no focused option)"}";
+            InteractionLog.AutocompleteUnhandled(logger, what, interaction.User.Id);
+            await AnswerAsync(context, []);
+            return ExecuteResult.FromError(InteractionCommandError.UnknownCommand, $"no autocomplete for {what}");
+        }
+
+        var logName = $"{command.LogName} {parameter.Name} autocomplete";
+        foreach (var precondition in command.Preconditions)
+        {
+            var allowed = await precondition.CheckAsync(context, services);
+            if (!allowed.IsSuccess)
+            {
+                // Debug only: Discord asks on every keystroke. Nothing is suggested to someone who may not run the command.
+                InteractionLog.AutocompleteRefused(logger, logName, interaction.User.Id, allowed.Reason ?? "precondition failed");
+                await AnswerAsync(context, []);
+                return ExecuteResult.FromError(InteractionCommandError.UnmetPrecondition, allowed.Reason ?? "precondition failed");
+            }
+        }
+
+        var input = new AutocompleteInput(command, parameter, focused!.Value is { } value ? AutocompleteInput.TextOf(value) : "", interaction.Data.Options);
+        AutocompletionResult result;
+        using (var deadline = new CancellationTokenSource(AutocompleteTimeout, time))
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, deadline.Token))
+        {
+            try
+            {
+                await using var scope = services.CreateAsyncScope();
+                var handler = (AutocompleteHandler)ActivatorUtilities.CreateInstance(scope.ServiceProvider, handlerType);
+                result = await handler.GenerateSuggestionsAsync(context, input, scope.ServiceProvider, linked.Token);
+            }
+            catch (OperationCanceledException) when (linked.IsCancellationRequested)
+            {
+                result = AutocompletionResult.FromError(context.CancellationToken.IsCancellationRequested
+                    ? "OpsBot is shutting down"
+                    : $"no suggestions within {AutocompleteTimeout.TotalMilliseconds:0} ms");
+            }
+            catch (Exception ex)
+            {
+                InteractionLog.HandlerFailed(logger, logName, ex);
+                result = AutocompletionResult.FromError($"the handler threw {ex.GetType().Name}");
+            }
+        }
+
+        var (choices, problems) = AutocompleteChoices.Validate(result.Suggestions, parameter.Type);
+        foreach (var problem in problems)
+        {
+            InteractionLog.AutocompleteChoiceDropped(logger, logName, problem);
+        }
+
+        if (!result.IsSuccess)
+        {
+            InteractionLog.AutocompleteFailed(logger, logName, result.ErrorReason!);
+        }
+
+        await AnswerAsync(context, choices);
+        return result.IsSuccess ? ExecuteResult.Success : ExecuteResult.FromError(InteractionCommandError.Exception, result.ErrorReason!);
+    }
+
+    private async Task AnswerAsync(InteractionContext context, IReadOnlyList<AutocompleteResult> choices)
+    {
+        try
+        {
+            await context.Responder.RespondWithAutocompleteAsync(choices, context.CancellationToken);
+        }
+        catch (Exception ex)
+        {
+            InteractionLog.ReplyFailed(logger, context.Interaction.Id, ex);
         }
     }
 

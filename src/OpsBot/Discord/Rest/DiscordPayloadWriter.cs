@@ -135,6 +135,31 @@ public static class DiscordPayloadWriter
             case InteractionCallbackType.AutocompleteResult:
                 writer.WriteStartObject("data");
                 writer.WriteStartArray("choices");
+                foreach (var choice in response.Choices ?? [])
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("name", choice.Name);
+                    switch (choice.Value)
+                    {
+                        case string text:
+                            writer.WriteString("value", text);
+                            break;
+                        case long integer:
+                            writer.WriteNumber("value", integer);
+                            break;
+                        case int integer:
+                            writer.WriteNumber("value", integer);
+                            break;
+                        case double number:
+                            writer.WriteNumber("value", number);
+                            break;
+                        default:
+                            throw new ArgumentException($"Autocomplete choice '{choice.Name}' has a {choice.Value?.GetType().Name ?? "null"} value.", nameof(response));
+                    }
+
+                    writer.WriteEndObject();
+                }
+
                 writer.WriteEndArray();
                 writer.WriteEndObject();
                 break;

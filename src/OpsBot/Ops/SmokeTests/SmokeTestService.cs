@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpsBot.Ops.Configuration;
@@ -30,6 +31,8 @@ public sealed partial class SmokeTestService : ISmokeTestService, IDisposable
     private readonly GatewayCommands _commands;
     private readonly TimeProvider _time;
     private readonly ILogger<SmokeTestService> _logger;
+    private readonly OpsTargets? _targets;
+    private readonly IServiceProvider? _services;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
     public SmokeTestService(
@@ -40,8 +43,12 @@ public sealed partial class SmokeTestService : ISmokeTestService, IDisposable
         IOptions<GatewayOpsOptions> gateway,
         IOptions<ProxyOpsOptions> proxy,
         TimeProvider time,
-        ILogger<SmokeTestService> logger)
+        ILogger<SmokeTestService> logger,
+        OpsTargets? targets = null,
+        IServiceProvider? services = null)
     {
+        _targets = targets;
+        _services = services;
         _ssh = ssh;
         _proxyListener = proxyListener;
         _httpClients = httpClients;
@@ -53,20 +60,38 @@ public sealed partial class SmokeTestService : ISmokeTestService, IDisposable
         _logger = logger;
     }
 
-    public async Task<SmokeTestResult> RunAsync(SmokeTestKind kind, IProgress<string>? progress, CancellationToken cancellationToken)
+    public async Task<SmokeTestResult> RunAsync(SmokeTestKind kind, string? gateway, IProgress<string>? progress, CancellationToken cancellationToken)
     {
+        // The first gateway (or the only one) is this service's own runner and options; any other is its keyed runner.
+        var agent = (Ssh: _ssh, Options: _gateway, Commands: _commands);
+        if (kind != SmokeTestKind.ProxyDirect && !string.IsNullOrWhiteSpace(gateway) && _targets is not null)
+        {
+            var name = _targets.Resolve(StackService.Gateway, gateway, out var unknown);
+            if (unknown is not null)
+            {
+                return new SmokeTestResult(kind, false, TimeSpan.Zero, "", unknown, gateway);
+            }
+
+            if (name != _targets.Names(StackService.Gateway)[0])
+            {
+                var options = _targets.Gateways.First(g => g.Name == name);
+                agent = (_services!.GetRequiredKeyedService<ISshCommandRunner>(name), options, new GatewayCommands(options));
+            }
+        }
+
         await _oneAtATime.WaitAsync(cancellationToken);
         var started = _time.GetTimestamp();
         try
         {
             var (passed, reply, failure) = kind switch
             {
-                SmokeTestKind.TwoPlusTwo or SmokeTestKind.ListTmp => await RunAgentAsync(kind, progress, cancellationToken),
+                SmokeTestKind.TwoPlusTwo or SmokeTestKind.ListTmp => await RunAgentAsync(kind, agent.Ssh, agent.Options, agent.Commands, progress, cancellationToken),
                 SmokeTestKind.ProxyDirect => await RunProxyDirectAsync(progress, cancellationToken),
                 _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
             };
             var result = new SmokeTestResult(
-                kind, passed, _time.GetElapsedTime(started), Truncate(_redactor.Redact(reply)), failure is null ? null : _redactor.Redact(failure));
+                kind, passed, _time.GetElapsedTime(started), Truncate(_redactor.Redact(reply)), failure is null ? null : _redactor.Redact(failure),
+                kind == SmokeTestKind.ProxyDirect || string.IsNullOrWhiteSpace(gateway) ? null : agent.Options.Name);
             LogResult(kind, passed, result.Elapsed.TotalSeconds, result.Failure);
             return result;
         }
@@ -76,16 +101,17 @@ public sealed partial class SmokeTestService : ISmokeTestService, IDisposable
         }
     }
 
-    private async Task<(bool Passed, string Reply, string? Failure)> RunAgentAsync(SmokeTestKind kind, IProgress<string>? progress, CancellationToken cancellationToken)
+    private async Task<(bool Passed, string Reply, string? Failure)> RunAgentAsync(
+        SmokeTestKind kind, ISshCommandRunner ssh, GatewayOpsOptions gatewayOptions, GatewayCommands commands, IProgress<string>? progress, CancellationToken cancellationToken)
     {
-        if (!_gateway.IsConfigured)
+        if (!gatewayOptions.IsConfigured)
         {
             return (false, "", "gateway not configured (set Ops:Gateway:Host)");
         }
 
         var prompt = kind == SmokeTestKind.TwoPlusTwo ? GatewayCommands.TwoPlusTwoPrompt : GatewayCommands.ListTmpPrompt;
-        progress?.Report($"openclaw agent on {_gateway.Host}: '{prompt}'");
-        var run = await _ssh.RunAsync(_commands.Agent(kind, _gateway.SmokeTestTimeout), _gateway.SmokeTestTimeout + TimeSpan.FromSeconds(10), cancellationToken);
+        progress?.Report($"openclaw agent on {gatewayOptions.Host}: '{prompt}'");
+        var run = await ssh.RunAsync(commands.Agent(kind, gatewayOptions.SmokeTestTimeout), gatewayOptions.SmokeTestTimeout + TimeSpan.FromSeconds(10), cancellationToken);
         if (run.Outcome != SshOutcome.Completed)
         {
             return (false, "", run.Describe());
@@ -93,14 +119,14 @@ public sealed partial class SmokeTestService : ISmokeTestService, IDisposable
 
         if (run.ExitStatus == TimeoutExitCode)
         {
-            return (false, run.StandardOutput.Trim(), $"openclaw agent timed out after {_gateway.SmokeTestTimeout.TotalSeconds:0} s on the gateway host");
+            return (false, run.StandardOutput.Trim(), $"openclaw agent timed out after {gatewayOptions.SmokeTestTimeout.TotalSeconds:0} s on the gateway host");
         }
 
         var reply = OpenClawReplyParser.Parse(run.StandardOutput);
         IReadOnlyCollection<string>? entries = null;
         if (kind == SmokeTestKind.ListTmp)
         {
-            var ls = await _ssh.RunAsync(_commands.ListTmp(), _gateway.CommandTimeout, cancellationToken);
+            var ls = await ssh.RunAsync(commands.ListTmp(), gatewayOptions.CommandTimeout, cancellationToken);
             entries = ls.Succeeded ? ls.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null;
         }
 

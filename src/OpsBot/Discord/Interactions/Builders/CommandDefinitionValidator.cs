@@ -62,6 +62,11 @@ public static class CommandDefinitionValidator
                 throw new InvalidOperationException($"{where}: only string options take [Choice] here.");
             }
 
+            if (option.IsAutocomplete && (option.Choices.Count > 0 || option.Type is not (ApplicationCommandOptionType.String or ApplicationCommandOptionType.Integer or ApplicationCommandOptionType.Number)))
+            {
+                throw new InvalidOperationException($"{where}: option '{option.Name}': autocomplete only applies to string, integer and number options without choices.");
+            }
+
             if ((option.MinValue is not null || option.MaxValue is not null) && option.Type is not (ApplicationCommandOptionType.Integer or ApplicationCommandOptionType.Number))
             {
                 throw new InvalidOperationException($"{where}: [MinValue]/[MaxValue] only apply to number options.");

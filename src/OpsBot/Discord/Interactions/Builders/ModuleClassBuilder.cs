@@ -62,6 +62,21 @@ public static class ModuleClassBuilder
             throw new InvalidOperationException($"Parameter '{parameter.Name}' of {parameter.Member.DeclaringType?.Name}.{parameter.Member.Name}: an enum option takes its choices from the enum, not from [Choice].");
         }
 
+        var autocomplete = parameter.GetCustomAttribute<AutocompleteAttribute>()?.HandlerType;
+        if (autocomplete is not null)
+        {
+            var where = $"Parameter '{parameter.Name}' of {parameter.Member.DeclaringType?.Name}.{parameter.Member.Name}";
+            if (!typeof(AutocompleteHandler).IsAssignableFrom(autocomplete) || autocomplete.IsAbstract)
+            {
+                throw new InvalidOperationException($"{where}: [Autocomplete] needs a concrete AutocompleteHandler, not {autocomplete.Name}.");
+            }
+
+            if (converter is null || converter.Choices.Count > 0 || declaredChoices.Count > 0)
+            {
+                throw new InvalidOperationException($"{where}: [Autocomplete] cannot be combined with choices (an enum or [Choice]); Discord rejects both.");
+            }
+        }
+
         var optional = parameter.HasDefaultValue || Nullable.GetUnderlyingType(parameter.ParameterType) is not null;
         return new CommandParameterInfo(
             parameter,
@@ -72,7 +87,8 @@ public static class ModuleClassBuilder
             parameter.HasDefaultValue ? parameter.DefaultValue : null,
             converter is { Choices.Count: > 0 } ? converter.Choices : declaredChoices,
             parameter.GetCustomAttribute<MinValueAttribute>()?.Value,
-            parameter.GetCustomAttribute<MaxValueAttribute>()?.Value);
+            parameter.GetCustomAttribute<MaxValueAttribute>()?.Value,
+            autocomplete);
     }
 
     private static void RequireTaskReturning(MethodInfo method)

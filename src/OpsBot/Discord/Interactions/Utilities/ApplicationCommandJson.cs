@@ -62,6 +62,11 @@ public static class ApplicationCommandJson
         writer.WriteString("name", option.Name);
         writer.WriteString("description", option.Description);
         writer.WriteBoolean("required", option.IsRequired);
+        if (option.IsAutocomplete)
+        {
+            writer.WriteBoolean("autocomplete", true);
+        }
+
         if (option.Choices.Count > 0)
         {
             writer.WriteStartArray("choices");
