@@ -85,7 +85,7 @@ public static class StatusEmbedRenderer
     }
 
     /// <summary>
-    /// A field per target of a service with several (name "gateway · gw-b", its state first), or, <paramref name="compact"/>,
+    /// A field per target of a service with several (name "gateway · gw-b", its state word first, its figures below), or, <paramref name="compact"/>,
     /// one field for all of them with a line each; one field as before for a service with one unnamed target.
     /// </summary>
     private static IEnumerable<DiscordEmbedField> ServiceFields(ServiceGroup group, StatusReport report, bool compact)
@@ -106,7 +106,7 @@ public static class StatusEmbedRenderer
 
         return figures.Select(f => new DiscordEmbedField(
             FieldName(f.Target),
-            DiscordLimits.Truncate(string.Join("\n", [$"{Icon(f.Target.State)} {StatusFigures.Headline(f.Target, f.Report, Timestamp)}", .. StatusFigures.Lines(f.Target, f.Report, Timestamp)]), DiscordLimits.FieldValue)));
+            DiscordLimits.Truncate(string.Join("\n", [$"{Icon(f.Target.State)} {f.Target.State.ToString().ToLowerInvariant()}", .. StatusFigures.Lines(f.Target, f.Report, Timestamp)]), DiscordLimits.FieldValue)));
     }
 
     /// <summary>What Discord counts against its 6000-character limit: title, description, field names and values, footer.</summary>

@@ -34,12 +34,12 @@ public sealed class StatusTargetRenderingTests
 
         Assert.Equal(["vLLM · gpu-a", "vLLM · gpu-b", "proxy · last hour", "gateway · gw-a", "gateway · gw-b", "OpsBot components"], embed.Fields.Select(f => f.Name));
         var fields = embed.Fields.ToDictionary(f => f.Name, f => f.Value);
-        Assert.Equal($"✅ started {T(StatusSamples.Now.AddHours(-5).AddMinutes(-12))}\nactive (running)\nstarted {T(StatusSamples.Now.AddHours(-5).AddMinutes(-12))} · 2 restarts", fields["gateway · gw-a"]);
+        Assert.Equal($"✅ healthy\nactive (running)\nstarted {T(StatusSamples.Now.AddHours(-5).AddMinutes(-12))} · 2 restarts", fields["gateway · gw-a"]);
         Assert.Equal($"❌ down\nunit is failed (failed), port 18789 closed (connection refused)\nfailed (failed)\nstarted {T(StatusSamples.Now.AddMinutes(-9))} · 5 restarts", fields["gateway · gw-b"]);
         // Throughput comes from the first vLLM's metrics history: only its field shows it.
         Assert.Contains("KV cache 41 % · 38 tok/s", fields["vLLM · gpu-a"]);
         Assert.DoesNotContain("tok/s", fields["vLLM · gpu-b"]);
-        Assert.StartsWith("✅ KV cache 41 %\nQwen/Qwen3-Coder-Next-FP8", fields["vLLM · gpu-b"]);
+        Assert.StartsWith("✅ healthy\nQwen/Qwen3-Coder-Next-FP8", fields["vLLM · gpu-b"]);
     }
 
     [Fact]
