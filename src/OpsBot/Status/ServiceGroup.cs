@@ -1,4 +1,5 @@
 using OpsBot.Ops;
+using OpsBot.Ops.Configuration;
 
 namespace OpsBot.Status;
 
@@ -35,10 +36,16 @@ public sealed record ServiceGroup(StackService Service, IReadOnlyList<ServiceSta
         get
         {
             var up = $"{Up}/{Targets.Count} up";
-            var notUp = Targets.Where(t => t.State != HealthState.Healthy).Select(t => $"{t.Target ?? "?"} {t.State.ToString().ToLowerInvariant()}").ToList();
+            var notUp = Targets.Where(t => t.State != HealthState.Healthy).Select(t => $"{NameOf(t)} {t.State.ToString().ToLowerInvariant()}").ToList();
             return notUp.Count == 0 ? up : $"{up} · {string.Join(", ", notUp)}";
         }
     }
+
+    /// <summary>
+    /// A target's name; a list entry that calls itself <c>default</c> has none on its status (it reads like the flat keys'
+    /// one target), but next to named ones it still needs one.
+    /// </summary>
+    public static string NameOf(ServiceStatus target) => target.Target ?? OpsTargets.DefaultName;
 
     /// <summary>The group's name in a headline: "gateways", "vLLMs".</summary>
     public string Name => IsSingle ? StackServiceNames.Of(Service) : StackServiceNames.Of(Service) + "s";

@@ -100,12 +100,12 @@ public static class StatusEmbedRenderer
         var figures = group.Targets.Select((t, i) => (Target: t, Report: i == 0 ? report : report with { GenerationTokensPerSecond = null }));
         if (compact)
         {
-            var lines = figures.Select(f => DiscordLimits.Truncate($"{Icon(f.Target.State)} **{f.Target.Target}** · {StatusFigures.Headline(f.Target, f.Report, Timestamp)}", 2 * PhoneLine));
+            var lines = figures.Select(f => DiscordLimits.Truncate($"{Icon(f.Target.State)} **{ServiceGroup.NameOf(f.Target)}** · {StatusFigures.Headline(f.Target, f.Report, Timestamp)}", 2 * PhoneLine));
             return [new DiscordEmbedField(group.Name, DiscordLimits.Truncate(string.Join("\n", lines), DiscordLimits.FieldValue))];
         }
 
         return figures.Select(f => new DiscordEmbedField(
-            FieldName(f.Target),
+            FieldName(f.Target, ofSeveral: true),
             DiscordLimits.Truncate(string.Join("\n", [$"{Icon(f.Target.State)} {f.Target.State.ToString().ToLowerInvariant()}", .. StatusFigures.Lines(f.Target, f.Report, Timestamp)]), DiscordLimits.FieldValue)));
     }
 
@@ -160,9 +160,10 @@ public static class StatusEmbedRenderer
         _ => "❔",
     };
 
-    private static string FieldName(ServiceStatus service) =>
+    /// <param name="ofSeveral">One of a service's named targets: "gateway · gw-b".</param>
+    private static string FieldName(ServiceStatus service, bool ofSeveral = false) =>
         service.Service == StackService.Proxy ? "proxy · last hour"
-        : service.Target is { } target ? DiscordLimits.Truncate($"{StackServiceNames.Of(service.Service)} · {target}", DiscordLimits.FieldName)
+        : ofSeveral ? DiscordLimits.Truncate($"{StackServiceNames.Of(service.Service)} · {ServiceGroup.NameOf(service)}", DiscordLimits.FieldName)
         : StackServiceNames.Of(service.Service);
 
     /// <summary>OpsBot's own parts that are not running (disabled, failed, degraded, starting), each with why.</summary>

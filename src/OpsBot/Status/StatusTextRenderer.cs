@@ -42,7 +42,7 @@ public sealed class StatusTextRenderer
                 foreach (var (target, index) in group.Targets.Select((t, i) => (t, i)))
                 {
                     // vLLM throughput comes from the metrics history, which only the first vLLM feeds.
-                    RenderService(text, $"    {target.Target,-6}", target, index == 0 ? report : report with { GenerationTokensPerSecond = null }, Ago);
+                    RenderService(text, $"    {ServiceGroup.NameOf(target),-6}", target, index == 0 ? report : report with { GenerationTokensPerSecond = null }, Ago);
                 }
             }
         }

@@ -105,6 +105,19 @@ public sealed class StatusTargetRenderingTests
         Assert.True(gwB > Array.IndexOf(lines, "    gw-a   healthy   started 5 h 12 min ago"));
     }
 
+    [Fact]
+    public void A_list_entry_named_default_next_to_named_ones_is_still_named()
+    {
+        var report = Report([StatusSamples.Vllm(), StatusSamples.Proxy(), StatusSamples.GatewayDown(), StatusSamples.Gateway() with { Target = "gw-b" }]);
+
+        var embed = StatusEmbedRenderer.BuildEmbed(report, StatusSamples.Now);
+        var text = new StatusTextRenderer().Render(report).Split('\n');
+
+        Assert.Equal(["vLLM", "proxy · last hour", "gateway · default", "gateway · gw-b", "OpsBot components"], embed.Fields.Select(f => f.Name));
+        Assert.Contains("⚠️ **gateways** · 1/2 up · default down", embed.Description!.Split('\n'));
+        Assert.Contains(text, l => l.StartsWith("    default down      unit is failed", StringComparison.Ordinal));
+    }
+
     private static void AssertWithinLimits(DiscordEmbed embed)
     {
         Assert.True(embed.Fields.Count <= DiscordLimits.EmbedFields, $"{embed.Fields.Count} fields");
