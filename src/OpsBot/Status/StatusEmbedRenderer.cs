@@ -100,6 +100,7 @@ public static class StatusEmbedRenderer
         var figures = group.Targets.Select((t, i) => (Target: t, Report: i == 0 ? report : report with { GenerationTokensPerSecond = null }));
         if (compact)
         {
+            // Two phone lines at most: a long target name (32 characters) with a timestamp still fits whole.
             var lines = figures.Select(f => DiscordLimits.Truncate($"{Icon(f.Target.State)} **{ServiceGroup.NameOf(f.Target)}** · {StatusFigures.Headline(f.Target, f.Report, Timestamp)}", 2 * PhoneLine));
             return [new DiscordEmbedField(group.Name, DiscordLimits.Truncate(string.Join("\n", lines), DiscordLimits.FieldValue))];
         }
@@ -119,7 +120,12 @@ public static class StatusEmbedRenderer
         var fitted = fields.ToList();
         for (var excess = TotalLength(embed) - DiscordLimits.EmbedTotal; excess > 0; excess = TotalLength(embed with { Fields = fitted }) - DiscordLimits.EmbedTotal)
         {
-            var longest = fitted.IndexOf(fitted.MaxBy(f => f.Value.Length)!);
+            var longest = fitted.Count == 0 ? -1 : fitted.IndexOf(fitted.MaxBy(f => f.Value.Length)!);
+            if (longest < 0 || fitted[longest].Value.Length <= 1)
+            {
+                break; // Nothing left to shorten in the fields; the description and footer have limits of their own.
+            }
+
             var value = fitted[longest].Value;
             fitted[longest] = fitted[longest] with { Value = DiscordLimits.Truncate(value, Math.Max(1, value.Length - excess)) };
         }

@@ -74,6 +74,29 @@ public sealed class StatusTargetRenderingTests
     }
 
     [Fact]
+    public void Every_part_at_its_longest_still_fits_one_embed()
+    {
+        var reason = string.Concat(Enumerable.Repeat("the reason is long ", 200));
+        var longName = new string('g', 32);
+        var services = StatusSamples.Targets(40, 0).Concat(Enumerable.Range(0, 40).Select(i =>
+            new ServiceStatus(StackService.Gateway, HealthState.Down, reason, []) { Target = $"{longName[..30]}{i:00}" })).ToList();
+        var report = StatusSamples.Report(components: [.. OpsBot.Components.ComponentNames.All.Select(n => new OpsBot.Components.ComponentStatus(n, OpsBot.Components.ComponentState.Failed, reason))]) with
+        {
+            Stack = new StackStatus(StatusSamples.Now, services),
+            VllmBackends = [.. Enumerable.Range(0, 20).Select(i => new OpsBot.ProxyCore.Proxy.Backends.BackendSnapshot($"gpu{i}:8000", $"http://gpu{i}:8000/", "down", 0, 0, reason))],
+            Silences = [.. Enumerable.Range(0, 40).Select(i => new OpsBot.Alerts.ActiveSilence(OpsBot.Alerts.AlertTarget.Gateway, StatusSamples.Now, StatusSamples.Now.AddMinutes(i + 1), "alice"))],
+        };
+        // Every field at Discord's 1024 characters is more than the 6000 of the whole embed: the longest are shortened.
+        report = report with { Proxy = report.Proxy! with { LastFailure = reason, LastFailureAt = StatusSamples.Now.AddMinutes(-1) } };
+
+        var embed = StatusEmbedRenderer.BuildEmbed(report, StatusSamples.Now);
+
+        AssertWithinLimits(embed);
+        Assert.Equal(["vLLMs", "proxy · last hour", "gateways", "vLLM backends", "OpsBot components", "alerts"], embed.Fields.Select(f => f.Name));
+        Assert.Contains(embed.Fields, f => f.Value.Length < DiscordLimits.FieldValue - 100 && f.Value.EndsWith('…'));
+    }
+
+    [Fact]
     public void One_named_target_is_shown_with_its_name_and_one_unnamed_target_exactly_as_before()
     {
         var named = StatusEmbedRenderer.BuildEmbed(Report(StatusSamples.Targets(1, 1)), StatusSamples.Now);
