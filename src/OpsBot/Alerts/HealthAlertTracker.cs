@@ -6,10 +6,12 @@ using OpsBot.Ops.Monitoring;
 namespace OpsBot.Alerts;
 
 /// <summary>
-/// Turns monitor transitions into alerts, one incident per (service, check). Keeps the truth (current
+/// Turns monitor transitions into alerts, one incident per (service, target, check): two gateways' outages are two
+/// incidents, each alert naming its target ("gateway `gw-b`"); the one unnamed target reads as the service alone. Keeps the truth (current
 /// state, history incidents) apart from what was announced, and reconciles the two when allowed:
 /// repeated states are ignored, a flapping check posts only problems that last, silences and
-/// maintenance hold posts back, and whatever is still wrong when they end is posted then.
+/// maintenance hold posts back, and whatever is still wrong when they end is posted then. Silences and maintenance are
+/// per service, so they cover all of its targets.
 /// </summary>
 public sealed partial class HealthAlertTracker : IAlertEvaluator, IDisposable
 {
@@ -19,7 +21,7 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator, IDisposable
     private readonly HealthAlertOptions _options;
     private readonly ILogger<HealthAlertTracker> _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Dictionary<(StackService Service, string Check), CheckState> _checks = [];
+    private readonly Dictionary<CheckKey, CheckState> _checks = [];
 
     public HealthAlertTracker(IAlertPublisher publisher, IIncidentStore incidents, AlertSuppressions mutes, IOptions<AlertOptions> options, ILogger<HealthAlertTracker> logger)
     {
@@ -33,7 +35,28 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator, IDisposable
     /// <summary>Every health incident's key starts with this.</summary>
     public const string KeyPrefix = "health:";
 
-    public static string KeyOf(StackService service, string check) => $"{KeyPrefix}{service}:{check}";
+    /// <summary><c>health:Gateway:status</c>, or <c>health:Gateway/gw-b:status</c> for a named target (names have no <c>:</c> or <c>/</c>).</summary>
+    public static string KeyOf(StackService service, string check, string? target = null) =>
+        target is null ? $"{KeyPrefix}{service}:{check}" : $"{KeyPrefix}{service}/{target}:{check}";
+
+    private static bool TryParseKey(string key, out CheckKey parsed)
+    {
+        parsed = default;
+        var parts = key.Split(':', 3);
+        if (parts.Length != 3)
+        {
+            return false;
+        }
+
+        var serviceAndTarget = parts[1].Split('/', 2);
+        if (!Enum.TryParse<StackService>(serviceAndTarget[0], out var service))
+        {
+            return false;
+        }
+
+        parsed = new CheckKey(service, serviceAndTarget.Length == 2 ? serviceAndTarget[1] : null, parts[2]);
+        return true;
+    }
 
     /// <summary>
     /// Takes over the health incidents a previous run left open (one outage, one incident): each continues as announced,
@@ -50,14 +73,13 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator, IDisposable
             var restored = 0;
             foreach (var incident in open)
             {
-                var parts = incident.Key.Split(':', 3);
-                if (parts.Length != 3 || !Enum.TryParse<StackService>(parts[1], out var service) || _checks.ContainsKey((service, parts[2])))
+                if (!TryParseKey(incident.Key, out var key) || _checks.ContainsKey(key))
                 {
                     continue;
                 }
 
                 var state = incident.IsOutage || incident.Severity == AlertSeverity.Critical ? HealthState.Down : HealthState.Degraded;
-                _checks[(service, parts[2])] = new CheckState
+                _checks[key] = new CheckState
                 {
                     State = state,
                     Summary = incident.Detail ?? "",
@@ -69,7 +91,7 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator, IDisposable
                     Restored = true,
                 };
                 restored++;
-                LogRestored(_logger, incident.Id, service, parts[2], state, incident.OpenedAt);
+                LogRestored(_logger, incident.Id, key.Display, key.Check, state, incident.OpenedAt);
             }
 
             return restored;
@@ -85,7 +107,7 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator, IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var key = (transition.Service, transition.Check);
+            var key = new CheckKey(transition.Service, transition.Target, transition.Check);
             if (!_checks.TryGetValue(key, out var check))
             {
                 check = new CheckState();
@@ -106,7 +128,7 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator, IDisposable
                     // The first look after the restart cannot tell: close it as a restart always did, without a post.
                     await _incidents.ResolveAsync(unknownId, transition.At, check.Occurrences, cancellationToken);
                     _checks.Remove(key);
-                    LogRestoredClosed(_logger, unknownId, transition.Service, transition.Check);
+                    LogRestoredClosed(_logger, unknownId, key.Display, transition.Check);
                     return;
                 }
             }
@@ -126,8 +148,8 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator, IDisposable
             if (check.IsProblem && !wasProblem)
             {
                 check.Since = transition.At;
-                check.IncidentId = await _incidents.OpenAsync(new IncidentOpening(KeyOf(transition.Service, transition.Check), transition.Service, Severity(transition.To),
-                    $"{Name(transition.Service)} {transition.Check} {transition.To.ToString().ToLowerInvariant()}", transition.Summary, transition.At,
+                check.IncidentId = await _incidents.OpenAsync(new IncidentOpening(key.Key, transition.Service, Severity(transition.To),
+                    $"{key.Name} {transition.Check} {transition.To.ToString().ToLowerInvariant()}", transition.Summary, transition.At,
                     IsOutage: transition.To == HealthState.Down, DuringMaintenance: _mutes.InMaintenance(target, transition.At)), cancellationToken);
             }
             else if (check.IsProblem && check.IncidentId is { } openId)
@@ -153,7 +175,7 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator, IDisposable
                 check.RecordedMuted = false;
             }
 
-            await ReconcileAsync(transition.Service, transition.Check, check, transition.At, cancellationToken);
+            await ReconcileAsync(key, check, transition.At, cancellationToken);
         }
         finally
         {
@@ -166,9 +188,9 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator, IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            foreach (var ((service, name), check) in _checks)
+            foreach (var (key, check) in _checks)
             {
-                await ReconcileAsync(service, name, check, now, cancellationToken);
+                await ReconcileAsync(key, check, now, cancellationToken);
             }
         }
         finally
@@ -177,10 +199,10 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator, IDisposable
         }
     }
 
-    private async Task ReconcileAsync(StackService service, string name, CheckState check, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task ReconcileAsync(CheckKey checkKey, CheckState check, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var target = AlertTargets.ForService(service);
-        var key = KeyOf(service, name);
+        var (service, name, key) = (checkKey.Name, checkKey.Check, checkKey.Key);
+        var target = AlertTargets.ForService(checkKey.Service);
         if (_mutes.MutedBy(target, now) is { } mutedBy)
         {
             if (check.IsProblem && !check.Announced && !check.RecordedMuted)
@@ -221,7 +243,7 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator, IDisposable
 
         if (check.Announced)
         {
-            var text = $"✅ **Resolved: {Name(service)} {name}** is healthy again after {AlertText.Duration((check.ProblemEndedAt ?? now) - check.Since)} "
+            var text = $"✅ **Resolved: {service} {name}** is healthy again after {AlertText.Duration((check.ProblemEndedAt ?? now) - check.Since)} "
                 + $"(was {check.AnnouncedState.ToString().ToLowerInvariant()} since {AlertText.Time(check.Since)}).\n{check.Summary}";
             await _publisher.PublishAsync(new Alert(key, AlertKind.Resolved, Severity(check.AnnouncedState), AlertText.Fit(text), now), null, cancellationToken);
             check.Announced = false;
@@ -229,7 +251,7 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator, IDisposable
         }
         else if (check.UnpostedBlips > 0 && (check.LastRaiseAt is not { } lastRaise || now - lastRaise >= _options.ThrottleInterval))
         {
-            var text = $"⚠️ **{Name(service)} {name} flapped**: {AlertText.Plural(check.UnpostedBlips, "short problem", "short problems")} not posted one by one "
+            var text = $"⚠️ **{service} {name} flapped**: {AlertText.Plural(check.UnpostedBlips, "short problem", "short problems")} not posted one by one "
                 + $"(last ended {AlertText.Time(check.ProblemEndedAt ?? now)}); healthy now.\n{check.Summary}";
             await _publisher.PublishAsync(new Alert(key, AlertKind.Notice, AlertSeverity.Warning, AlertText.Fit(text), now), null, cancellationToken);
             check.UnpostedBlips = 0;
@@ -239,17 +261,18 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator, IDisposable
 
     private async Task OnEventAsync(HealthTransition transition, CheckState check, CancellationToken cancellationToken)
     {
-        var key = KeyOf(transition.Service, transition.Check);
+        var checkKey = new CheckKey(transition.Service, transition.Target, transition.Check);
+        var key = checkKey.Key;
         var mutedBy = _mutes.MutedBy(AlertTargets.ForService(transition.Service), transition.At);
         if (mutedBy is null && check.LastRaiseAt is { } last && transition.At - last < _options.ThrottleInterval)
         {
             check.UnpostedBlips++;
-            LogEventThrottled(_logger, transition.Service, transition.Check, check.UnpostedBlips);
+            LogEventThrottled(_logger, checkKey.Display, transition.Check, check.UnpostedBlips);
             return;
         }
 
         var repeats = check.UnpostedBlips > 0 ? $" ({AlertText.Plural(check.UnpostedBlips, "earlier time", "earlier times")} in the last {AlertText.Duration(_options.ThrottleInterval)} not posted)" : "";
-        var text = $"{AlertText.Icon(AlertKind.Notice, Severity(transition.To))} **{Name(transition.Service)} {transition.Check}**: {transition.Summary}{repeats}";
+        var text = $"{AlertText.Icon(AlertKind.Notice, Severity(transition.To))} **{checkKey.Name} {transition.Check}**: {transition.Summary}{repeats}";
         await _publisher.PublishAsync(new Alert(key, AlertKind.Notice, AlertSeverity.Warning, AlertText.Fit(text), transition.At), mutedBy, cancellationToken);
         if (mutedBy is null)
         {
@@ -259,7 +282,8 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator, IDisposable
     }
 
     // Created now, not at Since: a post held back by maintenance or confirmation is not "delayed" delivery.
-    private static Alert ProblemAlert(string key, StackService service, string name, CheckState check, AlertKind kind, DateTimeOffset now)
+    /// <param name="service">The service (and target) as the alert names it: "gateway", "gateway `gw-b`".</param>
+    private static Alert ProblemAlert(string key, string service, string name, CheckState check, AlertKind kind, DateTimeOffset now)
     {
         var severity = Severity(check.State);
         var verb = kind switch
@@ -269,7 +293,7 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator, IDisposable
             _ => "",
         };
         var blips = check.UnpostedBlips > 0 ? $"\nIt flapped before: {AlertText.Plural(check.UnpostedBlips, "short problem", "short problems")} not posted." : "";
-        var text = $"{AlertText.Icon(kind, severity)} **{Name(service)} {name}: {check.State.ToString().ToLowerInvariant()}**{(verb.Length > 0 ? $" ({verb})" : "")} since {AlertText.Time(check.Since)}.\n{check.Summary}{blips}";
+        var text = $"{AlertText.Icon(kind, severity)} **{service} {name}: {check.State.ToString().ToLowerInvariant()}**{(verb.Length > 0 ? $" ({verb})" : "")} since {AlertText.Time(check.Since)}.\n{check.Summary}{blips}";
         return new Alert(key, kind, severity, AlertText.Fit(text), now);
     }
 
@@ -280,7 +304,18 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator, IDisposable
         _ => AlertSeverity.Warning,
     };
 
-    private static string Name(StackService service) => StackServiceNames.Of(service);
+    /// <summary>One check of one target of a service: what an incident and its alerts are about.</summary>
+    private readonly record struct CheckKey(StackService Service, string? Target, string Check)
+    {
+        /// <summary>The incident and alert key (<see cref="KeyOf"/>): two targets' alerts never merge.</summary>
+        public string Key => KeyOf(Service, Check, Target);
+
+        /// <summary>As alerts name it: "gateway", "gateway `gw-b`".</summary>
+        public string Name => StackServiceNames.Of(Service, Target);
+
+        /// <summary>As logs name it: "gateway gw-b".</summary>
+        public string Display => StackServiceNames.Plain(Service, Target);
+    }
 
     private sealed class CheckState
     {
@@ -314,14 +349,14 @@ public sealed partial class HealthAlertTracker : IAlertEvaluator, IDisposable
 
     [LoggerMessage(EventId = OpsBotEventIds.HealthAlertTrackerRestored, Level = LogLevel.Information,
         Message = "Incident {IncidentId} ({Service} {Check} {State} since {Since}) was open when OpsBot stopped; it continues unless the first probe round sees otherwise")]
-    private static partial void LogRestored(ILogger logger, long incidentId, StackService service, string check, HealthState state, DateTimeOffset since);
+    private static partial void LogRestored(ILogger logger, long incidentId, string service, string check, HealthState state, DateTimeOffset since);
 
     [LoggerMessage(EventId = OpsBotEventIds.HealthAlertTrackerRestoredClosed, Level = LogLevel.Information,
         Message = "Incident {IncidentId} ({Service} {Check}) closed: its state is unknown after the restart")]
-    private static partial void LogRestoredClosed(ILogger logger, long incidentId, StackService service, string check);
+    private static partial void LogRestoredClosed(ILogger logger, long incidentId, string service, string check);
 
     [LoggerMessage(EventId = OpsBotEventIds.HealthAlertTrackerEventThrottled, Level = LogLevel.Information, Message = "{Service} {Check} event throttled ({Count} not posted)")]
-    private static partial void LogEventThrottled(ILogger logger, StackService service, string check, int count);
+    private static partial void LogEventThrottled(ILogger logger, string service, string check, int count);
 
     /// <summary>Disposes <c>_gate</c>; the container calls this once the host has stopped.</summary>
     public void Dispose() => _gate.Dispose();

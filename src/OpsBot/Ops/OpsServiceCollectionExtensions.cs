@@ -108,6 +108,17 @@ public static class OpsServiceCollectionExtensions
         services.AddSingleton<IServiceProbe>(sp => sp.GetRequiredService<VllmProbe>());
         services.AddSingleton<IServiceProbe>(sp => sp.GetRequiredService<ProxyProbe>());
         services.AddSingleton<IServiceProbe>(sp => sp.GetRequiredService<GatewayProbe>());
+        // The monitor watches every target: the first of each is the singleton above, the others their keyed probes, in
+        // configuration order.
+        foreach (var name in vllmTargets.Skip(1).Select(t => t.Options.Name))
+        {
+            services.AddSingleton<IServiceProbe>(sp => sp.GetRequiredKeyedService<VllmProbe>(name));
+        }
+
+        foreach (var name in gatewayTargets.Skip(1).Select(t => t.Options.Name))
+        {
+            services.AddSingleton<IServiceProbe>(sp => sp.GetRequiredKeyedService<GatewayProbe>(name));
+        }
 
         services.TryAddSingleton<StackProber>();
         services.TryAddSingleton<HealthHistory>();

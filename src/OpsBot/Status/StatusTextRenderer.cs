@@ -11,7 +11,9 @@ namespace OpsBot.Status;
 /// <summary>
 /// <c>opsbot status</c>: the status snapshot as terminal text, no markdown. A line per service (name, state, the headline
 /// figure or why it is not healthy) with its figures indented under it (<see cref="StatusFigures"/>, the same as /status),
-/// then components, uptime over 24 h and recent incidents. Colour only through <see cref="TextStyle"/>.
+/// then components, uptime over 24 h and recent incidents. A service with several targets gets a summary line
+/// ("gateways degraded 1/2 up · gw-b down") and a line per target under it, its figures indented the same way.
+/// Colour only through <see cref="TextStyle"/>.
 /// </summary>
 public sealed class StatusTextRenderer
 {
@@ -28,24 +30,19 @@ public sealed class StatusTextRenderer
         string Ago(DateTimeOffset at) => $"{AlertText.Duration(report.TakenAt - at)} ago";
         if (report.Stack is { } stack)
         {
-            foreach (var service in stack.Services)
+            foreach (var group in ServiceGroup.Of(stack))
             {
-                var healthy = service.State == HealthState.Healthy;
-                var headline = healthy ? StatusFigures.Headline(service, report, Ago) : service.Summary;
-                text.AppendLine(CultureInfo.InvariantCulture, $"  {StackServiceNames.Of(service.Service),-8} {TextLayout.PadRight(State(service.State, StateWord(service.State)), 9)} {headline}");
-                var lines = StatusFigures.Lines(service, report, Ago);
-                foreach (var line in lines.Skip(healthy ? 0 : 1))
+                if (group.IsSingle)
                 {
-                    text.Append(Indent).AppendLine(line);
+                    RenderService(text, $"  {StackServiceNames.Of(group.Service),-8}", group.Targets[0], report, Ago);
+                    continue;
                 }
 
-                // Without typed figures (a probe that failed, the proxy as seen from outside) the probe's own details are all there is.
-                if (service.Facts == ServiceFacts.None)
+                text.AppendLine(CultureInfo.InvariantCulture, $"  {group.Name,-8} {TextLayout.PadRight(State(group.State, StateWord(group.State)), 9)} {group.Summary}");
+                foreach (var (target, index) in group.Targets.Select((t, i) => (t, i)))
                 {
-                    foreach (var (label, value) in service.Details)
-                    {
-                        text.AppendLine(CultureInfo.InvariantCulture, $"{Indent}{label}: {value}");
-                    }
+                    // vLLM throughput comes from the metrics history, which only the first vLLM feeds.
+                    RenderService(text, $"    {ServiceGroup.NameOf(target),-6}", target, index == 0 ? report : report with { GenerationTokensPerSecond = null }, Ago);
                 }
             }
         }
@@ -109,6 +106,28 @@ public sealed class StatusTextRenderer
         }
 
         return text.ToString();
+    }
+
+    /// <summary>"  gateway  healthy   started 3 h ago" (or a target's "    gw-b   down      unit is failed…"), its figures indented under it.</summary>
+    private void RenderService(StringBuilder text, string label, ServiceStatus service, StatusReport report, Func<DateTimeOffset, string> ago)
+    {
+        var healthy = service.State == HealthState.Healthy;
+        var headline = healthy ? StatusFigures.Headline(service, report, ago) : service.Summary;
+        text.AppendLine(CultureInfo.InvariantCulture, $"{label} {TextLayout.PadRight(State(service.State, StateWord(service.State)), 9)} {headline}");
+        var lines = StatusFigures.Lines(service, report, ago);
+        foreach (var line in lines.Skip(healthy ? 0 : 1))
+        {
+            text.Append(Indent).AppendLine(line);
+        }
+
+        // Without typed figures (a probe that failed, the proxy as seen from outside) the probe's own details are all there is.
+        if (service.Facts == ServiceFacts.None)
+        {
+            foreach (var (detail, value) in service.Details)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"{Indent}{detail}: {value}");
+            }
+        }
     }
 
     /// <summary>

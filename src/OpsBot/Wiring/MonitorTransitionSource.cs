@@ -4,7 +4,7 @@ using OpsBot.Ops.Monitoring;
 namespace OpsBot.Wiring;
 
 /// <summary>
-/// Feeds the monitors' per-service state changes to the health alerts. The first subscription replays what the monitor
+/// Feeds the monitors' state changes, one per service target (each gateway, each vLLM), to the health alerts. The first subscription replays what the monitor
 /// already saw (its first round may finish before alerting subscribes); a resubscription after a failure does not.
 /// </summary>
 public sealed class MonitorTransitionSource(IHealthHistory history) : IHealthTransitionSource

@@ -10,13 +10,23 @@ namespace OpsBot.IntegrationTests.Infrastructure;
 /// private unix socket, with private storage, and one container from a locally imported busybox
 /// image (no registry, no network namespace: host network on 127.0.0.1). The container plays vLLM:
 /// busybox httpd serves /health, /v1/models and /metrics after a one-second "model load".
+/// <see cref="TwoContainerPodmanFixture"/> runs a second such container on its own port, for several vLLM targets.
 /// </summary>
-public sealed class PodmanFixture : IAsyncLifetime
+public class PodmanFixture : IAsyncLifetime
 {
     public const string Image = "localhost/opsbot-vllm-stub:test";
     private const string Podman = "/usr/bin/podman";
     private const string Busybox = "/bin/busybox";
+    private readonly int _containers;
+    private readonly List<(string Name, int Port)> _running = [];
     private Process? _service;
+
+    public PodmanFixture()
+        : this(1)
+    {
+    }
+
+    protected PodmanFixture(int containers) => _containers = containers;
 
     public string Directory { get; } = Path.Combine(Path.GetTempPath(), "opsbot-podman-" + Guid.NewGuid().ToString("N")[..10]);
 
@@ -26,9 +36,12 @@ public sealed class PodmanFixture : IAsyncLifetime
 
     public string ContainerName { get; } = "vllm-coder-" + Guid.NewGuid().ToString("N")[..8];
 
-    public int VllmPort { get; private set; }
+    public int VllmPort => _running[0].Port;
 
     public Uri VllmUrl => new($"http://127.0.0.1:{VllmPort}");
+
+    /// <summary>Every container the fixture runs, the first being <see cref="ContainerName"/> on <see cref="VllmPort"/>.</summary>
+    public IReadOnlyList<(string Name, int Port)> Containers => _running;
 
     /// <summary>A secret the container prints to stderr, to prove log tails are redacted.</summary>
     public const string PlantedApiKey = "sk-planted-0123456789abcdef";
@@ -57,14 +70,18 @@ public sealed class PodmanFixture : IAsyncLifetime
         await WriteRootfsAsync(rootfs);
         await PodmanAsync(["import", rootfs, Image]);
 
-        VllmPort = FreePort.Next();
-        var script = string.Join("; ",
-            "echo 'INFO vllm stub: loading model Qwen/Qwen3-Coder-Next-FP8'",
-            $"echo 'WARNING stderr line with VLLM_API_KEY={PlantedApiKey}' >&2",
-            "sleep 1",
-            "echo 'INFO Application startup complete.'",
-            $"exec httpd -f -p 127.0.0.1:{VllmPort} -h /www");
-        await PodmanAsync(["run", "-d", "--name", ContainerName, "--network", "host", Image, "/bin/sh", "-c", script]);
+        for (var i = 0; i < _containers; i++)
+        {
+            var (name, port) = (i == 0 ? ContainerName : $"{ContainerName}-{i + 1}", FreePort.Next());
+            _running.Add((name, port));
+            var script = string.Join("; ",
+                "echo 'INFO vllm stub: loading model Qwen/Qwen3-Coder-Next-FP8'",
+                $"echo 'WARNING stderr line with VLLM_API_KEY={PlantedApiKey}' >&2",
+                "sleep 1",
+                "echo 'INFO Application startup complete.'",
+                $"exec httpd -f -p 127.0.0.1:{port} -h /www");
+            await PodmanAsync(["run", "-d", "--name", name, "--network", "host", Image, "/bin/sh", "-c", script]);
+        }
 
         var info = new ProcessStartInfo(Podman) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var arg in GlobalArgs().Concat(["system", "service", "--time=0", "unix://" + SocketPath]))
@@ -83,7 +100,7 @@ public sealed class PodmanFixture : IAsyncLifetime
     {
         try
         {
-            await PodmanAsync(["rm", "-f", "-t", "0", ContainerName]);
+            await PodmanAsync(["rm", "-f", "-t", "0", .. _running.Select(c => c.Name)]);
         }
         catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
         {
@@ -195,4 +212,13 @@ public sealed class PodmanFixture : IAsyncLifetime
             Mode = (UnixFileMode)Convert.ToInt32("644", 8),
             DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)),
         });
+}
+
+/// <summary>Two vLLM stand-in containers on one podman service: several vLLM targets (<c>Ops:Vllm:0</c>, <c>Ops:Vllm:1</c>).</summary>
+public sealed class TwoContainerPodmanFixture : PodmanFixture
+{
+    public TwoContainerPodmanFixture()
+        : base(2)
+    {
+    }
 }

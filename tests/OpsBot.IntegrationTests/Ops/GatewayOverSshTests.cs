@@ -1,10 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
 using OpsBot.IntegrationTests.Infrastructure;
+using OpsBot.Operations;
 using OpsBot.Ops;
 using OpsBot.Ops.Logs;
+using OpsBot.Ops.Monitoring;
 using OpsBot.Ops.Probes;
 using OpsBot.Ops.Restarts;
+using OpsBot.Status;
 
 namespace OpsBot.IntegrationTests.Ops;
 
@@ -126,6 +129,37 @@ public sealed class GatewayOverSshTests : IClassFixture<SshServerFixture>, IAsyn
         Assert.All(restartCalls, call => Assert.Contains("[openclaw-beta.service]", call));
         Assert.Equal(["Nov 25 10:00:02 gw node[4242]: [agent] idle"], tail.Lines);
         Assert.Equal("journalctl [--user] [-u] [openclaw-alpha.service] [-n] [3] [--no-pager]", _ssh.Calls()[^1]);
+    }
+
+    [Fact]
+    public async Task Of_two_gateways_on_the_sshd_status_shows_each_with_its_own_state()
+    {
+        var settings = TwoGatewaySettings(_ssh, GatewayPort);
+        // beta's gateway port has nothing listening: its unit is active but it is not serving.
+        using var closed = new TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var closedPort = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        settings["Ops:Gateways:1:GatewayPort"] = closedPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using var ops = new OpsServices(settings);
+
+        var stack = await ops.Get<StatusService>().RefreshAsync(CancellationToken.None);
+        var report = await new StatusReader(TimeProvider.System, ops.Get<IStatusService>()).GetReportAsync(inService: true, CancellationToken.None);
+        var text = new StatusTextRenderer().Render(report).Split('\n');
+        var embed = StatusEmbedRenderer.BuildEmbed(report, DateTimeOffset.UtcNow);
+
+        var gateways = stack.Services.Where(s => s.Service == StackService.Gateway).ToList();
+        Assert.Equal([("alpha", HealthState.Healthy), ("beta", HealthState.Degraded)], gateways.Select(g => (g.Target!, g.State)));
+        Assert.StartsWith($"active but port {closedPort} closed", gateways[1].Summary);
+        Assert.Contains("  gateways degraded  1/2 up · beta degraded", text);
+        Assert.Contains(text, l => l.StartsWith("    alpha  healthy   started ", StringComparison.Ordinal));
+        Assert.Contains(text, l => l.StartsWith("    beta   degraded  active but port ", StringComparison.Ordinal));
+        Assert.Contains("⚠️ **gateways** · 1/2 up · beta degraded", embed.Description!.Split('\n'));
+        Assert.Equal(["gateway · alpha", "gateway · beta"], embed.Fields.Select(f => f.Name).Where(n => n.StartsWith("gateway", StringComparison.Ordinal)));
+        // Each gateway was asked about its own unit over SSH.
+        var calls = _ssh.Calls();
+        Assert.Contains("systemctl [--user] [is-active] [openclaw-alpha.service]", calls);
+        Assert.Contains("systemctl [--user] [is-active] [openclaw-beta.service]", calls);
     }
 
     [Fact]

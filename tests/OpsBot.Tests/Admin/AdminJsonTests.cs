@@ -45,6 +45,21 @@ public sealed class AdminJsonTests
     }
 
     [Fact]
+    public void A_status_report_with_several_gateways_and_vllm_servers_keeps_each_targets_name()
+    {
+        var report = OpsBot.Tests.Status.StatusSamples.Report() with
+        {
+            Stack = new StackStatus(Now, OpsBot.Tests.Status.StatusSamples.Targets(2, 2, "gw-b")),
+        };
+
+        var back = RoundTrip(report, AdminJson.Default.StatusReport);
+
+        Assert.Equal(["gpu-a", "gpu-b", null, "gw-a", "gw-b"], back.Stack!.Services.Select(s => s.Target));
+        Assert.Equal(_renderer.RenderStatus(report), _renderer.RenderStatus(back));
+        Assert.Contains("  gateways degraded  1/2 up · gw-b down", _renderer.RenderStatus(back).Split('\n'));
+    }
+
+    [Fact]
     public void A_history_report_and_a_smoke_report_survive_the_trip_whole()
     {
         var history = new HistoryReport(

@@ -16,7 +16,8 @@ using OpsBot.Tests.Discord;
 namespace OpsBot.Tests.Status;
 
 /// <summary>
-/// docs/status-example.md, shown in the README, is the /status payload this code sends, as captured by the fake Discord
+/// docs/status-example.md, shown in the README, is the /status payload this code sends (one gateway and one vLLM, then
+/// two of each, one gateway down), as captured by the fake Discord
 /// (the seeded history of the chart example behind it), with a text rendering of how Discord draws it. This test checks it
 /// still is, and regenerates it when run with <c>OPSBOT_UPDATE_DOCS=1</c>
 /// (<c>OPSBOT_UPDATE_DOCS=1 dotnet test tests/OpsBot.Tests --filter StatusExampleTests</c>).
@@ -29,7 +30,8 @@ public sealed partial class StatusExampleTests
         await using var kit = await ChartTestKit.CreateAsync(TimeSpan.FromHours(24));
         var now = kit.Time.GetUtcNow();
         var status = Substitute.For<IStatusService>();
-        status.GetStatusAsync(Arg.Any<CancellationToken>()).Returns(new StackStatus(now, [StatusSamples.Vllm(), StatusSamples.Proxy(212, 1, 3), StatusSamples.Gateway()]));
+        var stack = new StackStatus(now, [StatusSamples.Vllm(), StatusSamples.Proxy(212, 1, 3), StatusSamples.Gateway()]);
+        status.GetStatusAsync(Arg.Any<CancellationToken>()).Returns(_ => stack);
         var statistics = Substitute.For<IProxyStatistics>();
         statistics.GetSnapshot().Returns(StatusSamples.Statistics(212, 1, 3));
         await using var bot = await BotHarness.StartAsync(time: kit.Time, services: s => s
@@ -41,11 +43,11 @@ public sealed partial class StatusExampleTests
         components.SwitchOff(ComponentNames.VllmContainer, "no Ops:Vllm:ContainerName configured");
         components.Report(ComponentNames.History, ComponentState.Degraded, "opsbot.db: database is locked (retrying)");
 
-        var interaction = await bot.Discord.DispatchInteractionAsync(bot.Discord.Interactions.SlashCommand("status"));
-        var edit = await bot.Discord.Requests.WaitForAsync(r => r.Is("PATCH", "/api/v10/webhooks/") && r.Path.Contains(interaction.Token, StringComparison.Ordinal), TimeSpan.FromSeconds(8));
+        var single = await StatusPayloadAsync(bot);
+        stack = new StackStatus(now, StatusSamples.Targets(2, 2, "gw-b"));
+        var targets = await StatusPayloadAsync(bot);
 
-        Assert.Equal(200, edit.Status);
-        var markdown = Document(edit.Json!.AsObject(), now);
+        var markdown = Document(single, now) + TargetsSection(targets, now);
         var path = Path.Combine(RepositoryRoot(), "docs", "status-example.md");
         if (Environment.GetEnvironmentVariable("OPSBOT_UPDATE_DOCS") == "1")
         {
@@ -53,6 +55,25 @@ public sealed partial class StatusExampleTests
         }
 
         Assert.Equal(markdown, (await File.ReadAllTextAsync(path)).ReplaceLineEndings("\n"));
+    }
+
+    private static async Task<JsonObject> StatusPayloadAsync(BotHarness bot)
+    {
+        var interaction = await bot.Discord.DispatchInteractionAsync(bot.Discord.Interactions.SlashCommand("status"));
+        var edit = await bot.Discord.Requests.WaitForAsync(r => r.Is("PATCH", "/api/v10/webhooks/") && r.Path.Contains(interaction.Token, StringComparison.Ordinal), TimeSpan.FromSeconds(8));
+        Assert.Equal(200, edit.Status);
+        return edit.Json!.AsObject();
+    }
+
+    private static string TargetsSection(JsonObject payload, DateTimeOffset now)
+    {
+        var text = new StringBuilder();
+        text.Append("\n## Several gateways and vLLM servers\n\n");
+        text.Append("The same with two vLLM servers (`Ops:Vllm:0:Name` gpu-a, gpu-b) and two gateways (`Ops:Gateways:0:Name` gw-a, gw-b), gw-b's\n");
+        text.Append("unit failed: each service with named targets gets a summary line up top and a field per target.\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"Colour bar: `#{payload["embeds"]![0]!["color"]!.GetValue<int>():X6}`\n\n");
+        Embed(text, payload, now);
+        return text.ToString().ReplaceLineEndings("\n");
     }
 
     private static string Document(JsonObject payload, DateTimeOffset now)
@@ -64,6 +85,14 @@ public sealed partial class StatusExampleTests
         text.Append("(run it with `OPSBOT_UPDATE_DOCS=1` to regenerate), with the seeded history of the chart example behind it.\n");
         text.Append(CultureInfo.InvariantCulture, $"Discord timestamps (`<t:…:R>`) are shown as a reader would see them at {now.UtcDateTime:yyyy-MM-dd HH:mm} UTC.\n\n");
         text.Append(CultureInfo.InvariantCulture, $"Colour bar: `#{embed["color"]!.GetValue<int>():X6}`\n\n");
+        Embed(text, payload, now);
+        return text.ToString().ReplaceLineEndings("\n");
+    }
+
+    /// <summary>The embed as Discord draws it (a blockquote), then the payload as JSON.</summary>
+    private static void Embed(StringBuilder text, JsonObject payload, DateTimeOffset now)
+    {
+        var embed = payload["embeds"]![0]!;
         var lines = new List<string> { $"**{embed["title"]}**" };
         lines.AddRange(embed["description"]!.GetValue<string>().Split('\n'));
         foreach (var field in embed["fields"]!.AsArray())
@@ -96,7 +125,6 @@ public sealed partial class StatusExampleTests
         text.Append("\nThe payload (`PATCH /webhooks/{application}/{token}/messages/@original`):\n\n```json\n");
         text.Append(payload.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
         text.Append("\n```\n");
-        return text.ToString().ReplaceLineEndings("\n");
     }
 
     /// <summary>Discord's relative style in English ("5 hours ago", "in 30 minutes"), as a reader sees it.</summary>

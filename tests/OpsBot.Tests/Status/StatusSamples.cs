@@ -31,6 +31,23 @@ public static class StatusSamples
         new SystemdUnitState("active", "running", Now.AddHours(-5).AddMinutes(-12), "Tue 2026-11-25 02:48:00 UTC", 2, 4242),
         "2026-11-25T02:48:30Z logged in to discord as agent#1234", null, 18789, true, null));
 
+    /// <summary>A gateway whose unit failed: port closed, restarted by systemd until it gave up.</summary>
+    public static ServiceStatus GatewayDown() => StackHealthRules.EvaluateGateway(new GatewayObservation(
+        true, "openclaw-gateway.service", "failed",
+        new SystemdUnitState("failed", "failed", Now.AddMinutes(-9), "Tue 2026-11-25 07:51:00 UTC", 5, null),
+        null, null, 18789, false, "connection refused"));
+
+    /// <summary>
+    /// The services of a set-up with <paramref name="vllm"/> vLLM servers (gpu-a, gpu-b, …) and <paramref name="gateways"/>
+    /// gateways (gw-a, gw-b, …), all healthy but those named in <paramref name="down"/>, as the monitor stamps them.
+    /// </summary>
+    public static IReadOnlyList<ServiceStatus> Targets(int vllm, int gateways, params string[] down) =>
+    [
+        .. Enumerable.Range(0, vllm).Select(i => $"gpu-{(char)('a' + i)}").Select(n => (down.Contains(n) ? Vllm(HealthState.Down) : Vllm()) with { Target = n }),
+        Proxy(212, 1, 3),
+        .. Enumerable.Range(0, gateways).Select(i => $"gw-{(char)('a' + i)}").Select(n => (down.Contains(n) ? GatewayDown() : Gateway()) with { Target = n }),
+    ];
+
     public static ProxyStatisticsSnapshot Statistics(int requests = 240, int errors = 0, int empty = 1) =>
         new(Now.AddDays(-2), TimeSpan.FromDays(2), 9_876, requests, errors, empty, errors > 0 ? Now.AddMinutes(-7) : null, errors > 0 ? "upstream 500: model overloaded" : null);
 

@@ -17,6 +17,9 @@ public sealed record OpsTargets(IReadOnlyList<GatewayOpsOptions> Gateways, IRead
     /// <summary>The name of the one target the flat keys describe.</summary>
     public const string DefaultName = "default";
 
+    /// <summary>How status and alerts name a target: null for <see cref="DefaultName"/> (they read as with one target), else the name.</summary>
+    public static string? Shown(string name) => name == DefaultName ? null : name;
+
     /// <summary>Targets a command may offer: a single target stays implicit (its option is optional and not needed).</summary>
     public IReadOnlyList<string> Names(StackService service) => service switch
     {

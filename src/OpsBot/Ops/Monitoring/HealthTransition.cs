@@ -11,5 +11,8 @@ public sealed record HealthTransition(StackService Service, HealthState? From, H
 {
     public string Check { get; init; } = "status";
 
+    /// <summary>The target of <see cref="Service"/> that changed (<see cref="ServiceStatus.Target"/>); null for the one unnamed target.</summary>
+    public string? Target { get; init; }
+
     public bool IsEvent { get; init; }
 }

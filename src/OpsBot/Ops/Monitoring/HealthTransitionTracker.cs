@@ -8,7 +8,7 @@ namespace OpsBot.Ops.Monitoring;
 public sealed class HealthTransitionTracker
 {
     private readonly int _confirmations;
-    private readonly Dictionary<StackService, Entry> _entries = [];
+    private readonly Dictionary<(StackService Service, string? Target), Entry> _entries = [];
 
     public HealthTransitionTracker(int confirmations)
     {
@@ -16,14 +16,16 @@ public sealed class HealthTransitionTracker
         _confirmations = confirmations;
     }
 
-    public HealthState? Confirmed(StackService service) => _entries.TryGetValue(service, out var e) ? e.Confirmed : null;
+    public HealthState? Confirmed(StackService service, string? target = null) => _entries.TryGetValue((service, target), out var e) ? e.Confirmed : null;
 
     public IReadOnlyList<HealthTransition> Observe(StackStatus status)
     {
         var transitions = new List<HealthTransition>();
         foreach (var service in status.Services)
         {
-            if (!_entries.TryGetValue(service.Service, out var entry))
+            // Each target is its own service here: two gateways' states never confirm or reset each other.
+            var key = (service.Service, service.Target);
+            if (!_entries.TryGetValue(key, out var entry))
             {
                 // A problem seen at start needs the same confirmations as any change (a service still coming up right
                 // after a reboot is no outage yet); healthy or unknown at start is simply where we are.
@@ -32,7 +34,7 @@ public sealed class HealthTransitionTracker
 
             if (service.State == entry.Confirmed)
             {
-                _entries[service.Service] = entry with { Candidate = null, Count = 0 };
+                _entries[key] = entry with { Candidate = null, Count = 0 };
                 continue;
             }
 
@@ -40,12 +42,12 @@ public sealed class HealthTransitionTracker
             var isProblem = service.State is HealthState.Down or HealthState.Degraded;
             if (count >= _confirmations || (entry.Confirmed is null && !isProblem))
             {
-                _entries[service.Service] = new Entry(service.State, null, 0);
-                transitions.Add(new HealthTransition(service.Service, entry.Confirmed, service.State, service.Summary, status.TakenAt));
+                _entries[key] = new Entry(service.State, null, 0);
+                transitions.Add(new HealthTransition(service.Service, entry.Confirmed, service.State, service.Summary, status.TakenAt) { Target = service.Target });
             }
             else
             {
-                _entries[service.Service] = entry with { Candidate = service.State, Count = count };
+                _entries[key] = entry with { Candidate = service.State, Count = count };
             }
         }
 

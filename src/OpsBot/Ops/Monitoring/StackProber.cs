@@ -5,7 +5,11 @@ using OpsBot.Ops.Probes;
 
 namespace OpsBot.Ops.Monitoring;
 
-/// <summary>Runs every service probe in parallel, each bounded by the probe timeout.</summary>
+/// <summary>
+/// Runs every service probe in parallel (one per target: each configured gateway and vLLM), each bounded by the probe
+/// timeout. The snapshot lists services in <see cref="StackService"/> order, a service's targets in configuration order,
+/// each status stamped with its probe's <see cref="IServiceProbe.Target"/>.
+/// </summary>
 public sealed partial class StackProber
 {
     private readonly IReadOnlyList<IServiceProbe> _probes;
@@ -15,6 +19,7 @@ public sealed partial class StackProber
 
     public StackProber(IEnumerable<IServiceProbe> probes, IOptions<MonitorOptions> options, TimeProvider time, ILogger<StackProber> logger)
     {
+        // OrderBy is stable: a service's targets keep the order they were registered in, the configuration's.
         _probes = probes.OrderBy(p => p.Service).ToArray();
         _options = options.Value;
         _time = time;
@@ -27,7 +32,10 @@ public sealed partial class StackProber
         return new StackStatus(_time.GetUtcNow(), results);
     }
 
-    private async Task<ServiceStatus> ProbeOneAsync(IServiceProbe probe, CancellationToken cancellationToken)
+    private async Task<ServiceStatus> ProbeOneAsync(IServiceProbe probe, CancellationToken cancellationToken) =>
+        await ProbeOrExplainAsync(probe, cancellationToken) with { Target = probe.Target };
+
+    private async Task<ServiceStatus> ProbeOrExplainAsync(IServiceProbe probe, CancellationToken cancellationToken)
     {
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
@@ -41,11 +49,11 @@ public sealed partial class StackProber
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            LogProbeFailed(ex, probe.Service);
+            LogProbeFailed(ex, StackServiceNames.Plain(probe.Service, probe.Target));
             return StackHealthRules.ProbeFailed(probe.Service, $"probe failed: {ex.GetType().Name}: {ex.Message}");
         }
     }
 
     [LoggerMessage(EventId = OpsBotEventIds.StackProberProbeFailed, Level = LogLevel.Warning, Message = "Probe of {Service} threw")]
-    private partial void LogProbeFailed(Exception exception, StackService service);
+    private partial void LogProbeFailed(Exception exception, string service);
 }

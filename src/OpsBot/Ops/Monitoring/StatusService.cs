@@ -80,7 +80,7 @@ public sealed partial class StatusService : IStatusService, IDisposable
         _current = status;
         foreach (var transition in _tracker.Observe(status))
         {
-            LogTransition(transition.Service, transition.From?.ToString() ?? "(start)", transition.To, transition.Summary);
+            LogTransition(StackServiceNames.Plain(transition.Service, transition.Target), transition.From?.ToString() ?? "(start)", transition.To, transition.Summary);
             _history.Publish(transition);
         }
 
@@ -96,7 +96,7 @@ public sealed partial class StatusService : IStatusService, IDisposable
     private bool IsStale(StackStatus status) => _time.GetUtcNow() - status.TakenAt > _options.Interval * 2;
 
     [LoggerMessage(EventId = OpsBotEventIds.StatusServiceTransition, Level = LogLevel.Information, Message = "{Service}: {From} -> {To} ({Summary})")]
-    private partial void LogTransition(StackService service, string from, HealthState to, string summary);
+    private partial void LogTransition(string service, string from, HealthState to, string summary);
 
     /// <summary>Disposes <c>_probeGate</c>; the container calls this once the host has stopped.</summary>
     public void Dispose() => _probeGate.Dispose();

@@ -25,6 +25,8 @@ public sealed class GatewayProbe : IServiceProbe
 
     public StackService Service => StackService.Gateway;
 
+    public string? Target => OpsTargets.Shown(_options.Name);
+
     public async Task<ServiceStatus> ProbeAsync(CancellationToken cancellationToken) =>
         StackHealthRules.EvaluateGateway(await ObserveAsync(cancellationToken));
 

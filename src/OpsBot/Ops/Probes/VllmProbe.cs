@@ -26,6 +26,8 @@ public sealed class VllmProbe : IServiceProbe
 
     public StackService Service => StackService.Vllm;
 
+    public string? Target => OpsTargets.Shown(_options.Name);
+
     public async Task<ServiceStatus> ProbeAsync(CancellationToken cancellationToken)
     {
         var observation = await ObserveAsync(cancellationToken);
