@@ -2,15 +2,22 @@ using Microsoft.Extensions.Options;
 
 namespace OpsBot.Alerts;
 
-/// <summary>Polls the gateway log for "No reply from agent" lines and feeds them to <see cref="NoReplyTracker"/>.</summary>
+/// <summary>
+/// Polls every gateway's log (one <see cref="IGatewayLogSource"/> per gateway target) for "No reply from agent" lines and
+/// feeds them to <see cref="NoReplyTracker"/>, naming the gateway when there are several.
+/// </summary>
+/// <remarks>
+/// Each gateway keeps its own cursor, and one that cannot be read does not keep the others from being read: its failure
+/// is reported after the round has read the rest.
+/// </remarks>
 public sealed partial class GatewayLogWatcher(
     IEnumerable<IGatewayLogSource> sources, NoReplyTracker tracker, IOptions<AlertOptions> options, TimeProvider time, ILogger<GatewayLogWatcher> logger)
-    : AlertFeed<IGatewayLogSource>(sources, time)
+    : AlertFeed<IGatewayLogSource[]>(sources.ToArray() is { Length: > 0 } all ? [all] : [], time)
 {
     private const int MaxLineLength = 300;
 
     private readonly GatewayLogAlertOptions _options = options.Value.GatewayLog;
-    private string? _cursor;
+    private readonly Dictionary<IGatewayLogSource, string> _cursors = new(ReferenceEqualityComparer.Instance);
 
     protected override TimeSpan Pause => _options.PollInterval;
 
@@ -20,11 +27,30 @@ public sealed partial class GatewayLogWatcher(
     /// <returns>The lines that matched.</returns>
     internal Task<int> PollAsync(CancellationToken cancellationToken) => RoundAsync(cancellationToken);
 
-    protected override async Task<int> ReadAsync(IGatewayLogSource source, CancellationToken cancellationToken)
+    protected override async Task<int> ReadAsync(IGatewayLogSource[] gateways, CancellationToken cancellationToken)
     {
-        var batch = await source.ReadSinceAsync(_cursor, cancellationToken);
-        var isFirstRead = _cursor is null;
-        _cursor = batch.Cursor;
+        var matched = 0;
+        Exception? failure = null;
+        foreach (var source in gateways)
+        {
+            try
+            {
+                matched += await ReadOneAsync(source, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                failure ??= Named(source, ex);
+            }
+        }
+
+        return failure is null ? matched : throw failure;
+    }
+
+    private async Task<int> ReadOneAsync(IGatewayLogSource source, CancellationToken cancellationToken)
+    {
+        var isFirstRead = !_cursors.TryGetValue(source, out var cursor);
+        var batch = await source.ReadSinceAsync(cursor, cancellationToken);
+        _cursors[source] = batch.Cursor;
         if (isFirstRead)
         {
             // The source was asked "from now"; anything it still returned is from before we watched.
@@ -42,11 +68,18 @@ public sealed partial class GatewayLogWatcher(
             matched++;
             var trimmed = line.Trim();
             var summary = trimmed.Length > MaxLineLength ? string.Concat(trimmed.AsSpan(0, MaxLineLength - 1), "…") : trimmed;
-            await tracker.RecordAsync(new NoReplySignal(Time.GetUtcNow(), NoReplySource.GatewayLog, "gateway log: \"No reply from agent\"", summary), cancellationToken);
+            var check = string.IsNullOrEmpty(source.Gateway) ? "gateway log" : $"gateway `{source.Gateway}` log";
+            await tracker.RecordAsync(new NoReplySignal(Time.GetUtcNow(), NoReplySource.GatewayLog, check + ": \"No reply from agent\"", summary), cancellationToken);
         }
 
         return matched;
     }
+
+    // With several gateways the log line must say whose log failed; one unnamed gateway keeps the error as it was.
+    private static Exception Named(IGatewayLogSource source, Exception exception) =>
+        string.IsNullOrEmpty(source.Gateway) || exception.Message.Contains(source.Gateway, StringComparison.Ordinal)
+            ? exception
+            : new IOException($"gateway {source.Gateway}: {exception.Message}", exception);
 
     protected override void OnNoSource() => LogNoSource(logger);
 

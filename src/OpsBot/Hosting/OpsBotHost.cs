@@ -10,6 +10,8 @@ using OpsBot.Operations;
 using OpsBot.Ops;
 using OpsBot.Ops.Configuration;
 using OpsBot.Ops.Restarts;
+using OpsBot.Ops.Security;
+using OpsBot.Ops.Ssh;
 using OpsBot.Wiring;
 using OpsBot.ProxyCore.Proxy;
 
@@ -89,7 +91,14 @@ public static class OpsBotHost
         services.AddSingleton<IHealthTransitionSource, MonitorTransitionSource>();
         if (states.IsEnabled(ComponentNames.GatewaySsh))
         {
-            services.AddSingleton<IGatewayLogSource, GatewayJournalSource>();
+            // One journal per gateway target, each over that target's SSH runner (AddOps keys one per target name, in
+            // configuration order; the first is the unkeyed runner).
+            var gateways = services.Where(d => d.ServiceType == typeof(ISshCommandRunner) && d.IsKeyedService).Select(d => (string)d.ServiceKey!).Distinct().ToList();
+            foreach (var name in gateways)
+            {
+                services.AddSingleton<IGatewayLogSource>(sp => new GatewayJournalSource(
+                    sp.GetRequiredKeyedService<ISshCommandRunner>(name), sp.GetRequiredService<SecretRedactor>(), sp.GetRequiredService<OpsTargets>().Gateways.First(g => g.Name == name)));
+            }
         }
 
         if (states.IsEnabled(ComponentNames.Discord) && !string.IsNullOrWhiteSpace(configuration[$"{DiscordOptions.SectionName}:{nameof(DiscordOptions.AlertChannelId)}"]))

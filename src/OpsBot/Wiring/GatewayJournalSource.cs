@@ -6,7 +6,7 @@ using OpsBot.Ops.Ssh;
 
 namespace OpsBot.Wiring;
 
-/// <summary>New gateway journal lines over SSH, from a journald cursor, redacted before they go further.</summary>
+/// <summary>New lines of one gateway's journal over SSH, from a journald cursor, redacted before they go further.</summary>
 public sealed class GatewayJournalSource : IGatewayLogSource
 {
     private const string CursorPrefix = "-- cursor: ";
@@ -16,12 +16,22 @@ public sealed class GatewayJournalSource : IGatewayLogSource
     private readonly SecretRedactor _redactor;
     private readonly GatewayCommands _commands;
 
+    /// <summary>The first (or only) gateway's journal.</summary>
     public GatewayJournalSource(ISshCommandRunner ssh, SecretRedactor redactor, IOptions<GatewayOpsOptions> options)
+        : this(ssh, redactor, options.Value)
+    {
+    }
+
+    /// <summary>The journal of <paramref name="target"/>, over its own SSH runner.</summary>
+    public GatewayJournalSource(ISshCommandRunner ssh, SecretRedactor redactor, GatewayOpsOptions target)
     {
         _ssh = ssh;
         _redactor = redactor;
-        _commands = new GatewayCommands(options.Value);
+        _commands = new GatewayCommands(target);
+        Gateway = OpsTargets.Shown(target.Name);
     }
+
+    public string? Gateway { get; }
 
     public async Task<GatewayLogBatch> ReadSinceAsync(string? cursor, CancellationToken cancellationToken)
     {
@@ -30,7 +40,7 @@ public sealed class GatewayJournalSource : IGatewayLogSource
         var result = await _ssh.RunAsync(_commands.JournalAfter(cursor), Timeout, cancellationToken);
         if (!result.Succeeded)
         {
-            throw new InvalidOperationException($"Reading the gateway journal failed: {_redactor.Redact(result.Describe())}");
+            throw new InvalidOperationException($"Reading the {(Gateway is null ? "gateway" : $"gateway {Gateway}")} journal failed: {_redactor.Redact(result.Describe())}");
         }
 
         var lines = new List<string>();

@@ -67,6 +67,48 @@ public sealed class HostWiringTests
     }
 
     [Fact]
+    public void Each_configured_gateway_has_its_own_journal_named_after_it_and_unit()
+    {
+        var key = Path.GetTempFileName();
+        try
+        {
+            string[] gateway(int i, string name) =>
+            [
+                $"--Ops:Gateways:{i}:Name", name, $"--Ops:Gateways:{i}:Host", $"{name}.example", $"--Ops:Gateways:{i}:User", "ops",
+                $"--Ops:Gateways:{i}:PrivateKeyPath", key, $"--Ops:Gateways:{i}:HostKeyFingerprint", "SHA256:" + new string('A', 43),
+                $"--Ops:Gateways:{i}:UnitName", $"openclaw-{name}.service",
+            ];
+
+            var one = Build("--Ops:Gateway:Host", "gw.example", "--Ops:Gateway:User", "ops", "--Ops:Gateway:PrivateKeyPath", key,
+                "--Ops:Gateway:HostKeyFingerprint", "SHA256:" + new string('A', 43)).GetServices<IGatewayLogSource>().ToList();
+            var two = Build([.. gateway(0, "alpha"), .. gateway(1, "beta")]).GetServices<IGatewayLogSource>().ToList();
+
+            Assert.Null(Assert.Single(one).Gateway);
+            Assert.Equal(["alpha", "beta"], two.Select(s => s.Gateway));
+            Assert.All(two, s => Assert.IsType<GatewayJournalSource>(s));
+        }
+        finally
+        {
+            File.Delete(key);
+        }
+    }
+
+    [Fact]
+    public async Task Each_gateway_journal_reads_its_own_unit_over_its_own_host()
+    {
+        var ssh = Substitute.For<ISshCommandRunner>();
+        ssh.RunAsync(Arg.Any<RemoteCommand>(), Arg.Any<TimeSpan>(), Arg.Any<CancellationToken>())
+            .Returns(new SshCommandResult(SshOutcome.Completed, 0, "-- cursor: s=ab12;i=1f\n", "", null, TimeSpan.Zero));
+        var target = new OpsBot.Ops.Configuration.GatewayOpsOptions { Name = "beta", Host = "gw-b", UnitName = "openclaw-beta.service" };
+        var source = new GatewayJournalSource(ssh, new OpsBot.Ops.Security.SecretRedactor([]), target);
+
+        await source.ReadSinceAsync(null, CancellationToken.None);
+
+        Assert.Equal("beta", source.Gateway);
+        await ssh.Received(1).RunAsync(Arg.Is<RemoteCommand>(c => c.Text.Contains("openclaw-beta.service")), Arg.Any<TimeSpan>(), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
     public async Task Gateway_journal_source_starts_from_now_then_reads_lines_after_the_cursor_redacted()
     {
         var ssh = Substitute.For<ISshCommandRunner>();
