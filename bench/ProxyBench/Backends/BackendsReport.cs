@@ -39,9 +39,10 @@ internal static class BackendsReport
             md.AppendLine();
             md.AppendLine("| | " + string.Join(" | ", rows.Select(p => Name(p.Routing))) + " |");
             md.AppendLine("|---|" + string.Concat(rows.Select(_ => "---:|")));
-            Row(md, "failed client requests (of turns)", rows, p => F($"**{p.Failed}** of {p.Turns.Count}"));
+            Row(md, "failed client requests (of turns); opsbot's own error count", rows, p => F($"**{p.Failed}** of {p.Turns.Count}; {p.Proxy.Errors:0}"));
             Row(md, "prefix-cache hit rate (cached / queried prompt tokens)", rows, p => F($"{p.HitRate:P1}"));
             Row(md, "prompt tokens computed per request", rows, p => F($"{p.ComputedTokensPerTurn:0}"));
+            Row(md, "engine time spent on prompt processing", rows, p => F($"{p.PrefillBusy(settings.PrefillTokensPerSecond):P0}"));
             Row(md, "turn latency p50 / p95", rows, p => F($"{Pct(p, 0.5) / 1000:0.00} / {Pct(p, 0.95) / 1000:0.00} s"));
             Row(md, "time to first token p50 / p95", rows, p => F($"{Ttft(p, 0.5) / 1000:0.00} / {Ttft(p, 0.95) / 1000:0.00} s"));
             Row(md, "turns per second (wall time)", rows, p => F($"{p.Turns.Count / p.Wall.TotalSeconds:0.0} ({p.Wall.TotalSeconds:0} s)"));
@@ -50,7 +51,8 @@ internal static class BackendsReport
             if (kill)
             {
                 Row(md, "killed after; turns in flight then", rows, p => F($"{p.KilledAfter?.TotalSeconds:0.0} s; {p.InFlightAtKill}"));
-                Row(md, "failovers (opsbot_proxy_backend_failovers_total)", rows, p => F($"{p.Backends.Sum(b => b.Failovers):0}"));
+                Row(md, "requests moved before their answer began (`opsbot_proxy_backend_failovers_total`)", rows, p => F($"{p.Backends.Sum(b => b.Failovers):0}"));
+                Row(md, "broken streams finished elsewhere: continued after text / asked again before text", rows, p => F($"{p.Proxy.Continued:0} / {p.Proxy.Rewrapped:0}"));
             }
 
             Row(md, "load average at start → end of the phase", rows, p => $"{First(p.LoadAtStart)} → {First(p.LoadAtEnd)}");

@@ -173,7 +173,11 @@ internal static class BackendsRunner
                     kill && i == victim));
             }
 
-            return new PhaseResult(routing.ToString(), kill, wall, [.. records], stats, loadAtStart, loadAtEnd, killedAfter, inFlightAtKill);
+            var counts = new ProxyCounts(
+                PrometheusText.Sum(proxy, "opsbot_proxy_stream_continuations_total"),
+                PrometheusText.Sum(proxy, "opsbot_proxy_chat_requests_total", ("path", "Rewrapped")),
+                PrometheusText.Sum(proxy, "opsbot_proxy_chat_requests_total", ("outcome", "error")));
+            return new PhaseResult(routing.ToString(), kill, wall, [.. records], stats, loadAtStart, loadAtEnd, killedAfter, inFlightAtKill, counts);
         }
         finally
         {

@@ -18,7 +18,7 @@ internal sealed record BackendsSettings
     public int Turns { get; init; } = 10;
 
     /// <summary>Each engine's prompt processing, shared by its requests (first come first served).</summary>
-    public double PrefillTokensPerSecond { get; init; } = 40_000;
+    public double PrefillTokensPerSecond { get; init; } = 20_000;
 
     /// <summary>Each request's decoding (a loaded server: dozens of sequences share each step).</summary>
     public double DecodeTokensPerSecond { get; init; } = 20;

@@ -17,7 +17,8 @@ internal sealed record PhaseResult(
     string LoadAtStart,
     string LoadAtEnd,
     TimeSpan? KilledAfter,
-    int InFlightAtKill)
+    int InFlightAtKill,
+    ProxyCounts Proxy)
 {
     public int Failed => Turns.Count(t => t.Failure is not null);
 
@@ -25,5 +26,15 @@ internal sealed record PhaseResult(
     public double HitRate => Backends.Sum(b => b.CachedTokens) / Math.Max(1, Backends.Sum(b => b.QueriedTokens));
 
     /// <summary>Prompt tokens the engines had to process per turn (the prefill work the cache did not save).</summary>
+    /// <summary>Share of the run each engine spent on prompt processing (mean over the backends; the killed one until its death).</summary>
+    public double PrefillBusy(double tokensPerSecond) => Backends.Average(b =>
+        (b.QueriedTokens - b.CachedTokens) / tokensPerSecond / (b.Killed && KilledAfter is { } killed ? killed : Wall).TotalSeconds);
+
     public double ComputedTokensPerTurn => (Backends.Sum(b => b.QueriedTokens) - Backends.Sum(b => b.CachedTokens)) / Math.Max(1, Backends.Sum(b => b.SimulatorRequests));
 }
+
+/// <summary>How opsbot answered (its /metrics at the end of the phase).</summary>
+/// <param name="Continued">Streams that broke after text went out, finished by a continuation (<c>opsbot_proxy_stream_continuations_total</c>).</param>
+/// <param name="Rewrapped">Streams asked again without streaming before any text went out (<c>opsbot_proxy_chat_requests_total{path="Rewrapped"}</c>).</param>
+/// <param name="Errors">Completions opsbot itself counted as failed (<c>outcome="error"</c>).</param>
+internal sealed record ProxyCounts(double Continued, double Rewrapped, double Errors);
