@@ -50,6 +50,7 @@ internal static class BackendsReport
             Row(md, "hit rate per backend", rows, p => string.Join(" / ", p.Backends.Select(b => F($"{b.CachedTokens / Math.Max(1, b.QueriedTokens):P0}"))));
             if (kill)
             {
+                Row(md, "turn latency p95: sent before the kill / in the 10 s after / later", rows, p => AroundKill(p));
                 Row(md, "killed after; turns in flight then", rows, p => F($"{p.KilledAfter?.TotalSeconds:0.0} s; {p.InFlightAtKill}"));
                 Row(md, "requests moved before their answer began (`opsbot_proxy_backend_failovers_total`)", rows, p => F($"{p.Backends.Sum(b => b.Failovers):0}"));
                 Row(md, "broken streams finished elsewhere: continued after text / asked again before text", rows, p => F($"{p.Proxy.Continued:0} / {p.Proxy.Rewrapped:0}"));
@@ -90,6 +91,20 @@ internal static class BackendsReport
     {
         var total = Math.Max(1, phase.Backends.Sum(b => b.ProxyAnswered));
         return string.Join(" / ", phase.Backends.Select(b => F($"{b.ProxyAnswered / total:P0}") + (b.Killed ? " (killed)" : "")));
+    }
+
+    private static string AroundKill(PhaseResult phase)
+    {
+        if (phase.KilledAfter is not { } killed)
+        {
+            return "–";
+        }
+
+        // A turn in flight at the kill counts as before it: its answer had to be saved.
+        string P95(Func<TurnRecord, bool> which) =>
+            phase.Turns.Where(which).Select(t => t.LatencyMs).ToArray() is { Length: > 0 } ms ? F($"{Percentiles.Of(ms, 0.95) / 1000:0.00}") : "–";
+        var soon = killed + TimeSpan.FromSeconds(10);
+        return P95(t => t.SentAt < killed) + " / " + P95(t => t.SentAt >= killed && t.SentAt < soon) + " / " + P95(t => t.SentAt >= soon) + " s";
     }
 
     private static double Pct(PhaseResult phase, double quantile) =>

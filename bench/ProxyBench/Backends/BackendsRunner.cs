@@ -123,7 +123,7 @@ internal static class BackendsRunner
                         Interlocked.Decrement(ref inFlight);
                     }
 
-                    records.Add(new TurnRecord(id, turn, Stopwatch.GetElapsedTime(sent).TotalMilliseconds, result?.FirstContent?.TotalMilliseconds, failure));
+                    records.Add(new TurnRecord(id, turn, Stopwatch.GetElapsedTime(started, sent), Stopwatch.GetElapsedTime(sent).TotalMilliseconds, result?.FirstContent?.TotalMilliseconds, failure));
                     if (Interlocked.Increment(ref completed) == total / 2)
                     {
                         half.TrySetResult();

@@ -1,8 +1,9 @@
 namespace OpsBot.Bench.Backends;
 
 /// <summary>One conversation turn as the client saw it.</summary>
+/// <param name="SentAt">When it was sent, from the start of the phase.</param>
 /// <param name="Failure">Why the client did not get the whole, expected answer; null when it did.</param>
-internal sealed record TurnRecord(int Conversation, int Turn, double LatencyMs, double? FirstTokenMs, string? Failure);
+internal sealed record TurnRecord(int Conversation, int Turn, TimeSpan SentAt, double LatencyMs, double? FirstTokenMs, string? Failure);
 
 /// <summary>One backend over a phase: the prefix-cache counters of its simulator and the requests opsbot says it answered.</summary>
 internal sealed record BackendStats(string Name, double QueriedTokens, double CachedTokens, double SimulatorRequests, double ProxyAnswered, double Failovers, bool Killed);
