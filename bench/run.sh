@@ -3,8 +3,8 @@
 # Not part of the test suite. Usage: bench/run.sh [--quick] [--no-diagnose] [--env KEY=VALUE]... (--env: runtime settings for the opsbot processes)
 # bench/run.sh edge runs the memory probes with hostile clients and upstreams instead (about 2 minutes).
 # bench/run.sh backends [--quick] (or --multi) compares the multi-backend routings: 3 vLLM simulators with a prefix cache behind one
-# opsbot, 200 agent conversations of 10 turns, undisturbed and with one backend killed halfway (about 8 minutes; --quick
-# 60 conversations, about 3).
+# opsbot, 200 agent conversations of 10 turns, undisturbed and with one backend killed halfway (about 6 minutes; --quick
+# 100 conversations of 6 turns, about 3).
 # Results: markdown on stdout and in bench/RESULTS.md. Set OPSBOT_SHARED_DIR if shared/reference is not beside the repo.
 set -euo pipefail
 

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace OpsBot.Bench.Backends;
 
-/// <summary>The multi-backend run's workload and simulated GPU (a full run takes about 6 minutes on 2 cores, --quick about 4).</summary>
+/// <summary>The multi-backend run's workload and simulated GPU (a full run takes about 6 minutes on 2 cores, --quick about 3).</summary>
 internal sealed record BackendsSettings
 {
     public required string OpsBotDll { get; init; }
