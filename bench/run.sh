@@ -2,6 +2,9 @@
 # Proxy benchmark: builds Release (opsbot + the benchmark) and runs one measurement of about 4 minutes (--quick: about 2).
 # Not part of the test suite. Usage: bench/run.sh [--quick] [--no-diagnose] [--env KEY=VALUE]... (--env: runtime settings for the opsbot processes)
 # bench/run.sh edge runs the memory probes with hostile clients and upstreams instead (about 2 minutes).
+# bench/run.sh backends [--quick] (or --multi) compares the multi-backend routings: 3 vLLM simulators with a prefix cache behind one
+# opsbot, 200 agent conversations of 10 turns, undisturbed and with one backend killed halfway (about 6 minutes; --quick
+# 100 conversations of 6 turns, about 3).
 # Results: markdown on stdout and in bench/RESULTS.md. Set OPSBOT_SHARED_DIR if shared/reference is not beside the repo.
 set -euo pipefail
 
@@ -21,8 +24,11 @@ dotnet build src/OpsBot/OpsBot.csproj -c Release --nologo -v quiet
 dotnet build bench/ProxyBench/ProxyBench.csproj -c Release --nologo -v quiet
 
 mode=()
-if [[ "${1:-}" == "edge" ]]; then
-  mode=(edge)
+if [[ "${1:-}" == "edge" || "${1:-}" == "backends" ]]; then
+  mode=("$1")
+  shift
+elif [[ "${1:-}" == "--multi" ]]; then
+  mode=(backends)
   shift
 fi
 

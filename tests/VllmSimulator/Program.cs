@@ -4,7 +4,7 @@ using OpsBot.VllmSimulator;
 
 // Standalone vLLM stand-in for manual runs with a real OpenClaw or the benchmark:
 //   dotnet run --project tests/VllmSimulator -- --port 8000 [--answer "text" | --fixture NAME] [--tps 50] [--think-ms 200]
-//     [--model NAME] [--api-key KEY] [--current-shape] [--max-num-seqs N] [--prefill-tps N [--prefix-cache-entries N]]
+//     [--model NAME] [--api-key KEY] [--current-shape] [--max-num-seqs N] [--prefill-tps N [--prefix-cache-entries N] [--prefix-cache-tokens N] [--shared-prefill]]
 var options = new SimulatorOptions { Port = 8000 };
 string answerText = "4";
 string? fixture = null;
@@ -26,8 +26,10 @@ for (var i = 0; i < args.Length; i++)
         case "--max-num-seqs": options.MaxNumSeqs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--prefill-tps": options.PrefillTokensPerSecond = double.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--prefix-cache-entries": options.PrefixCacheEntries = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+        case "--prefix-cache-tokens": options.PrefixCacheTokens = long.Parse(Next(), CultureInfo.InvariantCulture); break;
+        case "--shared-prefill": options.SharedPrefill = true; break;
         case "--help" or "-h":
-            Console.WriteLine("usage: VllmSimulator [--port 8000] [--answer TEXT | --fixture stream_text.sse] [--tps N] [--think-ms N] [--model NAME] [--api-key KEY] [--current-shape] [--max-num-seqs N] [--prefill-tps N [--prefix-cache-entries N]]");
+            Console.WriteLine("usage: VllmSimulator [--port 8000] [--answer TEXT | --fixture stream_text.sse] [--tps N] [--think-ms N] [--model NAME] [--api-key KEY] [--current-shape] [--max-num-seqs N] [--prefill-tps N [--prefix-cache-entries N] [--prefix-cache-tokens N] [--shared-prefill]]");
             return 0;
         default:
             Console.Error.WriteLine($"unknown argument {args[i]} (try --help)");

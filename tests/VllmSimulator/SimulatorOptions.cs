@@ -40,6 +40,15 @@ public sealed class SimulatorOptions
     /// <summary>Message prefixes the prefix-cache model remembers (least recently used go first): the KV cache's size.</summary>
     public int PrefixCacheEntries { get; set; } = 2048;
 
+    /// <summary>Prompt tokens the prefix-cache model holds at most (the KV cache's size in tokens); 0 = bounded by entries only.</summary>
+    public long PrefixCacheTokens { get; set; }
+
+    /// <summary>
+    /// <see cref="PrefillTokensPerSecond"/> is the engine's total rather than each request's: uncached prompt tokens of
+    /// concurrent requests are processed one request after another (first come first served), so prompts queue under load.
+    /// </summary>
+    public bool SharedPrefill { get; set; }
+
     /// <summary>Reported by /version.</summary>
     public string Version { get; set; } = "0.15.1";
 }

@@ -22,7 +22,8 @@ internal sealed class SimulatorState
         Options = options;
         Time = options.TimeProvider ?? TimeProvider.System;
         _slots = options.MaxNumSeqs > 0 ? new SemaphoreSlim(options.MaxNumSeqs, options.MaxNumSeqs) : null;
-        PrefixCache = options.PrefillTokensPerSecond is > 0 ? new Chat.PrefixCache(options.PrefixCacheEntries) : null;
+        PrefixCache = options.PrefillTokensPerSecond is > 0 ? new Chat.PrefixCache(options.PrefixCacheEntries, options.PrefixCacheTokens) : null;
+        Prefill = options is { PrefillTokensPerSecond: > 0 and var rate, SharedPrefill: true } ? new Chat.PrefillQueue(Time, rate) : null;
     }
 
     public SimulatorOptions Options { get; }
@@ -33,6 +34,9 @@ internal sealed class SimulatorState
 
     /// <summary>Set when <see cref="SimulatorOptions.PrefillTokensPerSecond"/> is.</summary>
     internal Chat.PrefixCache? PrefixCache { get; }
+
+    /// <summary>Set when <see cref="SimulatorOptions.SharedPrefill"/> is (with a prefill rate).</summary>
+    internal Chat.PrefillQueue? Prefill { get; }
 
     public Channel<RecordedRequest> Aborts { get; } = Channel.CreateUnbounded<RecordedRequest>();
 

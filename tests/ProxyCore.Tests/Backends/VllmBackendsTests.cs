@@ -44,6 +44,23 @@ public sealed class VllmBackendsTests
     }
 
     [Fact]
+    public void Round_robin_routing_shares_a_lost_backends_turns_evenly_among_the_others()
+    {
+        // Found by bench/run.sh backends: skipping the lost backend in the rotation gave the next one in the list its
+        // turns too (49 % against 34 % of the requests after a kill).
+        var backends = Create(Three, o => o.Routing = BackendRouting.RoundRobin);
+        backends.ReportFailure(backends.All[1], "connection refused");
+
+        var counts = new int[3];
+        for (var i = 0; i < 600; i++)
+        {
+            counts[backends.Select(Key(42), [])!.Index]++;
+        }
+
+        Assert.Equal([300, 0, 300], counts);
+    }
+
+    [Fact]
     public void Least_outstanding_routing_ignores_the_conversations_favourite()
     {
         var backends = Create(Three, o => o.Routing = BackendRouting.LeastOutstanding);

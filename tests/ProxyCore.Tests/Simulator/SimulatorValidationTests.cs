@@ -97,6 +97,23 @@ public sealed class SimulatorValidationTests
     }
 
     [Fact]
+    public async Task A_continued_message_is_answered_with_only_what_the_model_adds_to_it()
+    {
+        // The same scripted answer a fresh request would get in full (a backend asked to finish another's broken stream).
+        await using var sim = await VllmSimulatorServer.StartAsync();
+        sim.DefaultAnswer = SimulatedAnswer.Text("The answer is 4.");
+        using var http = SimulatorClient.Create(sim);
+
+        var (_, continuedBody) = await SimulatorClient.PostChatAsync(http,
+            """{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"The answer"}],"continue_final_message":true,"add_generation_prompt":false}""");
+        var (_, freshBody) = await SimulatorClient.PostChatAsync(http, """{"messages":[{"role":"user","content":"hi"}]}""");
+
+        string Content(string body) => JsonDocument.Parse(body).RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()!;
+        Assert.Equal(" is 4.", Content(continuedBody));
+        Assert.Equal("The answer is 4.", Content(freshBody));
+    }
+
+    [Fact]
     public async Task Api_key_guards_only_v1_routes_with_the_flat_unauthorized_body()
     {
         await using var sim = await VllmSimulatorServer.StartAsync(new SimulatorOptions { ApiKey = "sim-key" });

@@ -31,12 +31,21 @@ internal sealed class ChatCompletionHandler(SimulatorState state)
         }
 
         var answer = state.NextAnswer();
+        if (answer is TextAnswer text && info!.ContinuedText is { Length: > 0 } written && text.Content.StartsWith(written, StringComparison.Ordinal))
+        {
+            // The model carries on the message it was given: the answer holds only what it adds (docs/vllm-behaviour.md).
+            answer = text with { Content = text.Content[written.Length..] };
+        }
+
         if (state.PrefixCache is { } cache)
         {
             // Prompt processing of what the prefix cache does not hold comes before the answer's own think time.
             var (prompt, cached) = cache.Admit(body);
             state.Metrics.PrefixCacheQueried(prompt, cached);
-            answer = answer with { ThinkTime = answer.ThinkTime + TimeSpan.FromSeconds((prompt - cached) / state.Options.PrefillTokensPerSecond!.Value) };
+            var prefill = state.Prefill is { } queue
+                ? queue.Reserve(prompt - cached)
+                : TimeSpan.FromSeconds((prompt - cached) / state.Options.PrefillTokensPerSecond!.Value);
+            answer = answer with { ThinkTime = answer.ThinkTime + prefill };
         }
 
         record.Answer = answer;

@@ -7,4 +7,10 @@ internal sealed record ChatRequestInfo(
     bool IncludeUsage,
     int? MaxTokens,
     int PromptTokens,
-    ToolChoice ToolChoice);
+    ToolChoice ToolChoice)
+{
+    /// <summary>
+    /// With <c>continue_final_message</c>: the text of the final (assistant) message the model carries on writing.
+    /// </summary>
+    public string? ContinuedText { get; init; }
+}

@@ -122,7 +122,14 @@ internal sealed class ChatRequestValidator(string modelName, int maxModelLen)
                      && includeUsageElement.ValueKind == JsonValueKind.False);
 
             var responseId = "chatcmpl-" + (string.IsNullOrEmpty(requestIdHeader) ? Ids.Hex(32) : requestIdHeader);
-            info = new ChatRequestInfo(responseId, stream, includeUsage, maxTokens, promptTokens, toolChoice);
+            info = new ChatRequestInfo(responseId, stream, includeUsage, maxTokens, promptTokens, toolChoice)
+            {
+                ContinuedText = continueFinalMessage && messages.GetArrayLength() > 0
+                    && messages[messages.GetArrayLength() - 1] is { ValueKind: JsonValueKind.Object } last
+                    && last.TryGetProperty("content", out var continued) && continued.ValueKind == JsonValueKind.String
+                    ? continued.GetString()
+                    : null,
+            };
             return null;
         }
     }

@@ -69,6 +69,11 @@ public sealed class VllmBackends
 
     private VllmBackend? Choose(ulong? affinity, IReadOnlyCollection<VllmBackend> tried, bool healthy)
     {
+        if (_routing == BackendRouting.RoundRobin)
+        {
+            return NextInRotation(tried, healthy);
+        }
+
         VllmBackend? favourite = null, leastLoaded = null;
         ulong best = 0;
         int candidates = 0, load = 0;
@@ -80,12 +85,6 @@ public sealed class VllmBackends
             if ((backend.Health == BackendHealth.Healthy) != healthy || tried.Contains(backend))
             {
                 continue;
-            }
-
-            if (_routing == BackendRouting.RoundRobin)
-            {
-                // The rotation's next eligible backend.
-                return backend;
             }
 
             var outstanding = backend.Outstanding;
@@ -111,6 +110,43 @@ public sealed class VllmBackends
         var outstandingThere = favourite.Outstanding;
         var saturated = outstandingThere >= _spillMinimum && outstandingThere > _spillFactor * load / candidates;
         return saturated ? leastLoaded : favourite;
+    }
+
+    /// <summary>
+    /// <see cref="BackendRouting.RoundRobin"/>: the rotation runs over the backends that may take the request, so a lost
+    /// backend's turns spread evenly over the others rather than all falling to the one after it in the list.
+    /// </summary>
+    private VllmBackend? NextInRotation(IReadOnlyCollection<VllmBackend> tried, bool healthy)
+    {
+        bool Eligible(VllmBackend backend) => (backend.Health == BackendHealth.Healthy) == healthy && !tried.Contains(backend);
+
+        VllmBackend? first = null;
+        var eligible = 0;
+        foreach (var backend in _backends)
+        {
+            if (Eligible(backend))
+            {
+                first ??= backend;
+                eligible++;
+            }
+        }
+
+        if (eligible == 0)
+        {
+            return null;
+        }
+
+        var pick = (int)((uint)Interlocked.Increment(ref _rotation) % (uint)eligible);
+        foreach (var backend in _backends)
+        {
+            if (Eligible(backend) && pick-- == 0)
+            {
+                return backend;
+            }
+        }
+
+        // Health changed between the two passes.
+        return first;
     }
 
     /// <summary>A request found <paramref name="backend"/> refusing, dying or failing with 5xx: no new requests for a while.</summary>
