@@ -92,7 +92,7 @@ public sealed partial class AlertSuppressions : IAlertSilenceService, IMaintenan
 
         if (!removed)
         {
-            return new SilenceResult(false, $"{Describe(parsed)} {(parsed is null ? "are" : "is")} not silenced.");
+            return new SilenceResult(false, $"There is no silence on {Describe(parsed)}.");
         }
 
         var message = $"🔔 {Describe(parsed)} unsilenced by {requestedBy}.";
@@ -163,7 +163,9 @@ public sealed partial class AlertSuppressions : IAlertSilenceService, IMaintenan
     private Maintenance? FindMaintenance(AlertTarget target) =>
         _maintenance.FirstOrDefault(m => target == AlertTarget.NoReply || AlertTargets.ForService(m.Service) == target);
 
-    private static string Describe(AlertTarget? target) => target is null ? "All alerts" : $"{AlertTargets.Name(target)} alerts";
+    // The same words /status uses for a silence ("vLLM alerts"), opening a sentence here.
+    // The words /status uses for a silence ("vLLM alerts"), so a silence reads the same everywhere.
+    private static string Describe(AlertTarget? target) => AlertTargets.Describe(target);
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 

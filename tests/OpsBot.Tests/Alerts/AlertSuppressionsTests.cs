@@ -13,7 +13,7 @@ public sealed class AlertSuppressionsTests
         var result = await kit.Mutes.SilenceAsync("vllm", 30, "alice", CancellationToken.None);
 
         Assert.True(result.Accepted);
-        Assert.Contains("vllm alerts silenced for 30 min by alice (until 10:30 UTC)", result.Message);
+        Assert.Contains("🔕 vLLM alerts silenced for 30 min by alice (until 10:30 UTC)", result.Message);
         Assert.Equal(result.Message, Assert.Single(kit.Publisher.Posted).Text);
         Assert.StartsWith("silenced by alice", kit.Mutes.MutedBy(AlertTarget.Vllm, kit.Now));
         Assert.Null(kit.Mutes.MutedBy(AlertTarget.Gateway, kit.Now));
@@ -34,7 +34,10 @@ public sealed class AlertSuppressionsTests
 
         Assert.True(lifted.Accepted);
         Assert.All(Enum.GetValues<AlertTarget>(), t => Assert.Null(kit.Mutes.MutedBy(t, kit.Now)));
-        Assert.False((await kit.Mutes.UnsilenceAsync("all", "bob", CancellationToken.None)).Accepted);
+        var again = await kit.Mutes.UnsilenceAsync("all", "bob", CancellationToken.None);
+        Assert.False(again.Accepted);
+        Assert.Equal("There is no silence on all alerts.", again.Message);
+        Assert.Equal("🔔 all alerts unsilenced by bob.", lifted.Message);
     }
 
     [Theory]
