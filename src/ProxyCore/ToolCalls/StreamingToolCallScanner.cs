@@ -294,8 +294,7 @@ internal sealed class StreamingToolCallScanner
                     partial = MistralToolCalls.AsSpan().StartsWith(rest);
                 }
 
-                kinds |= JsonCandidate(text, at);
-                break;
+                return kinds | JsonCandidate(text, at);
 
             case '{':
                 kinds = JsonCandidate(text, at);
