@@ -247,12 +247,12 @@ public sealed class StreamingToolCallScannerTests
         Assert.Equal("Log:\n", scanner.Feed(head));
         Assert.Equal(head.Length - "Log:\n".Length, scanner.HeldLength);
         var released = scanner.Feed(bulk);
-        var after = scanner.Feed("<tool");
+        var after = scanner.Feed("and then <tool");
 
         // No call can come of content the extractor refuses, so what was held goes out and nothing is held again,
         // not even a partial marker.
         Assert.Equal(head["Log:\n".Length..] + bulk, released);
-        Assert.Equal("<tool", after);
+        Assert.Equal("and then <tool", after);
         Assert.Equal(0, scanner.HeldLength);
         var completion = scanner.Complete();
         Assert.Empty(completion.Calls);
