@@ -181,8 +181,8 @@ internal sealed class StreamingToolCallScanner
     }
 
     /// <remarks>
-    /// <paramref name="end"/> is never before <see cref="_forwarded"/>: it is the end of the text or a candidate,
-    /// found at or after <see cref="_searchFrom"/>, which only moves forward and never passes a released end.
+    /// <paramref name="end"/> is never before <see cref="_forwarded"/>: it is the end of the text or a candidate found
+    /// at or after <see cref="_searchFrom"/>, which only moves forward and is set to (or past) every end released.
     /// </remarks>
     private void Release(int end)
     {
