@@ -53,4 +53,11 @@ internal sealed class PairTracker(string open, string close)
         int index = _openers.BinarySearch(opener);
         return index < 0 ? -1 : _closers[index];
     }
+
+    /// <summary>Whether the block opened at <paramref name="opener"/> is closed yet, and where.</summary>
+    public bool TryGetCloser(int opener, out int close)
+    {
+        close = CloserOf(opener);
+        return close >= 0;
+    }
 }

@@ -32,8 +32,7 @@ internal sealed class StreamingToolCallScanner
     private readonly PairTracker _toolsBlocks = new(ToolsOpen, ToolsClose);
     private readonly PairTracker _functionBlocks = new(FunctionOpen, FunctionClose);
     private readonly PairTracker _fences = new(Fence, Fence);
-    private char[] _buffer = new char[256];
-    private int _length;
+    private ArrayBufferWriter<char> _text = new(256);
     private int _forwarded;
     private int _searchFrom;
     private int _jsonSkipUntil;
@@ -52,7 +51,7 @@ internal sealed class StreamingToolCallScanner
     }
 
     /// <summary>Chars received but not yet released.</summary>
-    public int HeldLength => _length - _forwarded;
+    public int HeldLength => _text.WrittenCount - _forwarded;
 
     /// <summary>Chars of speculative JSON scanning charged so far; bounded by about 4× the content (tests check it).</summary>
     internal long JsonWork => _jsonWork;
@@ -79,16 +78,15 @@ internal sealed class StreamingToolCallScanner
         }
 
         int before = _forwarded;
-        Append(delta);
-        if (_length > ToolCallExtractor.MaxContentLength)
+        _text.Write(delta);
+        if (_text.WrittenCount > ToolCallExtractor.MaxContentLength)
         {
             // The extractor refuses content this large, so no call can come of it: release everything
             // and stop buffering.
             _passThrough = true;
             _held = null;
-            var rest = new string(_buffer, before, _length - before);
-            _buffer = [];
-            _length = 0;
+            var rest = new string(Text[before..]);
+            _text = new ArrayBufferWriter<char>(1);
             _forwarded = 0;
             return rest;
         }
@@ -104,9 +102,9 @@ internal sealed class StreamingToolCallScanner
             return string.Empty;
         }
 
-        return before == _length - delta.Length && _forwarded == _length
+        return before == _text.WrittenCount - delta.Length && _forwarded == _text.WrittenCount
             ? delta
-            : new string(_buffer, before, _forwarded - before);
+            : new string(Text[before.._forwarded]);
     }
 
     /// <summary>Ends the stream: extracts calls from everything received and returns what is left to emit.</summary>
@@ -124,15 +122,11 @@ internal sealed class StreamingToolCallScanner
             return new StreamingToolCallCompletion(string.Empty, [], null);
         }
 
-        var content = new string(_buffer, 0, _length);
+        // Without a call the extraction's content is the content itself, so one path serves both cases.
+        var content = new string(Text);
         var extraction = ToolCallExtractor.Extract(content, _tools);
-        if (!extraction.Found)
-        {
-            return new StreamingToolCallCompletion(content[_forwarded..], [], null);
-        }
-
         var remaining = extraction.Content ?? string.Empty;
-        if (remaining.Length >= _forwarded && remaining.AsSpan(0, _forwarded).SequenceEqual(Text[.._forwarded]))
+        if (remaining.AsSpan().StartsWith(Text[.._forwarded]))
         {
             return new StreamingToolCallCompletion(remaining[_forwarded..], extraction.Calls, extraction.Format);
         }
@@ -144,18 +138,7 @@ internal sealed class StreamingToolCallScanner
         return new StreamingToolCallCompletion(held.Content ?? string.Empty, held.Calls, held.Format);
     }
 
-    private ReadOnlySpan<char> Text => _buffer.AsSpan(0, _length);
-
-    private void Append(string delta)
-    {
-        if (_length + delta.Length > _buffer.Length)
-        {
-            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + delta.Length));
-        }
-
-        delta.AsSpan().CopyTo(_buffer.AsSpan(_length));
-        _length += delta.Length;
-    }
+    private ReadOnlySpan<char> Text => _text.WrittenSpan;
 
     /// <summary>Releases text up to the first position that may still start a call.</summary>
     private void Advance()
@@ -169,16 +152,16 @@ internal sealed class StreamingToolCallScanner
                     return;
                 }
 
+                // Dead: the search resumes just after it, below.
                 _held = null;
                 _searchFrom = held.Start + 1;
-                continue;
             }
 
             int next = FindCandidate(out var kinds);
             if (next < 0)
             {
-                Release(_length);
-                _searchFrom = _length;
+                Release(Text.Length);
+                _searchFrom = Text.Length;
                 return;
             }
 
@@ -197,13 +180,12 @@ internal sealed class StreamingToolCallScanner
         }
     }
 
+    /// <remarks>
+    /// <paramref name="end"/> is never before <see cref="_forwarded"/>: it is the end of the text or a candidate found
+    /// at or after <see cref="_searchFrom"/>, which only moves forward and is set to (or past) every end released.
+    /// </remarks>
     private void Release(int end)
     {
-        if (end <= _forwarded)
-        {
-            return;
-        }
-
         if (!_visible)
         {
             // Hold leading whitespace until something visible follows (see the remarks above).
@@ -228,8 +210,9 @@ internal sealed class StreamingToolCallScanner
     {
         var text = Text;
         int i = _searchFrom;
-        while (i < text.Length)
+        while (true)
         {
+            // At the end of the text the slice is empty and the search stops here.
             int k = text[i..].IndexOfAny(CandidateChars);
             if (k < 0)
             {
@@ -257,6 +240,10 @@ internal sealed class StreamingToolCallScanner
         return -1;
     }
 
+    /// <remarks>
+    /// The rest of the text is a partial marker when the marker starts with it; a rest as long as the marker
+    /// that the marker starts with is the marker itself, matched first. No two markers match at one position.
+    /// </remarks>
     private CandidateKinds ClassifyAt(ReadOnlySpan<char> text, int at, out bool partial)
     {
         partial = false;
@@ -269,7 +256,7 @@ internal sealed class StreamingToolCallScanner
                 {
                     if (rest.StartsWith(marker, StringComparison.Ordinal))
                     {
-                        kinds |= marker switch
+                        kinds = marker switch
                         {
                             ToolCallOpen => _toolCallBlocks.IsOpener(at) ? CandidateKinds.ToolCallBlock : CandidateKinds.None,
                             ToolsOpen => _toolsBlocks.IsOpener(at) ? CandidateKinds.ToolsBlock : CandidateKinds.None,
@@ -277,7 +264,7 @@ internal sealed class StreamingToolCallScanner
                             _ => CandidateKinds.PythonTag,
                         };
                     }
-                    else if (rest.Length < marker.Length && marker.AsSpan().StartsWith(rest))
+                    else if (marker.AsSpan().StartsWith(rest))
                     {
                         partial = true;
                     }
@@ -288,11 +275,11 @@ internal sealed class StreamingToolCallScanner
             case '`':
                 if (rest.StartsWith(Fence, StringComparison.Ordinal))
                 {
-                    kinds |= _fences.IsOpener(at) ? CandidateKinds.Fence : CandidateKinds.None;
+                    kinds = _fences.IsOpener(at) ? CandidateKinds.Fence : CandidateKinds.None;
                 }
-                else if (rest.Length < Fence.Length && rest.IndexOfAnyExcept('`') < 0)
+                else
                 {
-                    partial = true;
+                    partial = Fence.AsSpan().StartsWith(rest);
                 }
 
                 break;
@@ -300,18 +287,17 @@ internal sealed class StreamingToolCallScanner
             case '[':
                 if (rest.StartsWith(MistralToolCalls, StringComparison.Ordinal))
                 {
-                    kinds |= CandidateKinds.Mistral;
+                    kinds = CandidateKinds.Mistral;
                 }
-                else if (rest.Length < MistralToolCalls.Length && MistralToolCalls.AsSpan().StartsWith(rest))
+                else
                 {
-                    partial = true;
+                    partial = MistralToolCalls.AsSpan().StartsWith(rest);
                 }
 
-                kinds |= JsonCandidate(text, at);
-                break;
+                return kinds | JsonCandidate(text, at);
 
             case '{':
-                kinds |= JsonCandidate(text, at);
+                kinds = JsonCandidate(text, at);
                 break;
         }
 
@@ -329,17 +315,9 @@ internal sealed class StreamingToolCallScanner
         var text = Text;
         if (held.Confirmed != CandidateKinds.None)
         {
-            // A confirmed bare function dies when a <tool_call> appears anywhere: the extractor then
-            // reads only <tool_call> blocks. Every other confirmed call is final.
-            if (held.Confirmed == CandidateKinds.BareFunction && _toolCallBlocks.Count > 0)
-            {
-                held.Confirmed = CandidateKinds.None;
-                held.Open &= ~CandidateKinds.BareFunction;
-            }
-            else
-            {
-                return true;
-            }
+            // A confirmed bare function dies when a <tool_call> appears anywhere: the extractor then reads
+            // only <tool_call> blocks, and a "<function=" can start nothing else. Every other confirmed call is final.
+            return held.Confirmed != CandidateKinds.BareFunction || _toolCallBlocks.Count == 0;
         }
 
         for (var kind = CandidateKinds.ToolCallBlock; kind <= CandidateKinds.Json; kind = (CandidateKinds)((int)kind << 1))
@@ -377,8 +355,7 @@ internal sealed class StreamingToolCallScanner
 
     private MatchResult EvaluateToolCallBlock(ReadOnlySpan<char> text, HeldCandidate held)
     {
-        int close = _toolCallBlocks.CloserOf(held.Start);
-        if (close < 0)
+        if (!_toolCallBlocks.TryGetCloser(held.Start, out int close))
         {
             return MatchResult.NeedMore;
         }
@@ -393,8 +370,7 @@ internal sealed class StreamingToolCallScanner
     private MatchResult EvaluateToolsBlock(ReadOnlySpan<char> text, HeldCandidate held)
     {
         int innerStart = held.Start + ToolsOpen.Length;
-        int close = _toolsBlocks.CloserOf(held.Start);
-        if (close < 0)
+        if (!_toolsBlocks.TryGetCloser(held.Start, out int close))
         {
             return TaggedJsonFormat.CanStillBeJson(text[innerStart..]);
         }
@@ -410,17 +386,17 @@ internal sealed class StreamingToolCallScanner
         }
 
         int bodyStart = held.Start + FunctionOpen.Length;
-        int close = _functionBlocks.CloserOf(held.Start);
-        if (close >= 0)
+        if (_functionBlocks.TryGetCloser(held.Start, out int close))
         {
             return QwenXmlFormat.TryParseFunction(text[bodyStart..close], _tools, null) ? MatchResult.Match : MatchResult.NoMatch;
         }
 
-        // Unclosed: the name is decidable as soon as its ">" arrives; the search resumes where it stopped.
+        // Unclosed: the name is decidable as soon as its ">" arrives; the search resumes where it stopped
+        // (never past the end: the marker is complete, and the end only grows).
         if (!held.FunctionNameChecked)
         {
             int from = Math.Max(bodyStart, held.FunctionNameSearchFrom);
-            int gt = from >= text.Length ? -1 : text[from..].IndexOf('>');
+            int gt = text[from..].IndexOf('>');
             if (gt < 0)
             {
                 held.FunctionNameSearchFrom = text.Length;
@@ -440,7 +416,7 @@ internal sealed class StreamingToolCallScanner
 
     private MatchResult EvaluatePythonTag(ReadOnlySpan<char> text, HeldCandidate held)
     {
-        if (held.MarkerJsonStart < 0)
+        if (held.MarkerJsonStart == -1)
         {
             var first = PythonTagFormat.FindFirstCall(text, held.Start, isFinal: false, out int start);
             if (first != MatchResult.Match)
@@ -452,12 +428,12 @@ internal sealed class StreamingToolCallScanner
             held.MarkerJson = JsonScanner.At(start);
         }
 
-        return EvaluateMarkerJson(text, held, name: null, mistral: false);
+        return EvaluateMarkerJson(text, held, name: null);
     }
 
     private MatchResult EvaluateMistral(ReadOnlySpan<char> text, HeldCandidate held)
     {
-        if (held.MarkerJsonStart < 0)
+        if (held.MarkerJsonStart == -1)
         {
             var header = MistralFormat.ParseHeader(text, held.Start, isFinal: false, out int jsonStart, out var name);
             if (header != MatchResult.Match)
@@ -470,30 +446,17 @@ internal sealed class StreamingToolCallScanner
             held.MarkerJson = JsonScanner.At(jsonStart);
         }
 
-        return EvaluateMarkerJson(text, held, held.MistralName, mistral: true);
+        return EvaluateMarkerJson(text, held, held.MistralName);
     }
 
-    private MatchResult EvaluateMarkerJson(ReadOnlySpan<char> text, HeldCandidate held, string? name, bool mistral)
-    {
-        if (!TryChargeJsonWork(ref held.MarkerJson, text, out var status))
+    /// <param name="name">The v11 Mistral tool name; null when the JSON holds whole calls (python tag, older Mistral).</param>
+    private MatchResult EvaluateMarkerJson(ReadOnlySpan<char> text, HeldCandidate held, string? name)
+        => AdvanceJson(ref held.MarkerJson, text) switch
         {
-            return MatchResult.NeedMore;
-        }
-
-        if (status == ScanStatus.Incomplete)
-        {
-            return MatchResult.NeedMore;
-        }
-
-        if (status == ScanStatus.Invalid)
-        {
-            return MatchResult.NoMatch;
-        }
-
-        var value = text[held.MarkerJsonStart..held.MarkerJson.Position];
-        bool calls = mistral ? MistralFormat.TryRead(value, name, _tools, null) : JsonCallReader.TryReadCalls(value, _tools, null);
-        return calls ? MatchResult.Match : MatchResult.NoMatch;
-    }
+            ScanStatus.Incomplete => MatchResult.NeedMore,
+            ScanStatus.Complete when MistralFormat.TryRead(text[held.MarkerJsonStart..held.MarkerJson.Position], name, _tools, null) => MatchResult.Match,
+            _ => MatchResult.NoMatch,
+        };
 
     private MatchResult EvaluateJson(ReadOnlySpan<char> text, HeldCandidate held)
     {
@@ -503,14 +466,13 @@ internal sealed class StreamingToolCallScanner
             return candidate;
         }
 
-        if (!TryChargeJsonWork(ref held.Json, text, out var status) || status == ScanStatus.Incomplete)
+        switch (AdvanceJson(ref held.Json, text))
         {
-            return MatchResult.NeedMore;
-        }
-
-        if (status == ScanStatus.Invalid)
-        {
-            return MatchResult.NoMatch;
+            case ScanStatus.Incomplete:
+                return MatchResult.NeedMore;
+            case ScanStatus.Invalid:
+                // Unlike a complete value, an invalid one is not skipped: the extractor tries the candidates inside.
+                return MatchResult.NoMatch;
         }
 
         int end = held.Json.Position;
@@ -527,20 +489,20 @@ internal sealed class StreamingToolCallScanner
 
     /// <summary>
     /// Advances a resumable JSON scan and charges the chars it covered. Overlapping speculative scans
-    /// (nested "[" lines) are capped like the extractor's budget; past the cap a candidate is simply held
-    /// (false), which is always safe, just less eager.
+    /// (nested "[" lines) are capped like the extractor's budget; past the cap a candidate simply stays
+    /// <see cref="ScanStatus.Incomplete"/> (held), which is always safe, just less eager.
     /// </summary>
-    private bool TryChargeJsonWork(ref JsonScanner scanner, ReadOnlySpan<char> text, out ScanStatus status)
+    /// <remarks>Every scan here starts at a <c>{</c> or <c>[</c>, so the final-text rule for a top-level number never applies.</remarks>
+    private ScanStatus AdvanceJson(ref JsonScanner scanner, ReadOnlySpan<char> text)
     {
-        status = ScanStatus.Incomplete;
-        if (_jsonWork > (4L * _length) + 65_536)
+        if (_jsonWork > (4L * text.Length) + 65_536)
         {
-            return false;
+            return ScanStatus.Incomplete;
         }
 
         int before = scanner.Position;
-        status = scanner.Advance(text, isFinal: false);
+        var status = scanner.Advance(text, isFinal: false);
         _jsonWork += Math.Max(scanner.Position - before, 1);
-        return true;
+        return status;
     }
 }

@@ -7,20 +7,25 @@ namespace OpsBot.ProxyCore.ToolCalls;
 /// </summary>
 internal static class TextBlocks
 {
-    /// <summary>Finds the next block opening at or after <paramref name="from"/>; <paramref name="closeAt"/> is -1 when unclosed.</summary>
-    public static bool Next(ReadOnlySpan<char> text, int from, string open, string close, out int openAt, out int closeAt)
+    /// <summary>
+    /// Finds the next block opening at or after <paramref name="from"/>. Searching again from the block's
+    /// <see cref="TextBlock.End"/> finds the one after it; an unclosed block ends the text, so the search stops there.
+    /// </summary>
+    public static bool Next(ReadOnlySpan<char> text, int from, string open, string close, out TextBlock block)
     {
-        closeAt = -1;
-        openAt = from >= text.Length ? -1 : text[from..].IndexOf(open, StringComparison.Ordinal);
-        if (openAt < 0)
+        block = default;
+        int k = from >= text.Length ? -1 : text[from..].IndexOf(open, StringComparison.Ordinal);
+        if (k < 0)
         {
             return false;
         }
 
-        openAt += from;
-        int searchFrom = openAt + open.Length;
-        int k = text[searchFrom..].IndexOf(close, StringComparison.Ordinal);
-        closeAt = k < 0 ? -1 : searchFrom + k;
+        int openAt = from + k;
+        int innerStart = openAt + open.Length;
+        int c = text[innerStart..].IndexOf(close, StringComparison.Ordinal);
+        block = c < 0
+            ? new TextBlock(openAt, innerStart, text.Length, text.Length)
+            : new TextBlock(openAt, innerStart, innerStart + c, innerStart + c + close.Length);
         return true;
     }
 }

@@ -112,9 +112,11 @@ public sealed class RequestBodyBudgetTests
         var growing = await budget.AcquireAsync(30, CancellationToken.None);
 
         var growth = growing.GrowAsync(40, CancellationToken.None).AsTask();
-        await Task.Delay(50);
 
+        // Growth is decided synchronously (on the request or on a release), so a refusal is final here.
         Assert.False(growth.IsCompleted);
+        Assert.Equal(30, growing.Bytes);
+        Assert.Equal(1, budget.Waiting);
         Assert.Equal(90, budget.InUse);
         answered.Dispose();
         await growth.WaitAsync(TimeSpan.FromSeconds(5));
@@ -132,8 +134,9 @@ public sealed class RequestBodyBudgetTests
 
         // 20 bytes are free, but the growing body asked first and holds bytes while it waits.
         var newcomer = budget.AcquireAsync(10, CancellationToken.None).AsTask();
-        await Task.Delay(50);
         Assert.False(newcomer.IsCompleted);
+        Assert.Equal(2, budget.Waiting);
+        Assert.Equal(80, budget.InUse);
 
         answered.Dispose();
         await growth.WaitAsync(TimeSpan.FromSeconds(5));
@@ -149,15 +152,17 @@ public sealed class RequestBodyBudgetTests
         var younger = await budget.AcquireAsync(50, CancellationToken.None);
 
         var olderGrowth = older.GrowAsync(50, CancellationToken.None).AsTask();
-        await Task.Delay(50);
         Assert.False(olderGrowth.IsCompleted);
+        Assert.Equal(50, older.Bytes);
         // Now every byte in use belongs to a body waiting for more: nobody would ever give any back.
         var youngerGrowth = younger.GrowAsync(50, CancellationToken.None).AsTask();
 
         await olderGrowth.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(150, budget.InUse);
-        await Task.Delay(50);
+        Assert.Equal(100, older.Bytes);
         Assert.False(youngerGrowth.IsCompleted);
+        Assert.Equal(50, younger.Bytes);
+        Assert.Equal(1, budget.Waiting);
 
         older.Dispose();
         await youngerGrowth.WaitAsync(TimeSpan.FromSeconds(5));

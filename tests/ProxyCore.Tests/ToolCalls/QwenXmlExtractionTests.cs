@@ -128,6 +128,8 @@ public sealed class QwenXmlExtractionTests
     [InlineData("<function=nope>\n</function>\n<function=get_time>\n</function>")]
     [InlineData("<function=get_time>\n</function>\n<function=read_file\n</function>")]
     [InlineData("<function=get_time>\n</function>\n<function=read_file>\n<parameter=path\na\n</function>")]
+    [InlineData("<function=get_time>\n</function>\n<function=>\n</function>")]
+    [InlineData("<function=get_time>\n</function>\n<function=  >\n</function>")]
     public void A_block_with_one_valid_and_one_bad_function_is_no_call_and_stays_text(string functions)
     {
         // The block is all or nothing: a half-extracted block would run one call and silently drop the other.
@@ -268,6 +270,74 @@ public sealed class QwenXmlExtractionTests
 
         Assert.False(result.Found);
         Assert.Same(content, result.Content);
+    }
+
+    [Fact]
+    public void A_bad_block_after_a_good_one_leaves_the_good_blocks_call_in_place()
+    {
+        var good = "<tool_call>\n<function=get_time>\n</function>\n</tool_call>";
+        var bad = "<tool_call>\n<function=get_status>\n</function>\n<function=nope>\n</function>\n</tool_call>";
+
+        var result = Extract(good + "\n" + bad);
+
+        Assert.Equal("get_time", Assert.Single(result.Calls).Name);
+        Assert.Equal(bad, result.Content);
+    }
+
+    [Fact]
+    public void Two_bare_functions_each_keep_only_their_own_parameters()
+    {
+        var result = Extract(
+            "<function=read_file>\n<parameter=path>\na.cs\n</parameter>\n</function>\n" +
+            "<function=get_weather>\n<parameter=city>\nOslo\n</parameter>\n</function>");
+
+        Assert.Equal(["read_file", "get_weather"], result.Calls.Select(c => c.Name));
+        JsonAssert.Equivalent("""{"path":"a.cs"}""", result.Calls[0].ArgumentsJson);
+        JsonAssert.Equivalent("""{"city":"Oslo"}""", result.Calls[1].ArgumentsJson);
+        Assert.Equal(ToolCallFormat.QwenXml, result.Format);
+    }
+
+    [Theory]
+    [InlineData("<function=get_time>\n<function=get_status>\n")]
+    [InlineData("<tool_call>\n<function=get_time>\n<function=get_status>\n</tool_call>")]
+    public void An_unclosed_function_runs_to_the_end_of_its_text_and_takes_a_later_opener_with_it(string content)
+    {
+        // vLLM's "<function=(.*?)</function>|<function=(.*)$": the unclosed alternative is the rest of the text.
+        var result = Extract(content);
+
+        var call = Assert.Single(result.Calls);
+        Assert.Equal("get_time", call.Name);
+        Assert.Equal("{}", call.ArgumentsJson);
+    }
+
+    [Fact]
+    public void Parameters_written_without_newlines_between_the_tags_are_read()
+    {
+        var result = Extract("<tool_call><function=read_file><parameter=path>a.cs</parameter><parameter=start_line>3</parameter></function></tool_call>");
+
+        JsonAssert.Equivalent("""{"path":"a.cs","start_line":3}""", Assert.Single(result.Calls).ArgumentsJson);
+        Assert.Null(result.Content);
+    }
+
+    [Fact]
+    public void A_parameter_with_an_empty_name_is_kept_under_the_empty_key()
+    {
+        // Names run up to the first ">" (docs/vllm-formats.md), so this one is the empty string.
+        var result = Extract("<tool_call>\n<function=get_time>\n<parameter=>\nx\n</parameter>\n</function>\n</tool_call>");
+
+        JsonAssert.Equivalent("""{"":"x"}""", Assert.Single(result.Calls).ArgumentsJson);
+    }
+
+    [Theory]
+    [InlineData("<tool_call>\n<function=run_command>\n<parameter=command>\nls -la", "ls -la")]
+    [InlineData("<tool_call>\n<function=run_command>\n<parameter=command>\nls -la\n", "ls -la")]
+    [InlineData("<tool_call><function=run_command><parameter=command>ls", "ls")]
+    public void An_unclosed_block_cut_off_mid_value_keeps_the_whole_value(string content, string command)
+    {
+        var result = Extract(content);
+
+        Assert.Equal(command, Arg(Assert.Single(result.Calls).ArgumentsJson, "command"));
+        Assert.Null(result.Content);
     }
 
     private static string Arg(string argumentsJson, string name)

@@ -56,6 +56,29 @@ public sealed class StreamingToolCallScannerTests
             });
 
     [Fact]
+    public void Prose_deltas_are_released_as_the_same_string_without_a_copy()
+    {
+        var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+        var first = "Hello, the proxy is up.\n";
+        var second = new string('x', 1000);
+
+        Assert.Same(first, scanner.Feed(first));
+        Assert.Same(second, scanner.Feed(second));
+        Assert.Equal(0, scanner.HeldLength);
+    }
+
+    [Fact]
+    public void Prose_after_a_held_part_is_released_with_it_as_one_string()
+    {
+        var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+
+        Assert.Equal("See ", scanner.Feed("See <to"));
+        Assert.Equal("<tomato> and a long tail " + new string('y', 500), scanner.Feed("mato> and a long tail " + new string('y', 500)));
+        Assert.Equal(0, scanner.HeldLength);
+        Assert.Equal("", scanner.Complete().RemainingContent);
+    }
+
+    [Fact]
     public void Prose_before_a_qwen_call_is_released_before_the_call_and_the_call_is_held()
     {
         var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
@@ -157,7 +180,10 @@ public sealed class StreamingToolCallScannerTests
 
         Assert.Equal("<tool_call>", scanner.Feed("<tool_call>"));
         Assert.Equal("{\"name\": \"x\"}", scanner.Feed("{\"name\": \"x\"}"));
-        Assert.False(scanner.Complete().Found);
+        var completion = scanner.Complete();
+        Assert.False(completion.Found);
+        Assert.Equal("", completion.RemainingContent);
+        Assert.Null(completion.Format);
     }
 
     [Fact]
@@ -211,7 +237,6 @@ public sealed class StreamingToolCallScannerTests
         }
     }
 
-    [Trait("Category", "Heavy")]
     [Fact]
     public void Content_over_the_extractor_limit_is_released_whole_and_then_passed_through()
     {
@@ -222,15 +247,29 @@ public sealed class StreamingToolCallScannerTests
         Assert.Equal("Log:\n", scanner.Feed(head));
         Assert.Equal(head.Length - "Log:\n".Length, scanner.HeldLength);
         var released = scanner.Feed(bulk);
-        var after = scanner.Feed("<tool_call>");
+        var after = scanner.Feed("and then <tool");
 
-        // No call can come of content the extractor refuses, so what was held goes out and nothing is held again.
+        // No call can come of content the extractor refuses, so what was held goes out and nothing is held again,
+        // not even a partial marker.
         Assert.Equal(head["Log:\n".Length..] + bulk, released);
-        Assert.Equal("<tool_call>", after);
+        Assert.Equal("and then <tool", after);
         Assert.Equal(0, scanner.HeldLength);
         var completion = scanner.Complete();
         Assert.Empty(completion.Calls);
         Assert.Equal("", completion.RemainingContent);
+    }
+
+    [Fact]
+    public void A_partial_marker_ending_exactly_at_the_extractor_limit_is_held_and_one_char_more_releases_it()
+    {
+        var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+        var bulk = new string('x', ToolCallExtractor.MaxContentLength - "<tool".Length);
+
+        Assert.Same(bulk, scanner.Feed(bulk));
+        Assert.Equal("", scanner.Feed("<tool"));
+        Assert.Equal("<tool_call>", scanner.Feed("_call>"));
+        Assert.Equal(0, scanner.HeldLength);
+        Assert.Equal("", scanner.Complete().RemainingContent);
     }
 
     [Trait("Category", "Heavy")]
@@ -256,6 +295,21 @@ public sealed class StreamingToolCallScannerTests
     [InlineData("<|python_tag|>print('hi')", "")]
     [InlineData("Values: {\"a\": 1, \"b\": [2, 3]} ok", "")]
     [InlineData("[1, 2, 3] are numbers", "")]
+    [InlineData("if a < b then <b> is bold", "")]
+    [InlineData("say `a` or `b", "")]
+    [InlineData("x > y\n<function=nope>\nabc", "")]
+    [InlineData("<function=get_time>\n<parameter=timezone\n</function> ok", "")]
+    [InlineData("<tool_call>x<tool_call>y</tool_call> z", "")]
+    [InlineData("<tools>x<tools> ", "")]
+    [InlineData("<function=nope>\n<function=get_time>\n</function> ok", "")]
+    [InlineData("```\nx\n```json\n", "")]
+    [InlineData("<tools>[{\"x\": 1}]</tools> ok", "")]
+    [InlineData("<|python_tag|>{\"x\": 1} ok", "")]
+    [InlineData("<|python_tag|>[1, x] ok", "")]
+    [InlineData("[TOOL_CALLS]nope[ARGS]{} ok", "")]
+    [InlineData("[TOOL_CALLS][{\"name\": \"nope\", \"arguments\": {}}] ok", "")]
+    [InlineData("{\"data\": [\n{\"name\": \"get_status\", \"arguments\": {}}\n]} ok", "")]
+    [InlineData("<tool_call>{\"name\": \"nope\"}</tool_call>\n<function=get_time>\n</function> ok", "")]
     public void Text_that_cannot_start_a_call_is_released_before_the_stream_ends(string text, string stillHeld)
     {
         var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
@@ -288,6 +342,143 @@ public sealed class StreamingToolCallScannerTests
 
         Assert.Equal("", scanner.Feed(text));
         Assert.Equal(text.Length, scanner.HeldLength);
+    }
+
+    [Theory]
+    [InlineData("<function=nope>\n</function> ok")]
+    [InlineData("<function=get_time>\n<parameter=timezone\n</function> ok")]
+    [InlineData("<tool_call>\n<function=nope>\n</function>\n</tool_call> ok")]
+    public void A_closed_block_that_is_no_call_is_released_in_the_delta_that_closes_it(string text)
+    {
+        var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+
+        Assert.Equal(text, scanner.Feed(text));
+        Assert.Equal(0, scanner.HeldLength);
+    }
+
+    [Fact]
+    public void An_unclosed_bare_function_is_released_when_a_tool_call_block_shows_up()
+    {
+        var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+
+        Assert.Equal("", scanner.Feed("<function=get_time>\n<parameter=timezone>\nUTC\n"));
+        Assert.Equal("<function=get_time>\n<parameter=timezone>\nUTC\n", scanner.Feed("<tool_call>\n<function=get_status>\n"));
+        var completion = scanner.Complete();
+
+        Assert.Equal(ToolCallFormat.QwenXml, completion.Format);
+        Assert.Equal("get_status", Assert.Single(completion.Calls).Name);
+        Assert.Equal("", completion.RemainingContent);
+    }
+
+    [Fact]
+    public void A_brace_that_may_still_open_a_named_call_mid_line_is_held_until_the_key_arrives()
+    {
+        var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+
+        Assert.Equal("Result: ", scanner.Feed("Result: {"));
+        Assert.Equal("", scanner.Feed("\"name\": \"get_status\", \"arguments\": {}}"));
+        var completion = scanner.Complete();
+
+        Assert.Equal("get_status", Assert.Single(completion.Calls).Name);
+        Assert.Equal("", completion.RemainingContent);
+        Assert.False(scanner.CompletedDegraded);
+    }
+
+    [Fact]
+    public void A_mid_line_brace_without_a_leading_name_key_is_released_even_when_it_completes_a_call_shape()
+    {
+        var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+
+        // Mid-line, the extractor only tries an object that opens with "name"; this one is prose to it.
+        Assert.Equal("Result: ", scanner.Feed("Result: {"));
+        Assert.Equal("{\"arguments\": {}, \"name\": \"get_status\"} ok", scanner.Feed("\"arguments\": {}, \"name\": \"get_status\"} ok"));
+        Assert.False(scanner.Complete().Found);
+    }
+
+    [Fact]
+    public void A_call_inside_invalid_json_is_still_found_and_held()
+    {
+        var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+
+        // The outer "[" fails at "x"; the extractor then tries the candidates inside it, so the scanner must too.
+        Assert.Equal("", scanner.Feed("[\n{\"name\": \"get_status\", \"arguments\": {}}\n"));
+        Assert.Equal("[\n", scanner.Feed("x\n"));
+        var completion = scanner.Complete();
+
+        Assert.Equal("get_status", Assert.Single(completion.Calls).Name);
+        Assert.Equal("x\n", completion.RemainingContent);
+        Assert.False(scanner.CompletedDegraded);
+    }
+
+    [Fact]
+    public void A_python_tag_call_after_whitespace_in_a_later_delta_is_found()
+    {
+        var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+
+        Assert.Equal("Ok. ", scanner.Feed("Ok. <|python_tag|>"));
+        Assert.Equal("", scanner.Feed(" {\"name\": \"get_status\", \"arguments\": {}}"));
+        var completion = scanner.Complete();
+
+        Assert.Equal(ToolCallFormat.PythonTag, completion.Format);
+        Assert.Equal("get_status", Assert.Single(completion.Calls).Name);
+        Assert.False(scanner.CompletedDegraded);
+    }
+
+    [Fact]
+    public void Json_work_counts_each_char_a_json_scan_covers()
+    {
+        var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+        var json = "{\"rows\": [" + string.Join(", ", Enumerable.Range(0, 200).Select(i => $"[{i}, {{\"k\": {i}}}]")) + "]}";
+        var text = "Config:\n" + json + "\nDone";
+
+        Assert.Equal(text, scanner.Feed(text));
+
+        // One scan of the value; the "[" and "{" inside a complete value that is no call are not scanned again.
+        Assert.Equal(json.Length, scanner.JsonWork);
+    }
+
+    [Fact]
+    public void Json_data_larger_than_the_fixed_work_allowance_is_still_released_when_complete()
+    {
+        var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+        var json = "{\"blob\": \"" + new string('z', 100_000) + "\"}";
+        var text = "Data:\n" + json + "\nDone";
+
+        var released = new StringBuilder();
+        foreach (var piece in text.Chunk(4096))
+        {
+            released.Append(scanner.Feed(new string(piece)));
+        }
+
+        Assert.Equal(text, released.ToString());
+        Assert.InRange(scanner.JsonWork, json.Length, json.Length + (text.Length / 4096) + 1);
+    }
+
+    [Fact]
+    public void Overlapping_json_scans_are_capped_by_an_operation_count()
+    {
+        // Every "[" line starts a candidate that scans to the "x" before failing: 50 scans of the whole text
+        // without a cap, quadratic in the number of lines.
+        var text = string.Concat(Enumerable.Repeat("[\n", 50)) + string.Concat(Enumerable.Repeat("0,", 20_000)) + "x\n";
+        foreach (var deltaLength in new[] { text.Length, 4096 })
+        {
+            var scanner = new StreamingToolCallScanner(TestTools.Fixtures);
+            var released = new StringBuilder();
+            foreach (var piece in text.Chunk(deltaLength))
+            {
+                released.Append(scanner.Feed(new string(piece)));
+            }
+
+            // The cap is 4 chars of scanning per char of content, plus one scan that may start just below it.
+            var bound = (5L * text.Length) + 65_536;
+            Assert.InRange(scanner.JsonWork, text.Length, bound);
+
+            // Past the cap a candidate is held rather than scanned, and comes out whole at the end.
+            Assert.True(scanner.HeldLength > 0);
+            var completion = scanner.Complete();
+            Assert.False(completion.Found);
+            Assert.Equal(text, released + completion.RemainingContent);
+        }
     }
 
     [Fact]

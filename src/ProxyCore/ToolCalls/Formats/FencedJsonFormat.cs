@@ -15,19 +15,14 @@ internal static class FencedJsonFormat
     {
         var text = context.Text.AsSpan();
         int from = 0;
-        while (TextBlocks.Next(text, from, Fence, Fence, out int open, out int close))
+        while (TextBlocks.Next(text, from, Fence, Fence, out var block))
         {
-            if (Evaluate(text, open, close, isFinal: true, context.Tools, context.Calls) == MatchResult.Match)
+            if (Evaluate(text, block.Open, block.Closed ? block.InnerEnd : -1, isFinal: true, context.Tools, context.Calls) == MatchResult.Match)
             {
-                context.AddSpan(open, close >= 0 ? close + Fence.Length : text.Length);
+                context.AddSpan(block.Open, block.End);
             }
 
-            if (close < 0)
-            {
-                break;
-            }
-
-            from = close + Fence.Length;
+            from = block.End;
         }
 
         return context.Calls.Count > 0;

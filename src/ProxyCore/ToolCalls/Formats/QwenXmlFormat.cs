@@ -25,41 +25,28 @@ internal static class QwenXmlFormat
         if (text.IndexOf(ToolCallOpen, StringComparison.Ordinal) >= 0)
         {
             int from = 0;
-            while (TextBlocks.Next(text, from, ToolCallOpen, ToolCallClose, out int open, out int close))
+            while (TextBlocks.Next(text, from, ToolCallOpen, ToolCallClose, out var block))
             {
-                int innerStart = open + ToolCallOpen.Length;
-                int innerEnd = close >= 0 ? close : UnclosedEnd(text, innerStart);
-                if (TryParseBlock(text[innerStart..innerEnd], context.Tools, context.Calls))
+                int innerEnd = block.Closed ? block.InnerEnd : UnclosedEnd(text);
+                if (TryParseBlock(text[block.InnerStart..innerEnd], context.Tools, context.Calls))
                 {
-                    context.AddSpan(open, close >= 0 ? close + ToolCallClose.Length : text.Length);
+                    context.AddSpan(block.Open, block.End);
                 }
 
-                if (close < 0)
-                {
-                    break;
-                }
-
-                from = close + ToolCallClose.Length;
+                from = block.End;
             }
         }
         else
         {
             int from = 0;
-            while (TextBlocks.Next(text, from, FunctionOpen, FunctionClose, out int open, out int close))
+            while (TextBlocks.Next(text, from, FunctionOpen, FunctionClose, out var function))
             {
-                int bodyStart = open + FunctionOpen.Length;
-                var function = text[bodyStart..(close >= 0 ? close : text.Length)];
-                if (TryParseFunction(function, context.Tools, context.Calls))
+                if (TryParseFunction(text[function.InnerStart..function.InnerEnd], context.Tools, context.Calls))
                 {
-                    context.AddSpan(open, close >= 0 ? SpanEndAfterBareFunction(text, close) : text.Length);
+                    context.AddSpan(function.Open, SpanEndAfterBareFunction(text, function.End));
                 }
 
-                if (close < 0)
-                {
-                    break;
-                }
-
-                from = close + FunctionClose.Length;
+                from = function.End;
             }
         }
 
@@ -76,22 +63,16 @@ internal static class QwenXmlFormat
         int before = sink?.Count ?? 0;
         int found = 0;
         int from = 0;
-        while (TextBlocks.Next(block, from, FunctionOpen, FunctionClose, out int open, out int close))
+        while (TextBlocks.Next(block, from, FunctionOpen, FunctionClose, out var function))
         {
-            int bodyStart = open + FunctionOpen.Length;
-            if (!TryParseFunction(block[bodyStart..(close >= 0 ? close : block.Length)], tools, sink))
+            if (!TryParseFunction(block[function.InnerStart..function.InnerEnd], tools, sink))
             {
                 sink?.RemoveRange(before, sink.Count - before);
                 return false;
             }
 
             found++;
-            if (close < 0)
-            {
-                break;
-            }
-
-            from = close + FunctionClose.Length;
+            from = function.End;
         }
 
         return found > 0;
@@ -140,34 +121,26 @@ internal static class QwenXmlFormat
     /// vLLM's <c>&lt;parameter=(.*?)(?:&lt;/parameter&gt;|(?=&lt;parameter=)|(?=&lt;/function&gt;)|$)</c>: a value
     /// ends at the earliest closer, next opener, or end of the function text.
     /// </summary>
+    /// <remarks>
+    /// The next parameter is searched from where the value ended, closer included: no opener starts inside a
+    /// closer, so skipping it would only save a few chars.
+    /// </remarks>
     private static bool CollectParameters(ReadOnlySpan<char> body, ref QwenParameterList parameters)
     {
-        int nextOpen = -2;
-        int nextClose = -2;
+        // Below any position: nothing searched yet.
+        int nextOpen = -1;
+        int nextClose = -1;
         int i = 0;
         while (true)
         {
             int open = FindFrom(body, ParameterOpen, i, ref nextOpen);
-            if (open < 0)
+            if (open == body.Length)
             {
                 return true;
             }
 
             int start = open + ParameterOpen.Length;
-            int close = FindFrom(body, ParameterClose, start, ref nextClose);
-            int following = FindFrom(body, ParameterOpen, start, ref nextOpen);
-            int end = body.Length;
-            bool closed = false;
-            if (close >= 0 && (following < 0 || close < following))
-            {
-                end = close;
-                closed = true;
-            }
-            else if (following >= 0)
-            {
-                end = following;
-            }
-
+            int end = Math.Min(FindFrom(body, ParameterClose, start, ref nextClose), FindFrom(body, ParameterOpen, start, ref nextOpen));
             var match = body[start..end];
             int gt = match.IndexOf('>');
             if (gt < 0)
@@ -180,7 +153,8 @@ internal static class QwenXmlFormat
 
             // Python's "$" also matches just before a final "\n", so a value that runs to the end of the
             // function text loses one trailing newline before the usual trim.
-            if (end == body.Length && valueEnd > valueStart && body[valueEnd - 1] == '\n')
+            // (The char before the value is the name's ">", so an empty value never loses a newline here.)
+            if (end == body.Length && body[valueEnd - 1] == '\n')
             {
                 valueEnd--;
             }
@@ -196,25 +170,22 @@ internal static class QwenXmlFormat
             }
 
             parameters.Set(JsonText.ToValidString(match[..gt].Trim()), valueStart, valueEnd - valueStart);
-            if (end == body.Length)
-            {
-                return true;
-            }
-
-            i = closed ? end + ParameterClose.Length : end;
+            i = end;
         }
     }
 
-    /// <summary>IndexOf with a cached answer: each marker is searched forward only, so the scan stays linear.</summary>
+    /// <summary>
+    /// The first <paramref name="marker"/> at or after <paramref name="from"/>, or the text's length when there is
+    /// none. <paramref name="cached"/> keeps the last answer: each marker is searched forward only, so the scan stays linear.
+    /// </summary>
     private static int FindFrom(ReadOnlySpan<char> text, string marker, int from, ref int cached)
     {
-        if (cached == -1 || cached >= from)
+        if (cached < from)
         {
-            return cached;
+            int k = text[from..].IndexOf(marker, StringComparison.Ordinal);
+            cached = k < 0 ? text.Length : from + k;
         }
 
-        int k = from >= text.Length ? -1 : text[from..].IndexOf(marker, StringComparison.Ordinal);
-        cached = k < 0 ? -1 : from + k;
         return cached;
     }
 
@@ -234,14 +205,16 @@ internal static class QwenXmlFormat
         return pooled.ToStringAndReturn();
     }
 
-    /// <summary>An unclosed block ends where vLLM's lazy <c>(.*?)$</c> stops: before a final newline.</summary>
-    private static int UnclosedEnd(ReadOnlySpan<char> text, int innerStart)
-        => text.Length > innerStart && text[^1] == '\n' ? text.Length - 1 : text.Length;
+    /// <summary>
+    /// An unclosed block ends where vLLM's lazy <c>(.*?)$</c> stops: before a final newline (never inside the
+    /// opener, which ends with "&gt;").
+    /// </summary>
+    private static int UnclosedEnd(ReadOnlySpan<char> text)
+        => text[^1] == '\n' ? text.Length - 1 : text.Length;
 
     /// <summary>A bare function may still be followed by an orphan <c>&lt;/tool_call&gt;</c>; it belongs to the call.</summary>
-    private static int SpanEndAfterBareFunction(ReadOnlySpan<char> text, int close)
+    private static int SpanEndAfterBareFunction(ReadOnlySpan<char> text, int end)
     {
-        int end = close + FunctionClose.Length;
         int next = JsonText.SkipWhitespace(text, end);
         return text[next..].StartsWith(ToolCallClose, StringComparison.Ordinal) ? next + ToolCallClose.Length : end;
     }

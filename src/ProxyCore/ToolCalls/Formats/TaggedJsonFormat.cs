@@ -14,21 +14,14 @@ internal static class TaggedJsonFormat
     {
         var text = context.Text.AsSpan();
         int from = 0;
-        while (TextBlocks.Next(text, from, open, close, out int openAt, out int closeAt))
+        while (TextBlocks.Next(text, from, open, close, out var block))
         {
-            int innerStart = openAt + open.Length;
-            var inner = text[innerStart..(closeAt >= 0 ? closeAt : text.Length)];
-            if (JsonCallReader.TryReadSequence(inner, context.Tools, context.Calls))
+            if (JsonCallReader.TryReadSequence(text[block.InnerStart..block.InnerEnd], context.Tools, context.Calls))
             {
-                context.AddSpan(openAt, closeAt >= 0 ? closeAt + close.Length : text.Length);
+                context.AddSpan(block.Open, block.End);
             }
 
-            if (closeAt < 0)
-            {
-                break;
-            }
-
-            from = closeAt + close.Length;
+            from = block.End;
         }
 
         return context.Calls.Count > 0;
