@@ -47,6 +47,7 @@ internal static class BenchRunner
             all.Add(measurements);
             await client.WaitHealthyAsync(measurements.Target.BaseUrl, () => process.HasExited, name, StartTimeout);
             measurements.StartToHealthy = Stopwatch.GetElapsedTime(process.StartedAt);
+            measurements.CpuToHealthy = process.CpuTime;
         }
 
         try
