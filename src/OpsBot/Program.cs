@@ -4,8 +4,10 @@ using OpsBot.Hosting;
 
 try
 {
-    var commandLine = new OpsBotCommandLine().Parse(args);
-    if (!commandLine.RunsService)
+    // The unit's plain `--port N --vllm-url URL` starts without building the whole CLI; anything else gets the full parse and its errors.
+    var hostArguments = ServiceCommandLine.TryParse(args);
+    var commandLine = hostArguments is null ? new OpsBotCommandLine().Parse(args) : null;
+    if (commandLine is { RunsService: false })
     {
         // A CLI verb, help, or a mistake on the command line (the service's own flags included).
         using var cancel = new CancellationTokenSource();
@@ -17,7 +19,7 @@ try
         return await CliApp.RunAsync(commandLine, CliConsole.FromSystem(Environment.GetEnvironmentVariable), cancel.Token);
     }
 
-    var builder = OpsBotHost.CreateBuilder([.. commandLine.HostArguments]);
+    var builder = OpsBotHost.CreateBuilder([.. hostArguments ?? commandLine!.HostArguments]);
     // Only the proxy's own settings may stop the start; every other section disables its component instead.
     if (ConfigurationErrors.CheckProxy(builder.Configuration) is { } errors)
     {

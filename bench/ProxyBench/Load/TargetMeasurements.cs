@@ -28,6 +28,9 @@ internal sealed class TargetMeasurements(BenchTarget target)
     /// <summary>Process start to the first 200 from <c>/health</c> (null for the simulator itself).</summary>
     public TimeSpan? StartToHealthy { get; set; }
 
+    /// <summary>The hop's CPU (utime+stime) by its first 200 from <c>/health</c>: on a shared machine it moves far less than the wall clock.</summary>
+    public TimeSpan? CpuToHealthy { get; set; }
+
     /// <summary>RSS after start-up, one request and a short settle.</summary>
     public long IdleRss { get; set; }
 

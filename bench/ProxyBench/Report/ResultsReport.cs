@@ -33,7 +33,7 @@ internal static class ResultsReport
         md.AppendLine();
         md.AppendLine(F($"Workload: the captured OpenClaw 2026.2.12 request \"What is 2+2?\" ({bodies.OpenClaw.Length} B compact JSON, stream:true, 22 tools) against the vLLM simulator answering ")
             + F($"\"{BenchAnswers.FastText}\" with zero think time; time to first token with the simulator decoding {BenchAnswers.PacedTokens} tokens at {BenchAnswers.PacedTokensPerSecond:0} tok/s, one request at a time; ")
-            + F($"peak RSS with the system prompt padded to {RequestBodies.LargeBodyBytes / MiB:0} MiB. Simulator, nginx (one process), opsbot (Release, as shipped) and the load generator are separate processes on 127.0.0.1; ")
+            + F($"peak RSS with the system prompt padded to {RequestBodies.LargeBodyBytes / MiB:0} MiB. Simulator, nginx (one process), opsbot (Release, ReadyToRun as docs/deploy.md publishes it) and the load generator are separate processes on 127.0.0.1; ")
             + F($"latency is measured to the last byte of the response. {settings}."));
         md.AppendLine();
 
@@ -41,7 +41,7 @@ internal static class ResultsReport
         var c = settings.ThroughputConcurrency;
         md.Append("| Metric | ").AppendJoin(" | ", targets.Select(t => t.Name)).AppendLine(" |");
         md.Append("|---|").AppendJoin("", targets.Select(_ => "---:|")).AppendLine();
-        Row(md, "start to first /health 200", targets, t => t.StartToHealthy is { } start ? F($"{start.TotalSeconds:0.00} s") : "–", _ => null);
+        Row(md, "start to first /health 200 (CPU used by then)", targets, t => t.StartToHealthy is { } start ? F($"{start.TotalSeconds:0.00} s ({t.CpuToHealthy?.TotalSeconds:0.00} s)") : "–", _ => null);
         Row(md, "p50 latency, c=1", targets, t => Ms(t.Latency.Percentile(0.50)), t => Delta(t.Latency.Percentile(0.50) - direct.Latency.Percentile(0.50)));
         Row(md, "p99 latency, c=1", targets, t => Ms(t.Latency.Percentile(0.99)), t => Delta(t.Latency.Percentile(0.99) - direct.Latency.Percentile(0.99)));
         Row(md, "throughput, c=1", targets, t => Rps(t.Latency.RequestsPerSecond), t => Ratio(t.Latency.RequestsPerSecond, direct.Latency.RequestsPerSecond));

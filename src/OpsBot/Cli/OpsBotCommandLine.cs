@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using OpsBot.Charts;
 using OpsBot.History;
 using OpsBot.Hosting;
@@ -21,7 +20,7 @@ namespace OpsBot.Cli;
 /// coming from appsettings or the environment. Any configuration key can also be set as <c>--Section:Key value</c>
 /// (the .NET host convention, used by tests and the bench); those are taken out before System.CommandLine parses.
 /// </remarks>
-public sealed partial class OpsBotCommandLine
+public sealed class OpsBotCommandLine
 {
     public OpsBotCommandLine()
     {
@@ -218,7 +217,7 @@ public sealed partial class OpsBotCommandLine
 
     public ParsedCommandLine Parse(IReadOnlyList<string> args)
     {
-        var (rest, overrides, overrideError) = SplitConfigurationOverrides(args);
+        var (rest, overrides, overrideError) = ServiceCommandLine.SplitConfigurationOverrides(args);
         var result = Root.Parse(rest, new ParserConfiguration { ResponseFileTokenReplacer = null });
         var hostArguments = new List<string>();
         foreach (var (option, _) in ServiceOptions)
@@ -237,47 +236,6 @@ public sealed partial class OpsBotCommandLine
 
     /// <summary>The configuration key a service flag sets (<c>--port</c> → <c>Proxy:Port</c>), or null for any other option.</summary>
     public string? KeyOf(Option option) => ServiceOptions.FirstOrDefault(o => ReferenceEquals(o.Option, option)).Key;
-
-    /// <summary>
-    /// Takes <c>--Section:Key value</c> and <c>--Section:Key=value</c> out of the arguments as host configuration
-    /// (<c>--Section:Key=value</c>), leaving the rest for System.CommandLine.
-    /// </summary>
-    private static (List<string> Remaining, List<string> Overrides, string? Error) SplitConfigurationOverrides(IReadOnlyList<string> args)
-    {
-        var rest = new List<string>();
-        var overrides = new List<string>();
-        for (var i = 0; i < args.Count; i++)
-        {
-            if (args[i] == "--")
-            {
-                rest.AddRange(args.Skip(i));
-                break;
-            }
-
-            var match = ConfigurationOverride().Match(args[i]);
-            if (!match.Success)
-            {
-                rest.Add(args[i]);
-                continue;
-            }
-
-            var key = match.Groups["key"].Value;
-            if (match.Groups["value"].Success)
-            {
-                overrides.Add($"--{key}={match.Groups["value"].Value}");
-            }
-            else if (i + 1 < args.Count)
-            {
-                overrides.Add($"--{key}={args[++i]}");
-            }
-            else
-            {
-                return (rest, overrides, $"--{key} needs a value (--{key}=VALUE or --{key} VALUE)");
-            }
-        }
-
-        return (rest, overrides, null);
-    }
 
     // A flag given twice takes its last value, as the Python proxy's argparse did (a unit's ExecStart plus an
     // override); each occurrence still needs its own value.
@@ -323,7 +281,4 @@ public sealed partial class OpsBotCommandLine
 
         return (int)value;
     }
-
-    [GeneratedRegex(@"^--(?<key>[A-Za-z][A-Za-z0-9_]*(?::[A-Za-z0-9_]+)+)(?:=(?<value>.*))?$", RegexOptions.Singleline)]
-    private static partial Regex ConfigurationOverride();
 }

@@ -64,7 +64,8 @@ public static class ComponentServiceCollectionExtensions
             sp.GetRequiredService<ComponentStates>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ComponentSupervisor>>(),
-            sp.GetService<SecretRedactor>()));
+            sp.GetService<SecretRedactor>(),
+            sp.GetService<ComponentStartGate>()?.Opened));
         return services;
     }
 }

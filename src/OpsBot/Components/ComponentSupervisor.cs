@@ -28,13 +28,16 @@ public sealed partial class ComponentSupervisor : IHostedService, IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<ComponentSupervisor> _logger;
     private readonly SecretRedactor _redactor;
+    private readonly Task _startAfter;
     private readonly CancellationTokenSource _stopping = new();
     private IHostedService? _service;
     private Task _run = Task.CompletedTask;
 
     /// <param name="redactor">Exception messages become reasons shown in /health and Discord: known secrets and secret shapes are masked.</param>
-    public ComponentSupervisor(string component, string name, Func<IHostedService> create, ComponentStates states, TimeProvider time, ILogger<ComponentSupervisor> logger, SecretRedactor? redactor = null)
+    /// <param name="startAfter">The service is not built before this completes (<see cref="ComponentStartGate.Opened"/>: the proxy answers first).</param>
+    public ComponentSupervisor(string component, string name, Func<IHostedService> create, ComponentStates states, TimeProvider time, ILogger<ComponentSupervisor> logger, SecretRedactor? redactor = null, Task? startAfter = null)
     {
+        _startAfter = startAfter ?? Task.CompletedTask;
         _redactor = redactor ?? SecretRedactor.PatternsOnly;
         _component = component;
         _name = name;
@@ -74,6 +77,15 @@ public sealed partial class ComponentSupervisor : IHostedService, IDisposable
 
     private async Task SuperviseAsync(CancellationToken stopping)
     {
+        try
+        {
+            await _startAfter.WaitAsync(stopping);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         var failures = 0;
         while (!stopping.IsCancellationRequested)
         {

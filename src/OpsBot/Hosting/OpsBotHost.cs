@@ -57,6 +57,8 @@ public static class OpsBotHost
         // First hosted service: the proxy listens before any component starts, and components start without delaying it.
         services.AddHostedService(sp => sp.GetRequiredService<ProxyListener>());
         services.AddSingleton<IHealthFieldSource, ComponentsHealthField>();
+        // Components are built once the proxy has answered its first request (or a second after it listens): start-up CPU goes to the proxy first.
+        services.TryAddSingleton<ComponentStartGate>();
         var states = services.GetComponentStates();
         if (OpsBotRoles.Of(configuration) == OpsBotRole.Proxy)
         {

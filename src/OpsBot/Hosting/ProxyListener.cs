@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Options;
+using OpsBot.Components;
 using OpsBot.Ops;
 using OpsBot.ProxyCore.Proxy;
 using OpsBot.ProxyCore.Proxy.Upstream;
@@ -90,14 +92,30 @@ public sealed partial class ProxyListener(IOptionsMonitor<ProxyOptions> options,
         // Checked before the host was built (ConfigurationErrors.CheckProxy); the inner app binds and validates the same values.
         var section = _configuration.GetSection(ProxyOptions.SectionName);
         var drain = new CancellationTokenSource();
+        var gate = _outer.GetService<ComponentStartGate>();
         var app = ProxyApplication.Build(
             section.Bind,
             services =>
             {
                 services.AddHttpClient(UpstreamHttp.ClientName).AddHttpMessageHandler(() => new UpstreamDrainHandler(drain.Token));
                 services.AddOpsBotProxySharedFrom(_outer);
+                if (gate is { IsOpen: false })
+                {
+                    services.AddTransient<IStartupFilter>(_ => new FirstAnswerSignal(gate));
+                }
             });
-        await app.StartAsync(cancellationToken);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            // Components must not wait for answers that will never come (the host may still run them, e.g. after a /restart).
+            gate?.Open();
+            throw;
+        }
+
+        gate?.OpenAfterMaxWait();
         _app = app;
         _drain = drain;
         LocalAddress = app.GetListenUri();

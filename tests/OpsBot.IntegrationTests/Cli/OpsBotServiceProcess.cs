@@ -70,6 +70,12 @@ public sealed class OpsBotServiceProcess : IAsyncDisposable
         {
             throw new TimeoutException($"opsbot did not open its admin socket within {StartLimit.TotalSeconds} s:\n{Output}");
         }
+
+        // Components (history among them) start after the proxy's first answer or a second after it listens.
+        if (!await _run.WaitForOutputAsync("History recorded in", StartLimit))
+        {
+            throw new TimeoutException($"opsbot did not open its history database within {StartLimit.TotalSeconds} s:\n{Output}");
+        }
     }
 
     /// <summary>The CLI as a separate process, with the service's environment (same socket, same database).</summary>

@@ -68,6 +68,13 @@ public sealed class BrokenComponentsTests : IDisposable
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
 
         var health = await run.WaitHealthyAsync(http, ServeWithin);
+        // Components start once the proxy has answered (ComponentStartGate): the first /health may still show them starting.
+        while (started.Elapsed < ServeWithin && health.GetProperty("components").EnumerateObject().Any(c => c.Value.GetProperty("state").GetString() == "starting"))
+        {
+            await Task.Delay(100);
+            health = await http.GetFromJsonAsync<JsonElement>("/health");
+        }
+
         using (var completion = await http.PostAsync("/v1/chat/completions", new StringContent(
                    """{"model":"Qwen/Qwen3-Coder-Next-FP8","messages":[{"role":"user","content":"What is 2+2?"}]}""", Encoding.UTF8, "application/json")))
         {

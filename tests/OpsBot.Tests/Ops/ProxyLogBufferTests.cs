@@ -55,6 +55,33 @@ public sealed class ProxyLogBufferTests
     }
 
     [Fact]
+    public void Capacity_counts_lines_so_the_oldest_entry_may_keep_only_its_exception_line()
+    {
+        var buffer = Buffer(capacity: 3);
+        var logger = buffer.CreateLogger("OpsBot.ProxyCore.X");
+
+        logger.LogError(new InvalidOperationException("upstream closed"), "stream failed");
+        logger.LogWarning("line {I}", 2);
+        logger.LogWarning("line {I}", 3);
+
+        Assert.Equal(["  InvalidOperationException: upstream closed", "2026-11-25 10:00:00.000 warn X: line 2", "2026-11-25 10:00:00.000 warn X: line 3"], buffer.Tail(10));
+        Assert.Equal(["2026-11-25 10:00:00.000 warn X: line 3"], buffer.Tail(1));
+    }
+
+    [Fact]
+    public void Entries_keep_the_time_they_were_logged_at_though_they_are_formatted_when_read()
+    {
+        var buffer = Buffer();
+        var logger = buffer.CreateLogger("OpsBot.ProxyCore.X");
+
+        logger.LogInformation("first {Value}", 1);
+        _time.Advance(TimeSpan.FromSeconds(61));
+        logger.LogInformation("quoted upstream text:\nsecond line");
+
+        Assert.Equal(["2026-11-25 10:00:00.000 info X: first 1", "2026-11-25 10:01:01.000 info X: quoted upstream text:", "second line"], buffer.Tail(10));
+    }
+
+    [Fact]
     public async Task Proxy_log_tail_is_redacted_on_the_way_out()
     {
         await using var ops = new OpsTestServices(time: _time);

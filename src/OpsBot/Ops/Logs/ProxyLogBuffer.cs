@@ -15,9 +15,13 @@ public sealed class ProxyLogBuffer : ILoggerProvider
     public const string CategoryPrefix = "OpsBot.ProxyCore";
 
     private readonly Lock _gate = new();
-    private readonly Queue<string> _lines = new();
+    private readonly Queue<ProxyLogEntry> _entries = new();
     private readonly int _capacity;
     private readonly TimeProvider _time;
+
+    /// <summary>Lines held by <see cref="_entries"/>, and how many of the oldest entry's lines have already been dropped.</summary>
+    private int _lines;
+    private int _headSkip;
 
     public ProxyLogBuffer(IOptions<ProxyOpsOptions> options, TimeProvider time)
     {
@@ -34,12 +38,31 @@ public sealed class ProxyLogBuffer : ILoggerProvider
     public ILogger CreateLogger(string categoryName) =>
         Captures(categoryName) ? new ProxyLogBufferLogger(this, categoryName) : NullLogger.Instance;
 
+    /// <summary>The newest <paramref name="lines"/> lines, rendered now: logging (once per request) only stores, reading formats.</summary>
     public IReadOnlyList<string> Tail(int lines)
     {
+        ProxyLogEntry[] entries;
+        int skip;
         lock (_gate)
         {
-            return _lines.Skip(Math.Max(0, _lines.Count - lines)).ToArray();
+            entries = [.. _entries];
+            skip = _headSkip;
         }
+
+        var tail = new List<string>(Math.Clamp(lines, 0, _capacity));
+        // From the newest entry back, so only what is shown gets formatted.
+        for (var i = entries.Length - 1; i >= 0 && tail.Count < lines; i--)
+        {
+            var rendered = entries[i].Render();
+            var from = i == 0 ? skip : 0;
+            for (var j = rendered.Length - 1; j >= from && tail.Count < lines; j--)
+            {
+                tail.Add(rendered[j]);
+            }
+        }
+
+        tail.Reverse();
+        return tail;
     }
 
     public void Dispose()
@@ -48,18 +71,27 @@ public sealed class ProxyLogBuffer : ILoggerProvider
 
     internal DateTimeOffset Now => _time.GetUtcNow();
 
-    internal void Append(string entry)
+    internal void Append(ProxyLogEntry entry)
     {
         lock (_gate)
         {
-            foreach (var line in entry.Split('\n'))
+            _entries.Enqueue(entry);
+            _lines += entry.Lines;
+            while (_lines - _headSkip > _capacity)
             {
-                _lines.Enqueue(line.TrimEnd('\r'));
-            }
-
-            while (_lines.Count > _capacity)
-            {
-                _lines.Dequeue();
+                var head = _entries.Peek();
+                var excess = _lines - _headSkip - _capacity;
+                if (excess >= head.Lines - _headSkip)
+                {
+                    _entries.Dequeue();
+                    _lines -= head.Lines;
+                    _headSkip = 0;
+                }
+                else
+                {
+                    // Part of the oldest entry (a message with an exception line) still fits.
+                    _headSkip += excess;
+                }
             }
         }
     }
