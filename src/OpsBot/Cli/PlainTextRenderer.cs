@@ -129,7 +129,7 @@ public sealed class PlainTextRenderer : IOpsRenderer<string>
         if (all || report.Query.Kind == HistoryKind.SmokeTests)
         {
             Section(text, "Smoke tests", report.SmokeTests, s =>
-                $"  {AlertText.DateTime(s.At)}  {(s.Passed ? "PASS" : "FAIL")} {SmokeTestNames.Describe(s.Kind)} by {s.RequestedBy} ({s.Elapsed.TotalSeconds:0.0} s){(s.Failure is null ? "" : $": {s.Failure}")}");
+                $"  {AlertText.DateTime(s.At)}  {(s.Passed ? "PASS" : "FAIL")} {SmokeTestNames.Describe(s.Kind)}{(s.Gateway is null ? "" : $" on {s.Gateway}")} by {s.RequestedBy} ({s.Elapsed.TotalSeconds:0.0} s){(s.Failure is null ? "" : $": {s.Failure}")}");
         }
 
         if (all || report.Query.Kind == HistoryKind.Alerts)

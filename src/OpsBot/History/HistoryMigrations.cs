@@ -109,5 +109,9 @@ public static class HistoryMigrations
                 generation_seconds REAL NOT NULL
             );
             """),
+        // With several gateways a smoke test runs on each in turn; rows from before (and the only, unnamed gateway) stay NULL.
+        new(4, "the gateway a smoke test ran on", """
+            ALTER TABLE smoke_tests ADD COLUMN gateway TEXT NULL;
+            """),
     ];
 }

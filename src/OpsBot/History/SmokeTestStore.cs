@@ -17,8 +17,8 @@ public sealed class SmokeTestStore : ISmokeTestHistory
         {
             using var command = connection.CreateCommand();
             command.CommandText = """
-                INSERT INTO smoke_tests (kind, requested_by, at, passed, elapsed_ms, reply, failure)
-                VALUES ($kind, $by, $at, $passed, $elapsed, $reply, $failure);
+                INSERT INTO smoke_tests (kind, requested_by, at, passed, elapsed_ms, reply, failure, gateway)
+                VALUES ($kind, $by, $at, $passed, $elapsed, $reply, $failure, $gateway);
                 """;
             command.Parameters.AddWithValue("$kind", record.Kind.ToString());
             command.Parameters.AddWithValue("$by", record.RequestedBy);
@@ -27,10 +27,11 @@ public sealed class SmokeTestStore : ISmokeTestHistory
             command.Parameters.AddWithValue("$elapsed", (long)record.Elapsed.TotalMilliseconds);
             command.Parameters.AddWithValue("$reply", record.Reply.Length > MaxReplyLength ? record.Reply[..MaxReplyLength] : record.Reply);
             command.Parameters.AddWithValue("$failure", (object?)record.Failure ?? DBNull.Value);
+            command.Parameters.AddWithValue("$gateway", (object?)record.Gateway ?? DBNull.Value);
             return await command.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
 
-    internal const string Columns = "kind, requested_by, at, passed, elapsed_ms, reply, failure";
+    internal const string Columns = "kind, requested_by, at, passed, elapsed_ms, reply, failure, gateway";
 
     internal static SmokeTestRecord Read(SqliteDataReader reader) => new(
         Enum.Parse<SmokeTestKind>(reader.GetString(0)),
@@ -39,5 +40,6 @@ public sealed class SmokeTestStore : ISmokeTestHistory
         reader.GetBoolean(3),
         TimeSpan.FromMilliseconds(reader.GetInt64(4)),
         reader.GetString(5),
-        reader.IsDBNull(6) ? null : reader.GetString(6));
+        reader.IsDBNull(6) ? null : reader.GetString(6),
+        reader.IsDBNull(7) ? null : reader.GetString(7));
 }

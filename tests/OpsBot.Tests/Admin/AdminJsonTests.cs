@@ -68,11 +68,12 @@ public sealed class AdminJsonTests
             [Outage],
             [new AlertRecord("health:Vllm:reachable", AlertKind.Raised, AlertSeverity.Critical, "🚨 **vLLM down**\nmore", Now.AddHours(-2), "silence by alice")],
             [new RestartAuditEntry(StackService.Gateway, "alice", Now.AddMinutes(-5), Now.AddMinutes(-4), true, "active again", TimeSpan.FromSeconds(40))],
-            [new SmokeTestRecord(SmokeTestKind.TwoPlusTwo, "cli:bob", Now.AddMinutes(-1), false, TimeSpan.FromSeconds(31), "", "No reply from agent")],
+            [new SmokeTestRecord(SmokeTestKind.TwoPlusTwo, "cli:bob", Now.AddMinutes(-1), false, TimeSpan.FromSeconds(31), "", "No reply from agent", "gw-b")],
             new TrafficSummary(Now.AddHours(-24), Now, 120, 3, 1, 0, 5000, 900, TimeSpan.FromSeconds(2.5), TimeSpan.FromSeconds(30), 14));
         var smoke = new SmokeStreamEvent(null, new SmokeReport([new SmokeTestResult(SmokeTestKind.ListTmp, true, TimeSpan.FromSeconds(4), "a.txt b.txt")], TimeSpan.FromSeconds(4.2)));
 
         Assert.Equal(_renderer.RenderHistory(history), _renderer.RenderHistory(RoundTrip(history, AdminJson.Default.HistoryReport)));
+        Assert.Contains("FAIL \"What is 2+2?\" on gw-b by cli:bob (31.0 s): No reply from agent", _renderer.RenderHistory(history));
         Assert.Equal(_renderer.RenderSmoke(smoke.Report!), _renderer.RenderSmoke(RoundTrip(smoke, AdminJson.Default.SmokeStreamEvent).Report!));
     }
 }

@@ -55,6 +55,7 @@ public sealed class HistoryDatabaseTests : IDisposable
                 TestDatabase.Start, IsOutage: true, DuringMaintenance: false), CancellationToken.None);
             await incidents.ResolveAsync(id!.Value, TestDatabase.Start.AddMinutes(3), 1, CancellationToken.None);
             await new SmokeTestStore(database).RecordAsync(new SmokeTestRecord(SmokeTestKind.TwoPlusTwo, "bob", TestDatabase.Start, true, TimeSpan.FromSeconds(4), "4", null), CancellationToken.None);
+            await new SmokeTestStore(database).RecordAsync(new SmokeTestRecord(SmokeTestKind.ListTmp, "bob", TestDatabase.Start.AddMinutes(1), false, TimeSpan.FromSeconds(9), "", "No reply from agent", "beta"), CancellationToken.None);
         }
 
         time.Advance(TimeSpan.FromHours(1));
@@ -67,7 +68,7 @@ public sealed class HistoryDatabaseTests : IDisposable
         Assert.Equal(("alice", StackService.Vllm, true, TimeSpan.FromSeconds(90)), (restart.RequestedBy, restart.Service, restart.Succeeded, restart.Elapsed));
         var incident = Assert.Single(report.Incidents);
         Assert.Equal(TestDatabase.Start.AddMinutes(3), incident.ResolvedAt);
-        Assert.Equal("4", Assert.Single(report.SmokeTests).Reply);
+        Assert.Equal([("", "beta"), ("4", null)], report.SmokeTests.Select(t => (t.Reply, t.Gateway)));
         // The reopened file kept its creation time: uptime is not claimed for time before it.
         Assert.Equal(TestDatabase.Start, reopened.CreatedAt);
         Assert.Equal(TestDatabase.Start, report.Availability!.From);
