@@ -10,7 +10,9 @@ public static class FakeGatewayScripts
     private const string Record = """
         D="$OPSBOT_FAKE_DIR"
         echo $$ >> "$D/pids"
-        { printf '%s' "$(basename "$0")"; for a in "$@"; do printf ' [%s]' "$a"; done; printf '\n'; } >> "$D/calls.log"
+        # One write per call: the monitor probes several gateways at once, and pieces written apart interleave in the log.
+        line=$(basename "$0"); for a in "$@"; do line="$line [$a]"; done
+        printf '%s\n' "$line" >> "$D/calls.log"
         """;
 
     public static string Systemctl => $$"""
