@@ -26,6 +26,24 @@ public sealed class DiscordRateLimiterTests
     }
 
     [Fact]
+    public async Task An_exhausted_bucket_waits_a_margin_past_the_reported_reset()
+    {
+        var limiter = new DiscordRateLimiter(_time);
+        var route = DiscordRoute.CreateMessage(201);
+        using (var lease = await limiter.AcquireAsync(route, CancellationToken.None))
+        {
+            limiter.Update(route, lease, Headers(limit: 5, remaining: 0, resetAfter: 2.0, bucket: "abcd1234"));
+        }
+
+        var next = limiter.AcquireAsync(route, CancellationToken.None).AsTask();
+        _time.Advance(TimeSpan.FromSeconds(2.0));
+        Assert.False(next.IsCompleted);
+
+        _time.Advance(TimeSpan.FromMilliseconds(50));
+        (await next.WaitAsync(TimeSpan.FromSeconds(5))).Dispose();
+    }
+
+    [Fact]
     public async Task Remaining_is_consumed_before_the_response_so_a_burst_stops_at_the_limit()
     {
         var limiter = new DiscordRateLimiter(_time);
@@ -40,7 +58,7 @@ public sealed class DiscordRateLimiterTests
         var third = limiter.AcquireAsync(route, CancellationToken.None).AsTask();
 
         Assert.False(third.IsCompleted);
-        _time.Advance(TimeSpan.FromSeconds(5));
+        _time.Advance(TimeSpan.FromSeconds(5) + RateLimitBucket.ResetMargin);
         (await third.WaitAsync(TimeSpan.FromSeconds(5))).Dispose();
     }
 
@@ -68,7 +86,7 @@ public sealed class DiscordRateLimiterTests
 
         (await free.WaitAsync(TimeSpan.FromSeconds(5))).Dispose();
         Assert.False(blocked.IsCompleted);
-        _time.Advance(TimeSpan.FromSeconds(3));
+        _time.Advance(TimeSpan.FromSeconds(3) + RateLimitBucket.ResetMargin);
         (await blocked.WaitAsync(TimeSpan.FromSeconds(5))).Dispose();
     }
 

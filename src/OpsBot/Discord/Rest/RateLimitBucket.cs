@@ -6,6 +6,13 @@ namespace OpsBot.Discord.Rest;
 /// </summary>
 public sealed class RateLimitBucket
 {
+    /// <summary>
+    /// Waited past a reported reset: Discord's window and our clock are measured apart (its reset is rounded to the
+    /// millisecond and read on a different clock), and a request landing a hair early is a 429. discord.js's REST
+    /// client waits the same extra 50 ms (its <c>offset</c> option).
+    /// </summary>
+    internal static readonly TimeSpan ResetMargin = TimeSpan.FromMilliseconds(50);
+
     private readonly Lock _lock = new();
     private int? _remaining;
     private DateTimeOffset _resetAt = DateTimeOffset.MinValue;
@@ -74,7 +81,7 @@ public sealed class RateLimitBucket
 
             if (headers.ResetAfter is { } resetAfter)
             {
-                _resetAt = now + resetAfter;
+                _resetAt = now + resetAfter + ResetMargin;
             }
         }
     }
