@@ -19,6 +19,8 @@ internal sealed partial class DailyDigestService : BackgroundService
     private readonly IDigestSink _sink;
     private readonly TimeProvider _time;
     private readonly ILogger<DailyDigestService> _logger;
+    private readonly TaskCompletionSource _firstDue = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ITimer? _firstTimer;
 
     public DailyDigestService(IOptions<DigestOptions> options, IChartService charts, IHistorySeriesService history, IDigestSink sink, TimeProvider time, ILogger<DailyDigestService> logger)
     {
@@ -36,7 +38,10 @@ internal sealed partial class DailyDigestService : BackgroundService
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         // Decided at start, not when the loop first runs: a digest due a moment after start is not pushed to tomorrow.
-        NextAt = _schedule?.NextAfter(_time.GetUtcNow());
+        // The first wait is armed here too: the loop runs on the thread pool, and a wait it computed from a clock read
+        // before a jump would be measured from after it.
+        var now = _time.GetUtcNow();
+        NextAt = _schedule?.NextAfter(now);
         if (_schedule is null)
         {
             LogOff(_logger);
@@ -44,9 +49,17 @@ internal sealed partial class DailyDigestService : BackgroundService
         else
         {
             LogScheduled(_logger, _schedule.ToString(), NextAt!.Value);
+            var left = NextAt!.Value - now;
+            _firstTimer = _time.CreateTimer(static due => ((TaskCompletionSource)due!).TrySetResult(), _firstDue, left > TimeSpan.Zero ? left : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
         }
 
         return base.StartAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _firstTimer?.Dispose();
+        base.Dispose();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -58,6 +71,7 @@ internal sealed partial class DailyDigestService : BackgroundService
 
         try
         {
+            await _firstDue.Task.WaitAsync(stoppingToken);
             while (true)
             {
                 for (var left = next - _time.GetUtcNow(); left > TimeSpan.Zero; left = next - _time.GetUtcNow())
