@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OpsBot.Ops;
 
 namespace OpsBot.Alerts;
 
@@ -68,18 +69,20 @@ public sealed partial class GatewayLogWatcher(
             matched++;
             var trimmed = line.Trim();
             var summary = trimmed.Length > MaxLineLength ? string.Concat(trimmed.AsSpan(0, MaxLineLength - 1), "…") : trimmed;
-            var check = string.IsNullOrEmpty(source.Gateway) ? "gateway log" : $"gateway `{source.Gateway}` log";
-            await tracker.RecordAsync(new NoReplySignal(Time.GetUtcNow(), NoReplySource.GatewayLog, check + ": \"No reply from agent\"", summary), cancellationToken);
+            var check = $"{StackServiceNames.Of(StackService.Gateway, Named(source))} log: \"No reply from agent\"";
+            await tracker.RecordAsync(new NoReplySignal(Time.GetUtcNow(), NoReplySource.GatewayLog, check, summary), cancellationToken);
         }
 
         return matched;
     }
 
+    private static string? Named(IGatewayLogSource source) => string.IsNullOrEmpty(source.Gateway) ? null : source.Gateway;
+
     // With several gateways the log line must say whose log failed; one unnamed gateway keeps the error as it was.
     private static Exception Named(IGatewayLogSource source, Exception exception) =>
-        string.IsNullOrEmpty(source.Gateway) || exception.Message.Contains(source.Gateway, StringComparison.Ordinal)
+        Named(source) is not { } gateway || exception.Message.Contains(gateway, StringComparison.Ordinal)
             ? exception
-            : new IOException($"gateway {source.Gateway}: {exception.Message}", exception);
+            : new IOException($"{StackServiceNames.Plain(StackService.Gateway, gateway)}: {exception.Message}", exception);
 
     protected override void OnNoSource() => LogNoSource(logger);
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OpsBot.Alerts;
+using OpsBot.Ops;
 using OpsBot.Ops.Configuration;
 using OpsBot.Ops.Security;
 using OpsBot.Ops.Ssh;
@@ -40,7 +41,7 @@ public sealed class GatewayJournalSource : IGatewayLogSource
         var result = await _ssh.RunAsync(_commands.JournalAfter(cursor), Timeout, cancellationToken);
         if (!result.Succeeded)
         {
-            throw new InvalidOperationException($"Reading the {(Gateway is null ? "gateway" : $"gateway {Gateway}")} journal failed: {_redactor.Redact(result.Describe())}");
+            throw new InvalidOperationException($"Reading the {StackServiceNames.Plain(StackService.Gateway, Gateway)} journal failed: {_redactor.Redact(result.Describe())}");
         }
 
         var lines = new List<string>();

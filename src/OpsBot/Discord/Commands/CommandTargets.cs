@@ -64,7 +64,8 @@ public static class CommandTargets
             return true;
         }
 
-        var found = names.FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
+        // The lookup is the Ops services' own (OpsTargets.Resolve); only the message is Discord's.
+        var found = targets.Resolve(service, name, out _);
         if (found is null)
         {
             error = $"No {word} target `{Rest.DiscordLimits.Truncate(name, 40)}`; configured: {Listed(names)}.";
